@@ -1,0 +1,55 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+PY := .venv/bin/python
+UV := python3 -m uv
+PG_URL ?= postgres://postgres@127.0.0.1:5432/truongchuan
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install install-python install-node install-system demo serve test test-sqlite test-postgres lint bench clean
+
+install: install-python install-node
+
+# uv itself comes from PyPI; uv.lock pins every Python package.
+install-python:
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --frozen --quiet
+
+# Bootstrap, Bootstrap Icons and Chart.js from npm, pinned by package-lock.json.
+install-node:
+	@if [ ! -d node_modules/bootstrap ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+		npm ci --no-audit --no-fund --loglevel=error; fi
+
+# Debian packages the test suite drives for real: Chromium (browser tests).
+install-system:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Cài Chromium (apt) cho kiểm thử trình duyệt…"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; fi
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_units
+	$(PY) manage.py load_frameworks
+	$(PY) manage.py load_demo
+	@$(PY) manage.py demo_accounts
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve:
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install-python
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+
+test: install install-system lint
+	$(PY) -m pytest
+
+test-postgres: install install-system
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf .venv node_modules build db.sqlite3* media

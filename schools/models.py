@@ -1,0 +1,127 @@
+"""The school registry: one row per school, its sites and its place on the map over time."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import NormalizedTextMixin
+
+
+class SchoolKind(models.TextChoices):
+    MN = "MN", _("Mầm non")
+    TH = "TH", _("Tiểu học")
+    THCS = "THCS", _("Trung học cơ sở")
+    THPT = "THPT", _("Trung học phổ thông")
+    TH_THCS = "TH&THCS", _("Tiểu học và Trung học cơ sở")
+    THCS_THPT = "THCS&THPT", _("Trung học cơ sở và Trung học phổ thông")
+    TH_THCS_THPT = "TH&THCS&THPT", _("Tiểu học, THCS và THPT")
+    GDTX = "GDTX", _("Giáo dục thường xuyên")
+
+
+class Ownership(models.TextChoices):
+    PUBLIC = "cong_lap", _("Công lập")
+    PRIVATE = "tu_thuc", _("Tư thục")
+    COMMUNITY = "dan_lap", _("Dân lập")
+
+
+class SpecialType(models.TextChoices):
+    NONE = "", _("Không")
+    PTDTBT = "PTDTBT", _("Phổ thông dân tộc bán trú")
+    PTDTNT = "PTDTNT", _("Phổ thông dân tộc nội trú")
+    CHUYEN = "CHUYEN", _("Trường chuyên")
+    KHUYET_TAT = "KHUYET_TAT", _("Trường chuyên biệt (khuyết tật)")
+    QUOC_TE = "QUOC_TE", _("Có yếu tố nước ngoài")
+
+
+class StandardLevel(models.IntegerChoices):
+    NONE = 0, _("Chưa đạt chuẩn")
+    LEVEL_1 = 1, _("Đạt chuẩn Mức độ 1")
+    LEVEL_2 = 2, _("Đạt chuẩn Mức độ 2")
+
+
+class School(NormalizedTextMixin):
+    code = models.CharField(_("mã trường"), max_length=32, unique=True)
+    name = models.CharField(_("tên trường"), max_length=255)
+    kind = models.CharField(_("cấp học"), max_length=16, choices=SchoolKind.choices)
+    ownership = models.CharField(
+        _("loại hình"), max_length=16, choices=Ownership.choices, default=Ownership.PUBLIC
+    )
+    special_type = models.CharField(
+        _("loại trường đặc thù"), max_length=16, choices=SpecialType.choices, blank=True
+    )
+    managing_body = models.CharField(_("cơ quan quản lý"), max_length=255, blank=True)
+    unit = models.ForeignKey(
+        "units.AdminUnit",
+        verbose_name=_("xã/phường"),
+        on_delete=models.PROTECT,
+        related_name="schools",
+    )
+    founded_year = models.PositiveSmallIntegerField(_("năm thành lập"), null=True, blank=True)
+    principal_name = models.CharField(_("hiệu trưởng"), max_length=120, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    website = models.CharField(_("trang web"), max_length=200, blank=True)
+    # The current national-standard level is a cache kept by the recognition register's
+    # services (issue 4); the registry import may seed it for schools without decisions yet.
+    standard_level = models.PositiveSmallIntegerField(
+        _("chuẩn quốc gia"), choices=StandardLevel.choices, default=StandardLevel.NONE
+    )
+    is_illustrative = models.BooleanField(
+        _("dữ liệu minh họa"),
+        default=False,
+        help_text=_("Tên hoặc số liệu không có trong văn bản gốc, chỉ để minh họa."),
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sort_key"]
+        verbose_name = _("trường học")
+        verbose_name_plural = _("trường học")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def search_words(self) -> list[str]:
+        return [self.name, self.code]
+
+
+class SchoolSite(models.Model):
+    """Điểm trường: a satellite location of a school (common in mountain communes)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(_("tên điểm trường"), max_length=200)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    is_main = models.BooleanField(_("điểm chính"), default=False)
+
+    class Meta:
+        ordering = ["-is_main", "name"]
+        verbose_name = _("điểm trường")
+        verbose_name_plural = _("điểm trường")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchoolLocation(models.Model):
+    """Where a school sat on the administrative map for a period, so that a report for
+    "huyện Ninh Giang, 2018" still finds the schools now in Xã Ninh Giang, Hải Phòng."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="locations")
+    unit = models.ForeignKey(
+        "units.AdminUnit", on_delete=models.PROTECT, related_name="historical_schools"
+    )
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    is_guess = models.BooleanField(
+        _("ánh xạ ước đoán"),
+        default=False,
+        help_text=_("Ánh xạ đơn vị cũ → mới chưa được xác minh bằng văn bản."),
+    )
+
+    class Meta:
+        ordering = ["valid_from"]
+        verbose_name = _("địa bàn theo thời kỳ")
+        verbose_name_plural = _("địa bàn theo thời kỳ")

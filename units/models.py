@@ -1,0 +1,68 @@
+"""Administrative units as data: provinces, communes, and the retired districts and provinces
+that older records name. The hierarchy is whatever the data says (parent links and a
+materialised path), so no level such as "Sở" or "Phòng" is hard-coded."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import NormalizedTextMixin
+
+
+class AdminUnitQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(valid_to__isnull=True)
+
+    def retired(self):
+        return self.filter(valid_to__isnull=False)
+
+    def subtree(self, unit: "AdminUnit"):
+        return self.filter(path__startswith=unit.path)
+
+
+class AdminUnit(NormalizedTextMixin):
+    # uid is our own key: official codes repeat across time (new Lào Cai took old Yên Bái's 15),
+    # so a retired unit's uid carries an "H" prefix: P12 (Lai Châu), W03549 (Xã Phong Thổ),
+    # HD110 (huyện Phong Thổ, retired), HP30 (tỉnh Hải Dương, retired).
+    uid = models.CharField(max_length=32, unique=True)
+    code = models.CharField(_("mã"), max_length=16, db_index=True)
+    name = models.CharField(_("tên"), max_length=200)
+    division_type = models.CharField(_("loại đơn vị"), max_length=40)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hết hiệu lực từ"), null=True, blank=True, db_index=True)
+    successors = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="predecessors"
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    objects = AdminUnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_key"]
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.uid}/"
+
+    def save(self, *args, **kwargs):
+        self.path = self.compute_path()
+        self.depth = self.path.count("/") - 2
+        super().save(*args, **kwargs)
+
+    def ancestors(self) -> list["AdminUnit"]:
+        uids = [p for p in self.path.strip("/").split("/")][:-1]
+        by_uid = {u.uid: u for u in AdminUnit.objects.filter(uid__in=uids)}
+        return [by_uid[u] for u in uids if u in by_uid]
