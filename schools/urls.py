@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from schools import views, views_import
 
 app_name = "schools"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.school_list, name="list"),
+    path("export.xlsx", views_import.school_export, name="export"),
+    path("import/", views_import.import_upload, name="import"),
+    path("import/template.xlsx", views_import.import_template, name="import_template"),
+    path("import/confirm/", views_import.import_confirm, name="import_confirm"),
+    path("<str:code>/", views.school_detail, name="detail"),
+]

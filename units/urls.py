@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.http import Http404
+from django.urls import path
+
+
+def _todo(request):
+    raise Http404
+
 
 app_name = "units"
-urlpatterns: list = []
+urlpatterns = [path("", _todo, name="list")]
