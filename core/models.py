@@ -15,6 +15,10 @@ class NormalizedTextMixin(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self.refresh_text_keys()
+        super().save(*args, **kwargs)
+
     def search_words(self) -> list[str]:
         return [getattr(self, self.SEARCH_SOURCE)]
 
@@ -26,7 +30,3 @@ class NormalizedTextMixin(models.Model):
                     setattr(self, field.attname, nfc(value))
         self.search_text = fold(" ".join(w for w in self.search_words() if w))[:500]
         self.sort_key = sort_key(getattr(self, self.SEARCH_SOURCE))[:600]
-
-    def save(self, *args, **kwargs):
-        self.refresh_text_keys()
-        super().save(*args, **kwargs)

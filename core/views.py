@@ -1,5 +1,9 @@
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from core.selectors import home_summary
 
+
+@login_required
 def home(request):
-    return render(request, "home.html")
+    return render(request, "home.html", home_summary(user=request.user))

@@ -125,3 +125,6 @@ class SchoolLocation(models.Model):
         ordering = ["valid_from"]
         verbose_name = _("địa bàn theo thời kỳ")
         verbose_name_plural = _("địa bàn theo thời kỳ")
+
+    def __str__(self) -> str:
+        return f"{self.school} — {self.unit} ({self.valid_from or '…'} – {self.valid_to or '…'})"

@@ -47,3 +47,32 @@ def school_list(*, user, filters: SchoolFilters) -> QuerySet[School]:
     if filters.status in {"0", "1", "2"}:
         qs = qs.filter(standard_level=int(filters.status))
     return qs.select_related("unit", "unit__parent").order_by("sort_key", "code")
+
+
+def filter_provinces(*, user) -> list[AdminUnit]:
+    """Provinces offered in the list's filter: those the user can see at least part of."""
+    scope = scope_for(user)
+    if scope.is_all:
+        return list(AdminUnit.objects.current().filter(parent__isnull=True))
+    uids = {p.strip("/").split("/")[0] for p in scope.unit_paths}
+    uids |= {
+        path.strip("/").split("/")[0]
+        for path in School.objects.filter(pk__in=scope.school_ids).values_list(
+            "unit__path", flat=True
+        )
+    }
+    return list(AdminUnit.objects.filter(uid__in=uids))
+
+
+def filter_communes(*, user, province_uid: str) -> list[AdminUnit]:
+    """Communes offered once a province is chosen, limited to what the user can see."""
+    if not province_uid:
+        return []
+    province = AdminUnit.objects.filter(uid=province_uid).first()
+    if province is None:
+        return []
+    communes = scope_for(user).units().current().filter(parent=province)
+    if not scope_for(user).is_all and not communes.exists():
+        ids = scope_for(user).school_ids
+        communes = AdminUnit.objects.filter(parent=province, schools__pk__in=ids).distinct()
+    return list(communes.only("uid", "name", "sort_key"))

@@ -1,10 +1,9 @@
-from django.http import Http404
 from django.urls import path
 
-
-def _todo(request):
-    raise Http404
-
+from units import views
 
 app_name = "units"
-urlpatterns = [path("", _todo, name="list")]
+urlpatterns = [
+    path("", views.unit_list, name="list"),
+    path("<str:uid>/", views.unit_detail, name="detail"),
+]

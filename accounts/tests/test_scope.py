@@ -1,0 +1,44 @@
+import pytest
+
+from accounts.models import Role
+from accounts.scope import scope_for
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(user):
+    return set(scope_for(user).schools().values_list("code", flat=True))
+
+
+def test_province_officer_sees_every_commune_of_the_province(
+    province_officer, school, sibling_school, outside_school
+):
+    assert codes(province_officer) == {school.code, sibling_school.code}
+
+
+def test_commune_officer_sees_only_the_commune(commune_officer, school, sibling_school):
+    assert codes(commune_officer) == {school.code}
+
+
+def test_principal_sees_only_the_school(principal, school, sibling_school):
+    assert codes(principal) == {school.code}
+    assert scope_for(principal).can_edit_school(school)
+
+
+def test_viewer_reads_but_cannot_edit(make_user, province, school):
+    viewer = make_user(Role.VIEWER, unit=province)
+    assert codes(viewer) == {school.code}
+    assert not scope_for(viewer).can_edit_school(school)
+
+
+def test_it_rejects_outsider(outsider, school):
+    assert codes(outsider) == set()
+    assert not scope_for(outsider).can_edit_school(school)
+
+
+def test_user_without_membership_sees_nothing(make_user, school):
+    assert codes(make_user()) == set()
+
+
+def test_superuser_sees_all(superuser, school, outside_school):
+    assert codes(superuser) == {school.code, outside_school.code}

@@ -1,0 +1,107 @@
+"""A small read-only JSON API over the same scoped selectors the pages use. Session
+authentication (same login as the site); anonymous callers get 401, anything outside the
+caller's scope is 404, exactly like the pages."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+from accounts.scope import get_school_or_404
+from schools import selectors as school_selectors
+from schools.models import School
+from schools.selectors import SchoolFilters
+from units import selectors as unit_selectors
+
+PAGE_SIZE = 100
+
+
+def api_login_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": "Chưa đăng nhập."}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def school_json(school: School) -> dict:
+    return {
+        "code": school.code,
+        "name": school.name,
+        "kind": school.kind,
+        "ownership": school.ownership,
+        "special_type": school.special_type,
+        "managing_body": school.managing_body,
+        "unit": {"uid": school.unit.uid, "code": school.unit.code, "name": school.unit.name},
+        "province": (
+            {"uid": school.unit.parent.uid, "name": school.unit.parent.name}
+            if school.unit.parent_id
+            else None
+        ),
+        "founded_year": school.founded_year,
+        "standard_level": school.standard_level,
+        "is_illustrative": school.is_illustrative,
+    }
+
+
+@require_GET
+@api_login_required
+def school_list(request):
+    filters = SchoolFilters.from_params(request.GET)
+    page = Paginator(
+        school_selectors.school_list(user=request.user, filters=filters), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return JsonResponse(
+        {
+            "count": page.paginator.count,
+            "page": page.number,
+            "pages": page.paginator.num_pages,
+            "results": [school_json(s) for s in page.object_list],
+        }
+    )
+
+
+@require_GET
+@api_login_required
+def school_detail(request, code: str):
+    school = get_school_or_404(request.user, code=code)
+    data = school_json(school)
+    data["sites"] = [{"name": s.name, "address": s.address} for s in school.sites.all()]
+    data["locations"] = [
+        {
+            "unit": loc.unit.name,
+            "uid": loc.unit.uid,
+            "valid_from": loc.valid_from.isoformat() if loc.valid_from else None,
+            "valid_to": loc.valid_to.isoformat() if loc.valid_to else None,
+            "is_guess": loc.is_guess,
+        }
+        for loc in school.locations.select_related("unit")
+    ]
+    return JsonResponse(data)
+
+
+@require_GET
+@api_login_required
+def unit_detail(request, uid: str):
+    unit = unit_selectors.unit_get(user=request.user, uid=uid)
+    return JsonResponse(
+        {
+            "uid": unit.uid,
+            "code": unit.code,
+            "name": unit.name,
+            "division_type": unit.division_type,
+            "parent": unit.parent.uid if unit.parent_id else None,
+            "valid_from": unit.valid_from.isoformat() if unit.valid_from else None,
+            "valid_to": unit.valid_to.isoformat() if unit.valid_to else None,
+            "successors": [s.uid for s in unit.successors.all()],
+            "children": [
+                {"uid": c.uid, "name": c.name, "school_count": c.school_count}
+                for c in unit_selectors.unit_children(user=request.user, unit=unit)
+            ],
+        }
+    )

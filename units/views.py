@@ -1,0 +1,43 @@
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from units import selectors
+
+
+@login_required
+def unit_list(request):
+    q = request.GET.get("q", "").strip()
+    include_retired = request.GET.get("retired") == "1"
+    units = selectors.unit_list(user=request.user, q=q, include_retired=include_retired)[:500]
+    return render(
+        request,
+        "units/list.html",
+        {"units": units, "q": q, "include_retired": include_retired},
+    )
+
+
+@login_required
+def unit_detail(request, uid: str):
+    unit = selectors.unit_get(user=request.user, uid=uid)
+    on = _parse_date(request.GET.get("on")) or (
+        unit.valid_to - dt.timedelta(days=1) if unit.valid_to else dt.date.today()
+    )
+    context = {
+        "unit": unit,
+        "ancestors": unit.ancestors(),
+        "children": selectors.unit_children(user=request.user, unit=unit),
+        "successors": unit.successors.all(),
+        "predecessors": unit.predecessors.all(),
+        "on": on,
+        "schools": selectors.schools_located_at(user=request.user, unit=unit, on=on)[:1000],
+    }
+    return render(request, "units/detail.html", context)
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
