@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "schools",
     "frameworks",
     "accounts",
+    "programme",
+    "assessments",
+    "evidence",
     "api",
 ]
 
