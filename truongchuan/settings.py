@@ -18,8 +18,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
+# The "django-insecure-" prefix makes `check --deploy` flag a production server that forgot
+# to set SECRET_KEY (security.W009) instead of silently running on this public key.
 SECRET_KEY = os.environ.get(
-    "SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789"
+    "SECRET_KEY", "django-insecure-dev-only-key-change-me-in-production-0123456789"
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
