@@ -1,10 +1,10 @@
-from django.http import Http404
 from django.urls import path
 
-
-def _todo(request):
-    raise Http404
-
+from . import views
 
 app_name = "frameworks"
-urlpatterns = [path("", _todo, name="list")]
+urlpatterns = [
+    path("", views.framework_list, name="list"),
+    path("compare/", views.framework_compare, name="compare"),
+    path("<str:code>/", views.framework_detail, name="detail"),
+]
