@@ -9,14 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import engine, selectors
 from .models import Framework
 
 SELECTOR_NAMES = {
-    "all": "tất cả tiêu chí",
-    "mandatory": "các tiêu chí bắt buộc",
-    "others": "các tiêu chí không bắt buộc",
+    "all": gettext_lazy("tất cả tiêu chí"),
+    "mandatory": gettext_lazy("các tiêu chí bắt buộc"),
+    "others": gettext_lazy("các tiêu chí không bắt buộc"),
 }
 
 
@@ -152,7 +153,8 @@ def _mapping_text(rule: engine.RecognitionRule | None, grade_word: str) -> list[
     if rule is None:
         return []
     return [
-        f"Mức {level} → {grade_word} {grade}"
+        _("Mức %(level)s → %(grade_word)s %(grade)s")
+        % {"level": level, "grade_word": grade_word, "grade": grade}
         for level, grade in enumerate(rule.mapping)
         if grade is not None
     ]
