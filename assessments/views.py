@@ -1,0 +1,367 @@
+"""Self-assessment pages. Thin: scope and rights come from selectors/access, writes from services.
+Every page first finds the assessment inside the user's scope, so an outsider gets 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from frameworks.models import Criterion
+
+from . import access, selectors, services
+from .forms import (
+    CouncilMemberForm,
+    GroupForm,
+    MilestoneForm,
+    ReasonForm,
+    SheetForm,
+    StartForm,
+)
+from .models import CouncilMember, IndicatorResult, PlanMilestone, Snapshot, Status, WorkingGroup
+
+
+def _rights(user, assessment) -> dict[str, bool]:
+    school = assessment.school
+    officer = access.is_managing_officer(user, school)
+    principal = access.is_principal(user, school)
+    return {
+        "can_manage": access.can_manage(user, assessment) and assessment.is_editable,
+        "can_submit": principal and assessment.is_editable,
+        "can_unlock": principal and assessment.locked,
+        "can_review": officer and assessment.status == Status.SUBMITTED,
+        "is_principal": principal,
+    }
+
+
+@login_required
+def assessment_list(request):
+    assessments = selectors.assessment_list(user=request.user)
+    return render(
+        request,
+        "assessments/list.html",
+        {
+            "assessments": assessments,
+            "can_start": selectors.startable_schools(user=request.user).exists(),
+            "is_officer": selectors.can_officer_act(user=request.user),
+        },
+    )
+
+
+@login_required
+def assessment_start(request):
+    schools = selectors.startable_schools(user=request.user)
+    if not schools.exists():
+        raise Http404
+    initial = {}
+    if request.GET.get("school"):
+        school = schools.filter(code=request.GET["school"]).first()
+        if school is None:
+            raise Http404
+        initial["school"] = school
+    form = StartForm(request.POST or None, schools=schools, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.assessment_start(
+                user=request.user,
+                school=form.cleaned_data["school"],
+                school_year=form.cleaned_data["school_year"],
+                on_date=form.cleaned_data["on_date"],
+                copy_previous=form.cleaned_data["copy_previous"],
+            )
+        except services.AssessmentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            a = result.assessment
+            messages.success(
+                request,
+                _("Đã mở đợt tự đánh giá %(year)s theo %(fw)s.")
+                % {"year": a.school_year, "fw": a.framework.code},
+            )
+            for line in result.not_carried:
+                messages.warning(request, line)
+            return redirect("assessments:detail", pk=a.pk)
+    return render(request, "assessments/start.html", {"form": form})
+
+
+@login_required
+def assessment_detail(request, pk: int):
+    assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    live = services.live_levels(assessment)
+    blocks = selectors.overview(assessment=assessment)
+    for block in blocks:
+        for sheet in block.sheets:
+            sheet.live = live.criteria[sheet.criterion.code]
+    context = {
+        "assessment": assessment,
+        "live": live,
+        "blocks": blocks,
+        "warnings": services.council_warnings(assessment),
+        "council_rule": services.council_rule(assessment),
+        "level4": selectors.level4_results(assessment=assessment),
+        "snapshots": assessment.snapshots.select_related("created_by"),
+        "events": selectors.assessment_history(assessment=assessment)[:20],
+        "reason_form": ReasonForm(),
+        **_rights(request.user, assessment),
+    }
+    return render(request, "assessments/detail.html", context)
+
+
+@login_required
+def council(request, pk: int):
+    assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    rights = _rights(request.user, assessment)
+    member_form = CouncilMemberForm(assessment=assessment, prefix="m")
+    group_form = GroupForm(assessment=assessment, prefix="g")
+    milestone_form = MilestoneForm(prefix="p")
+    if request.method == "POST":
+        if not access.can_manage(request.user, assessment):
+            raise Http404
+        op = request.POST.get("op")
+        try:
+            if op == "member":
+                member_form = CouncilMemberForm(request.POST, assessment=assessment, prefix="m")
+                if member_form.is_valid():
+                    services.council_member_add(
+                        user=request.user, assessment=assessment, data=member_form.cleaned_data
+                    )
+                    return redirect("assessments:council", pk=pk)
+            elif op == "remove":
+                member = get_object_or_404(
+                    CouncilMember, pk=request.POST.get("member"), assessment=assessment
+                )
+                services.council_member_remove(user=request.user, member=member)
+                return redirect("assessments:council", pk=pk)
+            elif op == "group":
+                group_form = GroupForm(request.POST, assessment=assessment, prefix="g")
+                if group_form.is_valid():
+                    services.working_group_create(
+                        user=request.user,
+                        assessment=assessment,
+                        name=group_form.cleaned_data["name"],
+                        kind=group_form.cleaned_data["kind"],
+                        criteria=list(group_form.cleaned_data["criteria"]),
+                    )
+                    return redirect("assessments:council", pk=pk)
+            elif op == "assign":
+                group = get_object_or_404(
+                    WorkingGroup, pk=request.POST.get("group"), assessment=assessment
+                )
+                criteria = Criterion.objects.filter(
+                    framework=assessment.framework, pk__in=request.POST.getlist("criteria")
+                )
+                services.working_group_assign(
+                    user=request.user, group=group, criteria=list(criteria)
+                )
+                return redirect("assessments:council", pk=pk)
+            elif op == "milestone":
+                milestone_form = MilestoneForm(request.POST, prefix="p")
+                if milestone_form.is_valid():
+                    services.milestone_add(
+                        user=request.user, assessment=assessment, **milestone_form.cleaned_data
+                    )
+                    return redirect("assessments:council", pk=pk)
+            elif op == "milestone_status":
+                milestone = get_object_or_404(
+                    PlanMilestone, pk=request.POST.get("milestone"), assessment=assessment
+                )
+                services.milestone_set_status(
+                    user=request.user, milestone=milestone, status=request.POST.get("status")
+                )
+                return redirect("assessments:council", pk=pk)
+        except services.AssessmentError as exc:
+            messages.error(request, str(exc))
+    groups = list(assessment.groups.prefetch_related("criteria", "members"))
+    all_criteria = list(
+        Criterion.objects.filter(framework=assessment.framework).order_by("position")
+    )
+    for group in groups:
+        group.criterion_ids = {c.pk for c in group.criteria.all()}
+    context = {
+        "assessment": assessment,
+        "members": assessment.council_members.select_related("user", "group"),
+        "groups": groups,
+        "all_criteria": all_criteria,
+        "milestones": assessment.milestones.all(),
+        "warnings": services.council_warnings(assessment),
+        "council_rule": services.council_rule(assessment),
+        "member_form": member_form,
+        "group_form": group_form,
+        "milestone_form": milestone_form,
+        **rights,
+    }
+    return render(request, "assessments/council.html", context)
+
+
+def _sheet_context(request, assessment, sheet, form=None, live=None) -> dict:
+    levels = selectors.sheet_levels(sheet=sheet)
+    live = live or services.live_levels(assessment)
+    can_edit = assessment.is_editable and access.can_edit_sheet(request.user, sheet)
+    if form is None:
+        initial = {
+            "version": sheet.version,
+            "strengths": sheet.strengths,
+            "weaknesses": sheet.weaknesses,
+        }
+        initial.update(
+            {f"state_{lv}": sheet.current_state.get(str(lv), "") for lv, _name, _rows in levels}
+        )
+        form = SheetForm(
+            initial=initial,
+            levels=[(lv, name) for lv, name, _r in levels],
+            actions=sheet.actions.all(),
+        )
+    codes = list(assessment.framework.compiled().criterion_codes)
+    index = codes.index(sheet.criterion.code)
+    return {
+        "assessment": assessment,
+        "sheet": sheet,
+        "levels": levels,
+        "live": live,
+        "criterion_live": live.criteria[sheet.criterion.code],
+        "form": form,
+        "can_edit": can_edit,
+        "previous_code": codes[index - 1] if index > 0 else None,
+        "next_code": codes[index + 1] if index + 1 < len(codes) else None,
+    }
+
+
+@login_required
+def sheet_detail(request, pk: int, code: str):
+    assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    sheet = selectors.sheet_get_or_404(assessment=assessment, code=code)
+    form = None
+    if request.method == "POST":
+        levels = [(lv, name) for lv, name, _r in selectors.sheet_levels(sheet=sheet)]
+        form = SheetForm(request.POST, levels=levels)
+        if form.is_valid():
+            try:
+                services.sheet_save(
+                    user=request.user,
+                    sheet=sheet,
+                    data=form.cleaned_data,
+                    version=form.cleaned_data["version"],
+                )
+            except services.AssessmentError as exc:
+                # What the user typed stays in the form; nothing was written.
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Đã lưu tiêu chí %(code)s.") % {"code": code})
+                return redirect("assessments:sheet", pk=pk, code=code)
+    context = _sheet_context(request, assessment, sheet, form)
+    status = 409 if form is not None and form.errors and request.htmx else 200
+    return render(request, "assessments/sheet.html", context, status=status)
+
+
+@login_required
+@require_POST
+def indicator_set(request, pk: int, code: str, result_id: int):
+    assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    sheet = selectors.sheet_get_or_404(assessment=assessment, code=code)
+    result = get_object_or_404(IndicatorResult, pk=result_id, sheet=sheet)
+    met = {"1": True, "0": False}.get(request.POST.get("met", ""), None)
+    error = ""
+    try:
+        live = services.indicator_set(user=request.user, result=result, met=met)
+    except services.AssessmentError as exc:
+        error = str(exc)
+        live = services.live_levels(assessment)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("assessments:sheet", pk=pk, code=code)
+    context = {
+        "assessment": assessment,
+        "sheet": sheet,
+        "live": live,
+        "criterion_live": live.criteria[code],
+        "error": error,
+    }
+    return render(request, "assessments/_sheet_live.html", context, status=403 if error else 200)
+
+
+@login_required
+def sheet_history(request, pk: int, code: str):
+    assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    sheet = selectors.sheet_get_or_404(assessment=assessment, code=code)
+    return render(
+        request,
+        "assessments/history.html",
+        {"assessment": assessment, "sheet": sheet, "changes": selectors.sheet_history(sheet=sheet)},
+    )
+
+
+@login_required
+def snapshot_detail(request, pk: int, snapshot_id: int):
+    assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    snapshot = get_object_or_404(Snapshot, pk=snapshot_id, assessment=assessment)
+    intact = services.content_hash(snapshot.content) == snapshot.sha256
+    return render(
+        request,
+        "assessments/snapshot.html",
+        {"assessment": assessment, "snapshot": snapshot, "intact": intact},
+    )
+
+
+def _workflow(request, pk: int, action: str):
+    assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "submit":
+            services.assessment_submit(user=request.user, assessment=assessment)
+            messages.success(request, _("Đã nộp báo cáo tự đánh giá; báo cáo chỉ còn xem được."))
+        elif action == "return":
+            services.assessment_return(user=request.user, assessment=assessment, reason=reason)
+            messages.success(request, _("Đã trả lại báo cáo cho nhà trường."))
+        elif action == "accept":
+            services.assessment_accept(user=request.user, assessment=assessment)
+            messages.success(request, _("Đã chấp nhận báo cáo tự đánh giá."))
+        elif action == "unlock":
+            services.assessment_unlock(user=request.user, assessment=assessment, reason=reason)
+            messages.success(request, _("Đã mở khóa báo cáo."))
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+    target = request.POST.get("next", "")
+    if target == "progress":
+        return redirect("assessments:progress")
+    return redirect("assessments:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def assessment_submit(request, pk: int):
+    return _workflow(request, pk, "submit")
+
+
+@login_required
+@require_POST
+def assessment_return(request, pk: int):
+    return _workflow(request, pk, "return")
+
+
+@login_required
+@require_POST
+def assessment_accept(request, pk: int):
+    return _workflow(request, pk, "accept")
+
+
+@login_required
+@require_POST
+def assessment_unlock(request, pk: int):
+    return _workflow(request, pk, "unlock")
+
+
+@login_required
+def progress(request):
+    if not selectors.can_officer_act(user=request.user):
+        raise Http404
+    year = request.GET.get("year", "")
+    rows = selectors.progress(user=request.user, school_year=year or None)
+    return render(
+        request,
+        "assessments/progress.html",
+        {"rows": rows, "year": year, "years": selectors.school_years(user=request.user)},
+    )

@@ -1,0 +1,358 @@
+"""Writes on the evidence register. Every function checks who may write, validates in
+Vietnamese and runs in one transaction.
+
+Codes: the sequence is per (assessment, first criterion). Two uploads for the same criterion at
+the same moment must not get the same number, so the next number is read with the assessment row
+locked (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers anyway — the project opens
+SQLite transactions IMMEDIATE) and the unique constraints (assessment, code) and (assessment,
+criterion, seq) back this up: a collision is retried with a fresh number instead of failing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from assessments.models import Assessment, CriterionSheet
+from core.text import nfc
+from frameworks.models import Criterion
+
+from . import access
+from .codes import CodeStyle, style_from_data
+from .models import Evidence, EvidenceCitation
+from .uploads import CheckedFile, UploadRejected, check_upload
+
+CODE_RETRIES = 5
+TEXT_FIELDS = ("name", "number", "issuer", "note")
+MAX_LENGTHS = {"name": 500, "number": 120, "issuer": 255, "link": 1000}
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def _require_edit(user, assessment: Assessment) -> None:
+    if not access.can_edit(user, assessment):
+        if not assessment.is_editable:
+            raise PermissionDenied(
+                _("Đợt tự đánh giá đã nộp hoặc đã khóa: không thể thay đổi minh chứng.")
+            )
+        raise PermissionDenied(_("Bạn không có quyền thay đổi minh chứng của trường này."))
+
+
+def style_for(assessment: Assessment) -> CodeStyle:
+    return style_from_data(assessment.framework.data)
+
+
+def default_box(criterion: Criterion) -> int:
+    """2018 guidance: usually one box per standard, so box n = standard number."""
+    code = str(criterion.standard.code)
+    return int(code) if code.isdigit() else criterion.standard.position + 1
+
+
+def _clean_metadata(
+    assessment: Assessment, data: dict[str, Any], *, partial: bool = False
+) -> dict[str, Any]:
+    """NFC, trimmed, length-checked metadata; ValidationError keyed by field otherwise."""
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    for key in TEXT_FIELDS:
+        if partial and key not in data:
+            continue
+        value = nfc(data.get(key) or "")
+        if key != "note":
+            value = " ".join(value.split())
+        if key in MAX_LENGTHS and len(value) > MAX_LENGTHS[key]:
+            errors[key] = _("Dài quá %(n)s ký tự.") % {"n": MAX_LENGTHS[key]}
+        out[key] = value
+    if (not partial or "name" in data) and not out.get("name"):
+        errors["name"] = _("Hãy nhập tên minh chứng.")
+    if not partial or "link" in data:
+        link = nfc(data.get("link") or "")
+        if link:
+            try:
+                _url_validator(link)
+            except ValidationError:
+                errors["link"] = _(
+                    "Đường dẫn không hợp lệ: phải bắt đầu bằng http:// hoặc https://."
+                )
+        out["link"] = link
+    if not partial or "issued_on" in data:
+        issued = data.get("issued_on")
+        if issued and not isinstance(issued, dt.date):
+            errors["issued_on"] = _("Ngày ban hành không hợp lệ.")
+        out["issued_on"] = issued or None
+    if not partial or "box" in data:
+        box = data.get("box")
+        if box in ("", None):
+            out["box"] = None
+        else:
+            try:
+                box = int(box)
+                if not 1 <= box <= 999:
+                    raise ValueError
+                out["box"] = box
+            except (TypeError, ValueError):
+                errors["box"] = _("Số hộp phải là số nguyên từ 1 đến 999.")
+    if not partial or "first_criterion" in data:
+        crit = data.get("first_criterion")
+        if isinstance(crit, int | str) and str(crit).isdigit():
+            crit = Criterion.objects.filter(pk=int(crit)).select_related("standard").first()
+        if not isinstance(crit, Criterion):
+            errors["first_criterion"] = _("Hãy chọn tiêu chí.")
+        elif crit.framework_id != assessment.framework_id:
+            errors["first_criterion"] = _(
+                "Tiêu chí %(code)s không thuộc bộ tiêu chuẩn của đợt tự đánh giá này."
+            ) % {"code": crit.code}
+        out["first_criterion"] = crit
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _check_file(
+    assessment: Assessment,
+    file: IO[bytes],
+    name: str,
+    size: int | None,
+    exclude_pk: int | None = None,
+) -> CheckedFile:
+    try:
+        checked = check_upload(file, name, size)
+    except UploadRejected as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    same = Evidence.objects.filter(assessment=assessment, sha256=checked.sha256)
+    if exclude_pk:
+        same = same.exclude(pk=exclude_pk)
+    twin = same.first()
+    if twin is not None:
+        # The regulation: one code per document, cited again by other criteria.
+        raise ValidationError(
+            {
+                "file": _(
+                    "Tệp này đã có trong danh mục với mã %(code)s (%(name)s). Hãy trích dẫn lại "
+                    "minh chứng đó thay vì tải lên lần nữa."
+                )
+                % {"code": style_for(assessment).show(twin.code), "name": twin.name}
+            }
+        )
+    return checked
+
+
+def _store_file(evidence: Evidence, file: IO[bytes], checked: CheckedFile) -> None:
+    file.seek(0)
+    # The storage key is random (models.evidence_upload_to); only the extension comes from us.
+    evidence.file.save(f"upload.{checked.kind.ext}", File(file), save=False)
+    evidence.original_name = checked.name
+    evidence.content_type = checked.kind.content_type
+    evidence.size = checked.size
+    evidence.sha256 = checked.sha256
+
+
+def _delete_stored(name: str, storage) -> None:
+    if name:
+        try:
+            storage.delete(name)
+        except OSError:
+            pass  # an already missing file is the state we wanted
+
+
+def next_seq(assessment: Assessment, criterion: Criterion) -> int:
+    top = Evidence.objects.filter(assessment=assessment, first_criterion=criterion).aggregate(
+        top=Max("seq")
+    )["top"]
+    return (top or 0) + 1
+
+
+def _insert_with_code(evidence: Evidence) -> Evidence:
+    """Give `evidence` the next free code of its criterion and insert it (see module doc)."""
+    assessment = evidence.assessment
+    style = style_for(assessment)
+    criterion = evidence.first_criterion
+    box = evidence.box or default_box(criterion)
+    for attempt in range(CODE_RETRIES):
+        try:
+            with transaction.atomic():
+                Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+                evidence.seq = next_seq(assessment, criterion)
+                evidence.code = style.make(criterion=criterion.code, seq=evidence.seq, box=box)
+                evidence.pk = None
+                evidence.save(force_insert=True)
+                return evidence
+        except IntegrityError:
+            if attempt == CODE_RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def evidence_create(
+    *,
+    user,
+    assessment: Assessment,
+    data: dict[str, Any],
+    file: IO[bytes] | None = None,
+    file_name: str | None = None,
+) -> Evidence:
+    """Add one item to the register: a file (checked by content), a link, or a paper document
+    kept in a box (neither). `data`: first_criterion (Criterion or id), name, number,
+    issued_on (date), issuer, note, box, link."""
+    _require_edit(user, assessment)
+    clean = _clean_metadata(assessment, data)
+    evidence = Evidence(assessment=assessment, uploaded_by=user, **clean)
+    checked = None
+    if file is not None:
+        name = file_name or getattr(file, "name", "") or ""
+        checked = _check_file(assessment, file, name, getattr(file, "size", None))
+        _store_file(evidence, file, checked)
+    try:
+        with transaction.atomic():
+            _insert_with_code(evidence)
+    except Exception:
+        if checked is not None:
+            _delete_stored(evidence.file.name, evidence.file.storage)
+        raise
+    return evidence
+
+
+def evidence_update(
+    *,
+    user,
+    evidence: Evidence,
+    data: dict[str, Any],
+    file: IO[bytes] | None = None,
+    file_name: str | None = None,
+    remove_file: bool = False,
+) -> Evidence:
+    """Change metadata, replace or remove the file. The code and the first criterion never
+    change here: the code is already printed in texts and on boxes (a changed box number is
+    recorded but does not re-code)."""
+    assessment = evidence.assessment
+    _require_edit(user, assessment)
+    data = {k: v for k, v in data.items() if k != "first_criterion"}
+    clean = _clean_metadata(assessment, data, partial=True)
+    old_name = evidence.file.name if evidence.file else ""
+    storage = evidence.file.storage
+    checked = None
+    if file is not None:
+        name = file_name or getattr(file, "name", "") or ""
+        checked = _check_file(assessment, file, name, getattr(file, "size", None), evidence.pk)
+        _store_file(evidence, file, checked)
+    elif remove_file and old_name:
+        evidence.file = None
+        evidence.original_name = evidence.content_type = evidence.sha256 = ""
+        evidence.size = None
+    for key, value in clean.items():
+        setattr(evidence, key, value)
+    try:
+        with transaction.atomic():
+            evidence.save()
+            if old_name and (checked is not None or remove_file):
+                transaction.on_commit(lambda: _delete_stored(old_name, storage))
+    except Exception:
+        if checked is not None:
+            _delete_stored(evidence.file.name, storage)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, user, evidence: Evidence) -> None:
+    """Delete an item that no sheet cites. Its code is not reused (numbers may have gaps):
+    a code once printed must never come to mean another document."""
+    _require_edit(user, evidence.assessment)
+    if evidence.citations.exists():
+        raise ValidationError(
+            _("Minh chứng %(code)s đang được trích dẫn; hãy bỏ trích dẫn trước khi xóa.")
+            % {"code": evidence.display_code}
+        )
+    name, storage = (evidence.file.name if evidence.file else ""), evidence.file.storage
+    evidence.delete()
+    transaction.on_commit(lambda: _delete_stored(name, storage))
+
+
+@transaction.atomic
+def evidence_cite(*, user, evidence: Evidence, sheet: CriterionSheet) -> EvidenceCitation:
+    """Cite an item in a criterion sheet (idempotent). It keeps its code, whatever criterion
+    the sheet is for."""
+    if sheet.assessment_id != evidence.assessment_id:
+        raise ValidationError(
+            _("Minh chứng và phiếu đánh giá không thuộc cùng một đợt tự đánh giá.")
+        )
+    if not access.can_cite(user, sheet):
+        raise PermissionDenied(_("Bạn không có quyền sửa phiếu đánh giá tiêu chí này."))
+    existing = EvidenceCitation.objects.filter(evidence=evidence, sheet=sheet).first()
+    if existing is not None:
+        return existing
+    top = EvidenceCitation.objects.filter(sheet=sheet).aggregate(top=Max("position"))["top"]
+    return EvidenceCitation.objects.create(
+        evidence=evidence, sheet=sheet, position=(top or 0) + 1, created_by=user
+    )
+
+
+@transaction.atomic
+def evidence_uncite(*, user, evidence: Evidence, sheet: CriterionSheet) -> bool:
+    if not access.can_cite(user, sheet):
+        raise PermissionDenied(_("Bạn không có quyền sửa phiếu đánh giá tiêu chí này."))
+    deleted, _detail = EvidenceCitation.objects.filter(evidence=evidence, sheet=sheet).delete()
+    return bool(deleted)
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel import
+
+
+@dataclass
+class ImportResult:
+    created: list[Evidence]
+
+
+class ImportRejected(Exception):
+    """Rows failed when checked again inside the write transaction; nothing was written."""
+
+    def __init__(self, plan):
+        super().__init__("import rejected")
+        self.plan = plan
+
+
+def evidence_import(*, user, assessment: Assessment, rows) -> ImportResult:
+    """All or nothing: every row is checked again inside the transaction (the register may have
+    changed since the preview) and one failing row rolls everything back."""
+    from . import importing  # the reader imports openpyxl; only the import pays for it
+
+    _require_edit(user, assessment)
+    created: list[Evidence] = []
+    with transaction.atomic():
+        Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+        plan = importing.validate_rows(assessment=assessment, rows=rows)
+        if not plan.ok:
+            raise ImportRejected(plan)
+        # Codes written in the file first, so that a generated number never takes one of them.
+        ordered = sorted(plan.rows, key=lambda r: (not r.data.get("code"), r.number))
+        for row in ordered:
+            d = row.data
+            evidence = Evidence(
+                assessment=assessment,
+                uploaded_by=user,
+                first_criterion=d["first_criterion"],
+                name=d["name"],
+                number=d["number"],
+                issued_on=d["issued_on"],
+                issuer=d["issuer"],
+                note=d["note"],
+                box=d["box"],
+                link=d["link"],
+            )
+            if d.get("code"):
+                # A code carried over from an existing paper register is kept as written.
+                evidence.seq = d["seq"]
+                evidence.code = d["code"]
+                evidence.save(force_insert=True)
+            else:
+                _insert_with_code(evidence)
+            created.append(evidence)
+    created.sort(key=lambda e: (e.first_criterion.position, e.seq))
+    return ImportResult(created)
