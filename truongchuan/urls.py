@@ -10,6 +10,9 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("schools/", include("schools.urls")),
     path("frameworks/", include("frameworks.urls")),
+    path("programme/", include("programme.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("evidence/", include("evidence.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
