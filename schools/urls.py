@@ -9,5 +9,7 @@ urlpatterns = [
     path("import/", views_import.import_upload, name="import"),
     path("import/template.xlsx", views_import.import_template, name="import_template"),
     path("import/confirm/", views_import.import_confirm, name="import_confirm"),
+    path("new/", views.school_create, name="create"),
     path("<str:code>/", views.school_detail, name="detail"),
+    path("<str:code>/edit/", views.school_edit, name="edit"),
 ]

@@ -1,10 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from accounts.scope import get_school_or_404, scope_for
-from schools import selectors
-from schools.models import SchoolKind, StandardLevel
+from schools import selectors, services
+from schools.forms import SchoolForm
+from schools.importing import can_import
+from schools.models import School, SchoolKind, StandardLevel
 from schools.selectors import SchoolFilters
 
 PAGE_SIZE = 50
@@ -15,7 +20,6 @@ def school_list(request):
     filters = SchoolFilters.from_params(request.GET)
     schools = selectors.school_list(user=request.user, filters=filters)
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
-    scope = scope_for(request.user)
     context = {
         "page": page,
         "filters": filters,
@@ -24,7 +28,7 @@ def school_list(request):
         "statuses": StandardLevel.choices,
         "provinces": selectors.filter_provinces(user=request.user),
         "communes": selectors.filter_communes(user=request.user, province_uid=filters.province),
-        "can_import": bool(scope.is_all or scope.edit_unit_paths),
+        "can_import": can_import(request.user),
     }
     template = "schools/_results.html" if request.htmx else "schools/list.html"
     return render(request, template, context)
@@ -41,3 +45,46 @@ def school_detail(request, code: str):
         "can_edit": scope_for(request.user).can_edit_school(school),
     }
     return render(request, "schools/detail.html", context)
+
+
+def _editable_units(user):
+    return scope_for(user).units().current().filter(parent__isnull=False).select_related("parent")
+
+
+@login_required
+def school_create(request):
+    if not can_import(request.user):
+        raise Http404
+    form = SchoolForm(request.POST or None, units=_editable_units(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            school = services.school_create(user=request.user, data=form.cleaned_data)
+        except services.NotAllowed as exc:
+            form.add_error("unit", str(exc))
+        else:
+            messages.success(request, _("Đã thêm trường %(name)s.") % {"name": school.name})
+            return redirect("schools:detail", code=school.code)
+    return render(request, "schools/form.html", {"form": form, "school": None})
+
+
+@login_required
+def school_edit(request, code: str):
+    school = get_school_or_404(request.user, code=code)
+    if not scope_for(request.user).can_edit_school(school):
+        raise Http404
+    form = SchoolForm(request.POST or None, instance=school, units=_editable_units(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.school_update(
+                user=request.user,
+                school=School.objects.get(pk=school.pk),
+                data=form.cleaned_data,
+                version=form.cleaned_data["version"],
+            )
+        except (services.EditConflict, services.NotAllowed) as exc:
+            # The typed values stay in the form; the user decides what to keep.
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã lưu thông tin trường."))
+            return redirect("schools:detail", code=school.code)
+    return render(request, "schools/form.html", {"form": form, "school": school})

@@ -1,0 +1,597 @@
+"""Reading and checking an Excel (.xlsx) file of schools, before anything is written.
+
+Two steps, both free of writes: `read_workbook()` turns the uploaded bytes into raw rows
+(refusing anything that is not a sane .xlsx with the template's header), and `validate_rows()`
+checks every row against in-memory maps of communes and existing schools, so that 45,000 rows
+cost a handful of queries, not 45,000. The write itself lives in `schools.services`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.scope import Scope, scope_for
+from core.text import fold, nfc
+from schools.models import Ownership, School, SchoolKind, SpecialType, StandardLevel
+from units.models import AdminUnit
+
+DATA_SHEET = "Danh sách trường"
+HELP_SHEET = "Hướng dẫn"
+COMMUNE_SHEET = "Mã xã phường"
+MAX_ROWS = 100_000
+# A real 45,000-row registry unzips to ~40 MB of XML; far more is a zip bomb, not a registry.
+MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = False
+    help: str = ""
+
+    @property
+    def label(self) -> str:
+        """The header as written in the template: required columns end with "*"."""
+        return f"{self.header}*" if self.required else self.header
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("code", "Mã trường", True, "Mã định danh duy nhất của trường (tối đa 32 ký tự)."),
+    Column("name", "Tên trường", True, "Tên đầy đủ, ví dụ: Trường PTDTBT TH Huổi Luông."),
+    Column("kind", "Cấp học", True, "Một trong các mã cấp học ở bảng dưới."),
+    Column("ownership", "Loại hình", True, "Công lập, Tư thục hoặc Dân lập."),
+    Column("special_type", "Loại trường đặc thù", False, "Để trống nếu không có."),
+    Column("managing_body", "Cơ quan quản lý", False, "Ví dụ: UBND xã Phong Thổ."),
+    Column(
+        "commune",
+        "Mã xã/phường",
+        True,
+        "Mã xã/phường chính thức 5 chữ số (ví dụ 03549). Có thể ghi «Tên xã, Tên tỉnh» "
+        "nếu tên không trùng.",
+    ),
+    Column("founded_year", "Năm thành lập", False, "Bốn chữ số, ví dụ 1998."),
+    Column("principal_name", "Hiệu trưởng", False, "Họ và tên."),
+    Column("phone", "Điện thoại", False, ""),
+    Column("email", "Email", False, "Địa chỉ thư điện tử hợp lệ."),
+    Column("address", "Địa chỉ", False, ""),
+    Column(
+        "standard_level",
+        "Chuẩn quốc gia",
+        False,
+        "0, 1, 2 hoặc «Chưa đạt», «Mức độ 1», «Mức độ 2». Để trống khi cập nhật thì giữ "
+        "nguyên mức hiện có.",
+    ),
+)
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+# Export adds names a person can read; import ignores them (the code is what counts).
+EXPORT_EXTRA_HEADERS = ("Tên xã/phường", "Tỉnh/thành phố")
+
+STANDARD_LABELS = {0: "Chưa đạt", 1: "Mức độ 1", 2: "Mức độ 2"}
+# Fields written by the import (and compared to decide "update" vs "unchanged").
+WRITE_FIELDS = (
+    "name",
+    "kind",
+    "ownership",
+    "special_type",
+    "managing_body",
+    "unit_id",
+    "founded_year",
+    "principal_name",
+    "phone",
+    "email",
+    "address",
+    "standard_level",
+)
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: nothing in it is looked at further."""
+
+
+@dataclass
+class RowError:
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        if self.column is None:
+            return _("Dòng %(row)s: %(msg)s") % {"row": self.row, "msg": self.message}
+        return _("Dòng %(row)s, cột «%(col)s»: %(msg)s") % {
+            "row": self.row,
+            "col": self.column,
+            "msg": self.message,
+        }
+
+
+@dataclass
+class RawRow:
+    """One data row as read from the sheet: Excel row number and cell values by column key."""
+
+    number: int
+    values: dict[str, Any]
+
+
+@dataclass
+class CheckedRow:
+    number: int
+    data: dict[str, Any] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    action: str = "new"  # new | update | same | error
+    school: School | None = None  # the existing school, for updates
+    unit: AdminUnit | None = None
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS[self.action])
+
+
+@dataclass
+class ImportPlan:
+    rows: list[CheckedRow]
+    errors: list[RowError]
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {"new": 0, "update": 0, "same": 0, "error": 0}
+        for r in self.rows:
+            out[r.action] += 1
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the file
+
+
+def _not_xlsx(hint: str = "") -> ImportFileError:
+    msg = _("Tệp không phải Excel .xlsx hợp lệ.")
+    return ImportFileError(f"{msg} {hint}".strip())
+
+
+def _sniff(fileobj: IO[bytes]) -> None:
+    """Refuse by content, not by name: a PDF or text file renamed .xlsx is caught here."""
+    fileobj.seek(0)
+    head = fileobj.read(8)
+    fileobj.seek(0)
+    if not head:
+        raise ImportFileError(_("Tệp rỗng (0 byte)."))
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _not_xlsx(
+            _(
+                "Đây là tệp Excel 97–2003 (.xls) hoặc tệp có mật khẩu: hãy mở bằng Excel và «Lưu thành» .xlsx."
+            )
+        )
+    if head.startswith(b"%PDF"):
+        raise _not_xlsx(_("Tệp là PDF."))
+    if not head.startswith(b"PK\x03\x04"):
+        raise _not_xlsx(_("Hãy dùng tệp mẫu tải về từ trang này."))
+    try:
+        with zipfile.ZipFile(fileobj) as zf:
+            names = set(zf.namelist())
+            unzipped = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _not_xlsx() from exc
+    finally:
+        fileobj.seek(0)
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        # A .docx or any other zip renamed .xlsx.
+        raise _not_xlsx()
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise ImportFileError(_("Tệp Excel bất thường (dữ liệu giải nén quá lớn)."))
+
+
+def _header_key(value: Any) -> str:
+    return fold(str(value or "")).rstrip("*").strip()
+
+
+def _map_header(header: Iterable[Any]) -> dict[str, int]:
+    """Column key → 0-based index. Order is free and extra columns are ignored (an export
+    has the names of commune and province after the template's columns), but every template
+    column must be there exactly once."""
+    wanted = {_header_key(c.header): c for c in COLUMNS}
+    found: dict[str, int] = {}
+    problems: list[str] = []
+    for idx, value in enumerate(header):
+        col = wanted.get(_header_key(value))
+        if col is None:
+            continue
+        if col.key in found:
+            problems.append(_("cột «%(col)s» xuất hiện hai lần") % {"col": col.header})
+        found[col.key] = idx
+    missing = [c.label for c in COLUMNS if c.key not in found]
+    if missing:
+        problems.append(_("thiếu cột %(cols)s") % {"cols": ", ".join(f"«{m}»" for m in missing)})
+    if problems:
+        raise ImportFileError(
+            _(
+                "Dòng tiêu đề (dòng 1) không đúng mẫu: %(problems)s. Hãy dùng tệp mẫu tải về "
+                "từ trang này và giữ nguyên dòng tiêu đề."
+            )
+            % {"problems": "; ".join(problems)}
+        )
+    return found
+
+
+def read_workbook(fileobj: IO[bytes]) -> list[RawRow]:
+    """Raw rows of the data sheet (the sheet named «Danh sách trường», else the first).
+    Raises ImportFileError with a Vietnamese message for anything but a usable file."""
+    import openpyxl  # imported here: only import/export pages pay for it
+
+    _sniff(fileobj)
+    try:
+        wb = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise _not_xlsx() from exc
+    try:
+        ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
+        rows_iter = ws.iter_rows(values_only=True)
+        header = next(rows_iter, None)
+        if header is None or not any(v not in (None, "") for v in header):
+            raise ImportFileError(
+                _("Trang tính «%(sheet)s» trống: không có dòng tiêu đề.") % {"sheet": ws.title}
+            )
+        colmap = _map_header(header)
+        keys = list(colmap)
+        pick = itemgetter(*colmap.values())
+        width = max(colmap.values()) + 1
+        code_idx = colmap["code"]
+        rows: list[RawRow] = []
+        for number, cells in enumerate(rows_iter, start=2):
+            # Blank lines between or after the data are not errors. A row with a code is not
+            # blank, which settles almost every row without looking at each cell.
+            code_cell = cells[code_idx] if code_idx < len(cells) else None
+            if (code_cell is None or isinstance(code_cell, str) and not code_cell.strip()) and all(
+                v is None or isinstance(v, str) and not v.strip() for v in cells
+            ):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise ImportFileError(
+                    _("Tệp có quá nhiều dòng: tối đa %(max)s dòng mỗi lần nhập.")
+                    % {"max": f"{MAX_ROWS:,}".replace(",", ".")}
+                )
+            if len(cells) < width:
+                cells = tuple(cells) + (None,) * (width - len(cells))
+            rows.append(RawRow(number, dict(zip(keys, pick(cells), strict=True))))
+    except ImportFileError:
+        raise
+    except Exception as exc:  # damaged XML inside a valid zip shows up while iterating
+        raise _not_xlsx() from exc
+    finally:
+        wb.close()
+    if not rows:
+        raise ImportFileError(
+            _("Tệp không có dòng dữ liệu nào: chỉ có dòng tiêu đề. Hãy điền từ dòng 2.")
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking rows
+
+
+def _text(value: Any) -> str:
+    """Cell → NFC text, trimmed, inner runs of spaces and line breaks collapsed to one space."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        # Fast path: 600,000 cells in a national file; ASCII needs no normalisation.
+        return " ".join((value if value.isascii() else nfc(value)).split())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime | dt.date):
+        value = value.strftime("%d/%m/%Y")
+    return " ".join(nfc(str(value)).split())
+
+
+def _choice_map(choices: Iterable[tuple[Any, Any]], extra: dict[str, Any] | None = None):
+    """fold(code) and fold(label) → value, and the same with spaces/underscores removed, so
+    "TH & THCS", "th&thcs", "Tiểu học và Trung học cơ sở", "cong_lap", "Công lập" all match."""
+    out: dict[str, Any] = {}
+    for value, label in choices:
+        for text in (str(value), str(label)):
+            key = fold(text)
+            if key:
+                out[key] = value
+                out[re.sub(r"[\s_]", "", key)] = value
+    for text, value in (extra or {}).items():
+        out[fold(text)] = value
+    return out
+
+
+class _Lookups:
+    """Everything row checks need, loaded once per import."""
+
+    def __init__(self, scope: Scope, codes: list[str]):
+        self.scope = scope
+        self.kinds = _choice_map(SchoolKind.choices)
+        self.ownerships = _choice_map(Ownership.choices, {"cl": "cong_lap", "tt": "tu_thuc"})
+        self.specials = _choice_map(
+            [(v, lbl) for v, lbl in SpecialType.choices if v],
+            {"khong": "", "-": ""},
+        )
+        self.standards = _choice_map(
+            StandardLevel.choices,
+            {**{fold(lbl): lvl for lvl, lbl in STANDARD_LABELS.items()}, "chua dat chuan": 0},
+        )
+        # Current communes only: official codes are reused over time (retired units keep
+        # theirs), and a school is registered in today's map.
+        units = list(
+            AdminUnit.objects.current()
+            .filter(parent__isnull=False)
+            .select_related("parent")
+            .only("id", "uid", "code", "name", "path", "parent__name", "parent__id")
+        )
+        self.by_code = {u.code: u for u in units}
+        self.by_name: dict[tuple[str, str], list[AdminUnit]] = {}
+        for u in units:
+            self.by_name.setdefault((_place_key(u.name), _place_key(u.parent.name)), []).append(u)
+        self._editable: dict[int, bool] = {}
+        self._choices: dict[tuple[str, str], Any] = {}
+        self.this_year = dt.date.today().year
+        # Existing schools: all codes in one query, full rows only for the codes in the file.
+        wanted = set(codes)
+        existing_codes = [c for c in School.objects.values_list("code", flat=True) if c in wanted]
+        self.existing: dict[str, School] = {}
+        for start in range(0, len(existing_codes), 500):
+            chunk = existing_codes[start : start + 500]
+            for s in School.objects.filter(code__in=chunk).select_related("unit"):
+                self.existing[s.code] = s
+
+    def choice(self, table: dict[str, Any], text: str) -> Any:
+        """The stored value for a typed code or label, or None. Memoised: a column such as
+        «Cấp học» holds a handful of distinct texts over thousands of rows."""
+        memo_key = (id(table), text)
+        if memo_key not in self._choices:
+            folded = fold(text)
+            self._choices[memo_key] = table.get(folded, table.get(re.sub(r"[\s_]", "", folded)))
+        return self._choices[memo_key]
+
+    def can_edit_unit(self, unit: AdminUnit) -> bool:
+        if unit.pk not in self._editable:
+            self._editable[unit.pk] = self.scope.can_edit_unit(unit)
+        return self._editable[unit.pk]
+
+
+_PLACE_PREFIXES = ("thanh pho ", "tinh ", "xa ", "phuong ", "thi tran ", "dac khu ")
+
+
+def _place_key(name: str) -> str:
+    key = fold(name)
+    for prefix in _PLACE_PREFIXES:
+        if key.startswith(prefix):
+            return key[len(prefix) :]
+    return key
+
+
+_COLUMN_ORDER = {c.header: i for i, c in enumerate(COLUMNS)}
+_MAX_LEN = {f.name: f.max_length for f in School._meta.concrete_fields if f.max_length}
+
+
+def _max_len(key: str) -> int:
+    return _MAX_LEN[key]
+
+
+def _check_row(raw: RawRow, lk: _Lookups, seen: dict[str, int]) -> CheckedRow:
+    row = CheckedRow(raw.number)
+    v = raw.values
+    d = row.data
+
+    def err(key: str, message: str) -> None:
+        row.errors.append(RowError(raw.number, COLUMN_BY_KEY[key].header, message))
+
+    # Code: Excel turns "01234567" typed as a number into 1234567; a number is kept as digits.
+    code = _text(v.get("code"))
+    if not code:
+        err("code", _("không được để trống."))
+    elif len(code) > _max_len("code"):
+        err("code", _("dài quá %(n)s ký tự.") % {"n": _max_len("code")})
+    elif not CODE_RE.match(code):
+        err(
+            "code",
+            _(
+                "«%(code)s» có ký tự không hợp lệ: chỉ dùng chữ cái không dấu, chữ số, "
+                "dấu chấm, gạch ngang, gạch dưới, không có khoảng trắng."
+            )
+            % {"code": code},
+        )
+    elif code in seen:
+        err("code", _("mã «%(code)s» trùng với dòng %(row)s.") % {"code": code, "row": seen[code]})
+    else:
+        seen[code] = raw.number
+    d["code"] = code
+
+    name = _text(v.get("name"))
+    if not name:
+        err("name", _("không được để trống."))
+    elif len(name) > _max_len("name"):
+        err("name", _("dài quá %(n)s ký tự.") % {"n": _max_len("name")})
+    d["name"] = name
+
+    for key, table, required in (
+        ("kind", lk.kinds, True),
+        ("ownership", lk.ownerships, True),
+        ("special_type", lk.specials, False),
+    ):
+        text = _text(v.get(key))
+        value = lk.choice(table, text) if text else None
+        if not text:
+            if required:
+                err(key, _("không được để trống."))
+            value = ""
+        elif value is None:
+            err(
+                key,
+                _("giá trị «%(v)s» không hợp lệ (xem trang «Hướng dẫn» của tệp mẫu).")
+                % {"v": text},
+            )
+        d[key] = value
+
+    for key in ("managing_body", "principal_name", "phone", "address"):
+        text = _text(v.get(key))
+        if len(text) > _max_len(key):
+            err(key, _("dài quá %(n)s ký tự.") % {"n": _max_len(key)})
+        d[key] = text
+
+    email = _text(v.get("email"))
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            err("email", _("«%(v)s» không phải địa chỉ email hợp lệ.") % {"v": email})
+    d["email"] = email
+
+    # Founding year: a number, or text of four digits.
+    year_raw = v.get("founded_year")
+    year_text = _text(year_raw)
+    year: int | None = None
+    if year_text:
+        this_year = lk.this_year
+        if re.fullmatch(r"\d{4}", year_text) and 1800 <= int(year_text) <= this_year:
+            year = int(year_text)
+        else:
+            err(
+                "founded_year",
+                _("«%(v)s» không phải năm hợp lệ (bốn chữ số, từ 1800 đến %(y)s).")
+                % {"v": year_text, "y": this_year},
+            )
+    d["founded_year"] = year
+
+    std_text = _text(v.get("standard_level"))
+    std: int | None = None
+    if std_text:
+        std = lk.choice(lk.standards, std_text)
+        if std is None and std_text in {"0", "1", "2"}:
+            std = int(std_text)
+        if std is None:
+            err(
+                "standard_level",
+                _("«%(v)s» không hợp lệ: ghi 0, 1, 2 hoặc «Chưa đạt», «Mức độ 1», «Mức độ 2».")
+                % {"v": std_text},
+            )
+    d["standard_level"] = std
+
+    # Commune: official code (a number cell loses its leading zero: 3549 → 03549), or
+    # "Tên xã, Tên tỉnh" when that pair names exactly one current commune.
+    commune_raw = v.get("commune")
+    commune_text = _text(commune_raw)
+    unit: AdminUnit | None = None
+    if not commune_text:
+        err("commune", _("không được để trống."))
+    elif commune_text.isdigit():
+        unit = lk.by_code.get(commune_text.zfill(5))
+        if unit is None:
+            err("commune", _("không tìm thấy xã/phường mã %(v)s.") % {"v": commune_text})
+    elif "," in commune_text:
+        commune_name, _sep, province_name = commune_text.rpartition(",")
+        matches = lk.by_name.get((_place_key(commune_name), _place_key(province_name)), [])
+        if len(matches) == 1:
+            unit = matches[0]
+        elif not matches:
+            err("commune", _("không tìm thấy xã/phường «%(v)s».") % {"v": commune_text})
+        else:
+            err(
+                "commune",
+                _("«%(v)s» trùng tên nhiều xã/phường: hãy ghi mã xã/phường.") % {"v": commune_text},
+            )
+    else:
+        err(
+            "commune",
+            _("«%(v)s» không phải mã xã/phường (5 chữ số) hoặc «Tên xã, Tên tỉnh».")
+            % {"v": commune_text},
+        )
+    if unit is not None and not lk.can_edit_unit(unit):
+        err(
+            "commune",
+            _("xã/phường %(name)s (mã %(code)s) nằm ngoài phạm vi quản lý của bạn.")
+            % {"name": unit.name, "code": unit.code},
+        )
+    row.unit = unit
+    d["unit_id"] = unit.pk if unit else None
+
+    existing = lk.existing.get(code) if code else None
+    if existing is not None:
+        row.school = existing
+        if not lk.scope.can_edit_school(existing):
+            err(
+                "code",
+                _(
+                    "mã «%(code)s» đã được dùng cho một trường ngoài phạm vi quản lý của bạn; "
+                    "không thể cập nhật."
+                )
+                % {"code": code},
+            )
+        if d["standard_level"] is None:
+            d["standard_level"] = existing.standard_level
+        if not row.errors:
+            same = all(getattr(existing, f) == d[f] for f in WRITE_FIELDS)
+            row.action = "same" if same else "update"
+    elif d["standard_level"] is None:
+        d["standard_level"] = StandardLevel.NONE
+    if row.errors:
+        row.action = "error"
+        row.errors.sort(key=lambda e: _COLUMN_ORDER.get(e.column, 99))
+    return row
+
+
+def validate_rows(*, user, rows: list[RawRow]) -> ImportPlan:
+    """Check every row; returns the plan with every error. Reads only."""
+    scope = scope_for(user)
+    codes = [_text(r.values.get("code")) for r in rows]
+    lookups = _Lookups(scope, [c for c in codes if c])
+    seen: dict[str, int] = {}
+    checked = [_check_row(r, lookups, seen) for r in rows]
+    errors = [e for r in checked for e in r.errors]
+    return ImportPlan(rows=checked, errors=errors)
+
+
+def can_import(user) -> bool:
+    """Province and commune officers (editors of a unit) and superusers import; a school's
+    own staff, reviewers and viewers do not."""
+    scope = scope_for(user)
+    return scope.is_all or bool(scope.edit_unit_paths)
+
+
+def commune_choices(user) -> list[AdminUnit]:
+    """Current communes the user may import into, for the template's third sheet."""
+    scope = scope_for(user)
+    qs = AdminUnit.objects.current().filter(parent__isnull=False).select_related("parent")
+    if not scope.is_all:
+        q = Q(pk__in=[])
+        for path in scope.edit_unit_paths:
+            q |= Q(path__startswith=path)
+        qs = qs.filter(q)
+    return list(qs.order_by("parent__sort_key", "sort_key"))
+
+
+ACTION_LABELS = {
+    "new": gettext_lazy("Thêm mới"),
+    "update": gettext_lazy("Cập nhật"),
+    "same": gettext_lazy("Không đổi"),
+    "error": gettext_lazy("Có lỗi"),
+}
