@@ -158,7 +158,9 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 10
 # Who records recognition decisions. Since 1/7/2025 the routing of former district tasks is
 # UNCERTAIN (regulation.md §3), so both province and commune officers may by default.
 RECOGNITION_RECORDERS = env_list("RECOGNITION_RECORDERS", "province_officer,commune_officer")
-RECOGNITION_SCAN_MAX_BYTES = int(os.environ.get("RECOGNITION_SCAN_MAX_BYTES", str(10 * 1024 * 1024)))
+RECOGNITION_SCAN_MAX_BYTES = int(
+    os.environ.get("RECOGNITION_SCAN_MAX_BYTES", str(10 * 1024 * 1024))
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
