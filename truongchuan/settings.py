@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "programme",
     "assessments",
     "evidence",
+    "documents",
     "api",
 ]
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("frameworks/", include("frameworks.urls")),
     path("programme/", include("programme.urls")),
+    path("dashboard/", include("programme.urls_dashboard")),
+    path("documents/", include("documents.urls")),
     path("assessments/", include("assessments.urls")),
     path("evidence/", include("evidence.urls")),
     path("api/", include("api.urls")),
