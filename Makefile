@@ -20,11 +20,16 @@ install-node:
 	@if [ ! -d node_modules/bootstrap ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 		npm ci --no-audit --no-fund --loglevel=error; fi
 
-# Debian packages the test suite drives for real: Chromium (browser tests).
+# Debian packages the test suite drives for real: Chromium (browser tests), LibreOffice
+# (docx → PDF), poppler-utils (PDF → text/PNG) and Liberation fonts (metric-compatible with
+# Times New Roman, so PDFs paginate like Word).
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils fonts-liberation
 install-system:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		echo "Cài Chromium (apt) cho kiểm thử trình duyệt…"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; fi
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Cài gói hệ thống:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 
 demo: install
 	$(PY) manage.py migrate --noinput
