@@ -147,10 +147,15 @@ def test_english_school_list_uses_english_plural(client, commune_officer, school
 
 
 @pytest.mark.django_db
-def test_accept_language_header_selects_english(client, commune_officer, school):
+def test_english_browser_still_gets_vietnamese_until_the_user_chooses(
+    client, commune_officer, school
+):
+    # Many office PCs run an English browser; officials must not land on English by accident.
     client.force_login(commune_officer)
     body = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Log out" in body
+    assert "Đăng xuất" in body
+    client.post(reverse("set_language"), {"language": "en"})
+    assert "Log out" in client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
 
 
 @pytest.mark.django_db
