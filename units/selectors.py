@@ -67,8 +67,16 @@ def unit_children(*, user, unit: AdminUnit) -> list[AdminUnit]:
     children = AdminUnit.objects.filter(parent=unit)
     if not scope.is_all and not scope.can_see_unit(unit):
         children = children.filter(pk__in=scope.units().values("pk"))
-    visible = scope.school_filter(prefix="schools__")
-    return list(children.annotate(school_count=Count("schools", filter=visible)))
+    if unit.is_current:
+        visible = scope.school_filter(prefix="schools__")
+        return list(children.annotate(school_count=Count("schools", filter=visible)))
+    # A retired unit's children held schools only in the past: count their recorded locations.
+    visible = scope.school_filter(prefix="historical_schools__school__")
+    return list(
+        children.annotate(
+            school_count=Count("historical_schools__school", filter=visible, distinct=True)
+        )
+    )
 
 
 def schools_located_at(*, user, unit: AdminUnit, on: dt.date) -> QuerySet[School]:

@@ -82,3 +82,21 @@ def test_it_rejects_outsider(client, outsider, commune, old_district):
 def test_commune_officer_cannot_open_province_siblings(client, commune_officer, sibling_commune):
     client.force_login(commune_officer)
     assert client.get(reverse("units:detail", args=[sibling_commune.uid])).status_code == 404
+
+
+def test_retired_unit_children_count_their_former_schools(
+    client, province_officer, school, old_district
+):
+    old_commune = AdminUnit.objects.create(
+        uid="HW03550",
+        code="03550",
+        name="Xã Huổi Luông",
+        division_type="xã",
+        parent=old_district,
+        valid_to=dt.date(2025, 7, 1),
+    )
+    SchoolLocation.objects.create(school=school, unit=old_commune, valid_to=dt.date(2025, 7, 1))
+    client.force_login(province_officer)
+    response = client.get(reverse("units:detail", args=[old_district.uid]))
+    counts = {c.uid: c.school_count for c in response.context["children"]}
+    assert counts == {"HW03550": 1}
