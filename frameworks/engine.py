@@ -165,6 +165,7 @@ class Framework:
         "criterion_top",
         "data",
         "effective_from",
+        "every_id",
         "effective_to",
         "indicator_pos",
         "level4_ids",
@@ -237,6 +238,8 @@ class Framework:
         self.all_ids = frozenset(pos)
         self.level4_order = tuple(item["id"] for item in data.get("level4", ()))
         self.level4_ids = frozenset(self.level4_order)
+        # Indicators and Mức 4 requirements alike, for evaluate_met (one results table).
+        self.every_id = self.all_ids | self.level4_ids
 
     # -- versions ---------------------------------------------------------------------------
 
@@ -637,6 +640,50 @@ def evaluate(
     if l4 and not l4 <= fw.level4_ids:
         raise UnknownIndicator(fw.code, l4 - fw.level4_ids, level4=True)
 
+    return _finish(fw, missing, l4, conditions, version)
+
+
+def evaluate_met(
+    fw: Framework,
+    met: Iterable[str],
+    conditions: Mapping[str, bool] | None = None,
+    *,
+    version: Version | str | None = None,
+) -> Result:
+    """Fast path of :func:`evaluate` for the way results are stored (one row per indicator,
+    ``assessments.IndicatorResult``): ``met`` holds every met id, indicators and school-wide
+    Mức 4 requirements mixed, so the caller need not split them. Same result as
+    ``evaluate(fw, <met indicators>, <met Mức 4 requirements>, conditions, version=version)``;
+    an id of neither kind raises :class:`UnknownIndicator`.
+
+    Ids decoded once and reused (values of a dict mapping database ids to codes, say) are
+    cheaper than freshly decoded strings: their hash is already cached.
+    """
+    if not isinstance(met, (list, tuple, set, frozenset)):
+        met = list(met)
+    every = fw.every_id
+    missing = every.difference(met)
+    if len(every) - len(missing) != len(met):
+        unknown = set(met) - every
+        if unknown:
+            raise UnknownIndicator(fw.code, unknown)
+    level4_ids = fw.level4_ids
+    if level4_ids:
+        # Only the few Mức 4 requirements are walked, never the met ids again.
+        l4 = level4_ids.difference(missing) or _EMPTY
+        missing = missing - level4_ids
+    else:
+        l4 = _EMPTY
+    return _finish(fw, missing, l4, conditions, version)
+
+
+def _finish(
+    fw: Framework,
+    missing: frozenset[str],
+    l4: frozenset[str],
+    conditions: Mapping[str, bool] | None,
+    version: Version | str | None,
+) -> Result:
     if version is None:
         version = fw.versions[-1]
     elif not isinstance(version, Version):

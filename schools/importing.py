@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -22,30 +20,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scope import Scope, scope_for
-from core.text import fold, nfc
+from core.text import fold
+from core.xlsx_import import (  # re-exported: views and services use them via this module
+    Column,
+    ImportFileError,
+    RawRow,
+    RowError,
+    read_sheet,
+)
+from core.xlsx_import import cell_text as _text
 from schools.models import Ownership, School, SchoolKind, SpecialType, StandardLevel
 from units.models import AdminUnit
 
 DATA_SHEET = "Danh sách trường"
 HELP_SHEET = "Hướng dẫn"
 COMMUNE_SHEET = "Mã xã phường"
-MAX_ROWS = 100_000
-# A real 45,000-row registry unzips to ~40 MB of XML; far more is a zip bomb, not a registry.
-MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    required: bool = False
-    help: str = ""
-
-    @property
-    def label(self) -> str:
-        """The header as written in the template: required columns end with "*"."""
-        return f"{self.header}*" if self.required else self.header
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -97,36 +87,6 @@ WRITE_FIELDS = (
 )
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read: nothing in it is looked at further."""
-
-
-@dataclass
-class RowError:
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        if self.column is None:
-            return _("Dòng %(row)s: %(msg)s") % {"row": self.row, "msg": self.message}
-        return _("Dòng %(row)s, cột «%(col)s»: %(msg)s") % {
-            "row": self.row,
-            "col": self.column,
-            "msg": self.message,
-        }
-
-
-@dataclass
-class RawRow:
-    """One data row as read from the sheet: Excel row number and cell values by column key."""
-
-    number: int
-    values: dict[str, Any]
-
-
 @dataclass
 class CheckedRow:
     number: int
@@ -169,144 +129,14 @@ class ImportPlan:
 # Reading the file
 
 
-def _not_xlsx(hint: str = "") -> ImportFileError:
-    msg = _("Tệp không phải Excel .xlsx hợp lệ.")
-    return ImportFileError(f"{msg} {hint}".strip())
-
-
-def _sniff(fileobj: IO[bytes]) -> None:
-    """Refuse by content, not by name: a PDF or text file renamed .xlsx is caught here."""
-    fileobj.seek(0)
-    head = fileobj.read(8)
-    fileobj.seek(0)
-    if not head:
-        raise ImportFileError(_("Tệp rỗng (0 byte)."))
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _not_xlsx(
-            _(
-                "Đây là tệp Excel 97–2003 (.xls) hoặc tệp có mật khẩu: hãy mở bằng Excel và «Lưu thành» .xlsx."
-            )
-        )
-    if head.startswith(b"%PDF"):
-        raise _not_xlsx(_("Tệp là PDF."))
-    if not head.startswith(b"PK\x03\x04"):
-        raise _not_xlsx(_("Hãy dùng tệp mẫu tải về từ trang này."))
-    try:
-        with zipfile.ZipFile(fileobj) as zf:
-            names = set(zf.namelist())
-            unzipped = sum(i.file_size for i in zf.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _not_xlsx() from exc
-    finally:
-        fileobj.seek(0)
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        # A .docx or any other zip renamed .xlsx.
-        raise _not_xlsx()
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise ImportFileError(_("Tệp Excel bất thường (dữ liệu giải nén quá lớn)."))
-
-
-def _header_key(value: Any) -> str:
-    return fold(str(value or "")).rstrip("*").strip()
-
-
-def _map_header(header: Iterable[Any]) -> dict[str, int]:
-    """Column key → 0-based index. Order is free and extra columns are ignored (an export
-    has the names of commune and province after the template's columns), but every template
-    column must be there exactly once."""
-    wanted = {_header_key(c.header): c for c in COLUMNS}
-    found: dict[str, int] = {}
-    problems: list[str] = []
-    for idx, value in enumerate(header):
-        col = wanted.get(_header_key(value))
-        if col is None:
-            continue
-        if col.key in found:
-            problems.append(_("cột «%(col)s» xuất hiện hai lần") % {"col": col.header})
-        found[col.key] = idx
-    missing = [c.label for c in COLUMNS if c.key not in found]
-    if missing:
-        problems.append(_("thiếu cột %(cols)s") % {"cols": ", ".join(f"«{m}»" for m in missing)})
-    if problems:
-        raise ImportFileError(
-            _(
-                "Dòng tiêu đề (dòng 1) không đúng mẫu: %(problems)s. Hãy dùng tệp mẫu tải về "
-                "từ trang này và giữ nguyên dòng tiêu đề."
-            )
-            % {"problems": "; ".join(problems)}
-        )
-    return found
-
-
 def read_workbook(fileobj: IO[bytes]) -> list[RawRow]:
-    """Raw rows of the data sheet (the sheet named «Danh sách trường», else the first).
-    Raises ImportFileError with a Vietnamese message for anything but a usable file."""
-    import openpyxl  # imported here: only import/export pages pay for it
-
-    _sniff(fileobj)
-    try:
-        wb = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise _not_xlsx() from exc
-    try:
-        ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
-        rows_iter = ws.iter_rows(values_only=True)
-        header = next(rows_iter, None)
-        if header is None or not any(v not in (None, "") for v in header):
-            raise ImportFileError(
-                _("Trang tính «%(sheet)s» trống: không có dòng tiêu đề.") % {"sheet": ws.title}
-            )
-        colmap = _map_header(header)
-        keys = list(colmap)
-        pick = itemgetter(*colmap.values())
-        width = max(colmap.values()) + 1
-        code_idx = colmap["code"]
-        rows: list[RawRow] = []
-        for number, cells in enumerate(rows_iter, start=2):
-            # Blank lines between or after the data are not errors. A row with a code is not
-            # blank, which settles almost every row without looking at each cell.
-            code_cell = cells[code_idx] if code_idx < len(cells) else None
-            if (code_cell is None or isinstance(code_cell, str) and not code_cell.strip()) and all(
-                v is None or isinstance(v, str) and not v.strip() for v in cells
-            ):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise ImportFileError(
-                    _("Tệp có quá nhiều dòng: tối đa %(max)s dòng mỗi lần nhập.")
-                    % {"max": f"{MAX_ROWS:,}".replace(",", ".")}
-                )
-            if len(cells) < width:
-                cells = tuple(cells) + (None,) * (width - len(cells))
-            rows.append(RawRow(number, dict(zip(keys, pick(cells), strict=True))))
-    except ImportFileError:
-        raise
-    except Exception as exc:  # damaged XML inside a valid zip shows up while iterating
-        raise _not_xlsx() from exc
-    finally:
-        wb.close()
-    if not rows:
-        raise ImportFileError(
-            _("Tệp không có dòng dữ liệu nào: chỉ có dòng tiêu đề. Hãy điền từ dòng 2.")
-        )
-    return rows
+    """Raw rows of the sheet «Danh sách trường» (else the first). Every template column must
+    be present, so an old or foreign file is refused at the header."""
+    return read_sheet(fileobj, columns=COLUMNS, sheet_name=DATA_SHEET, key_column="code")
 
 
 # ---------------------------------------------------------------------------------------------
 # Checking rows
-
-
-def _text(value: Any) -> str:
-    """Cell → NFC text, trimmed, inner runs of spaces and line breaks collapsed to one space."""
-    if value is None:
-        return ""
-    if type(value) is str:
-        # Fast path: 600,000 cells in a national file; ASCII needs no normalisation.
-        return " ".join((value if value.isascii() else nfc(value)).split())
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime | dt.date):
-        value = value.strftime("%d/%m/%Y")
-    return " ".join(nfc(str(value)).split())
 
 
 def _choice_map(choices: Iterable[tuple[Any, Any]], extra: dict[str, Any] | None = None):
@@ -595,3 +425,6 @@ ACTION_LABELS = {
     "same": gettext_lazy("Không đổi"),
     "error": gettext_lazy("Có lỗi"),
 }
+
+
+__all__ = ["COLUMNS", "Column", "ImportFileError", "RawRow", "RowError", "read_workbook"]
