@@ -36,6 +36,8 @@ demo: install
 	$(PY) manage.py load_units
 	$(PY) manage.py load_frameworks
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_programme_demo
+	$(PY) manage.py refresh_recognition_status
 	@$(PY) manage.py demo_accounts
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

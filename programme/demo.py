@@ -1,0 +1,571 @@
+"""Demo data of the programme, continuing schools/management/demo.py (run load_demo first):
+- recognition decisions consistent with the seeds' counts (Phong Thổ 14 standard = 13 Mức độ 1
+  + 1 Mức độ 2 in mid-2021; Ninh Giang's 43 standard schools at the end of 2016; Bình Lãng 2;
+  Trạm Tấu 8). The seeds give no decision numbers or dates: every decision here is
+  ILLUSTRATIVE (number "MH-…", note says so);
+- the plans of seeds 000, 001, 002 and 004 with their per-school yearly targets (from the
+  "plan_targets" of schools/demo_data/*.json) and unit targets;
+- seed 000's investment table exactly (I: 9.765, II: 5.000, construction 14.765; equipment
+  1.915 million đồng, a unit-level row because the seed gives only the total);
+- Trạm Tấu's 2025 monthly reports, some months deliberately missing, and two reminders.
+
+Idempotent: plans are keyed by (unit, kind, title), targets by their unique key, projects by
+(plan, name, school), decisions by (school, number, date); running it twice changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from programme import rules
+from programme.models import (
+    FundingSource,
+    InvestmentCategory,
+    InvestmentProject,
+    InvestmentStatus,
+    MonthlyReport,
+    PlanKind,
+    PlanSchoolTarget,
+    PlanStatus,
+    PlanUnitTarget,
+    ProgrammePlan,
+    RecognitionDecision,
+    Reminder,
+    TargetKind,
+)
+from schools.management.demo import DATA_DIR, DemoDataError
+from schools.models import School
+from units.models import AdminUnit
+
+ILLUSTRATIVE = (
+    "Dữ liệu minh họa: số và ngày quyết định không có trong văn bản gốc; chỉ trạng thái đạt "
+    "chuẩn (số trường, mức độ) lấy từ văn bản {source}."
+)
+
+SEED_000 = "000_9121dc382680020c.txt"
+SEED_001 = "001_8af12c4f00c65269.txt"
+SEED_002 = "002_738ee5ea9a2f81d5.txt"
+SEED_004 = "004_2ccbb8abfa78d1f4.txt"
+
+
+def _records(name: str) -> list[dict]:
+    return json.loads((DATA_DIR / f"{name}.json").read_text(encoding="utf-8"))["schools"]
+
+
+def _schools(records: list[dict]) -> dict[str, School]:
+    codes = [r["code"] for r in records]
+    found = {s.code: s for s in School.objects.filter(code__in=codes).select_related("unit")}
+    missing = sorted(set(codes) - found.keys())
+    if missing:
+        raise DemoDataError(
+            "Chưa nạp trường học mẫu. Hãy chạy trước: python manage.py load_demo "
+            f"(thiếu {len(missing)} trường, ví dụ: {', '.join(missing[:3])})."
+        )
+    return found
+
+
+def _unit(uid: str) -> AdminUnit:
+    unit = AdminUnit.objects.filter(uid=uid).first()
+    if unit is None:
+        raise DemoDataError(
+            f"Thiếu đơn vị hành chính {uid}. Hãy chạy trước: python manage.py load_units"
+        )
+    return unit
+
+
+def _decision(
+    school: School, kind: str, signed_on: dt.date, level: int | None, seq: int, source: str
+) -> bool:
+    number = f"MH-{seq:03d}/QĐ-{school.code.split('-')[0]}"
+    _, created = RecognitionDecision.objects.get_or_create(
+        school=school,
+        number=number,
+        signed_on=signed_on,
+        defaults={
+            "kind": kind,
+            "level": level,
+            "signing_body": "UBND tỉnh (minh họa)",
+            "note": ILLUSTRATIVE.format(source=source),
+        },
+    )
+    return created
+
+
+def _plan(unit: AdminUnit, kind: str, title: str, **fields) -> ProgrammePlan:
+    plan, _ = ProgrammePlan.objects.update_or_create(
+        unit=unit, kind=kind, title=title, defaults=fields
+    )
+    return plan
+
+
+def _target(plan: ProgrammePlan, school: School, year: int | None, target: str, note: str = ""):
+    PlanSchoolTarget.objects.update_or_create(
+        plan=plan, school=school, year=year, target=target, defaults={"note": note}
+    )
+
+
+def _unit_targets(plan: ProgrammePlan, rows: list[tuple]) -> None:
+    # Owned by the demo: replaced so that a re-run mirrors this file.
+    plan.unit_targets.all().delete()
+    for order, (label, year, value, value_max, measure, note) in enumerate(rows, start=1):
+        PlanUnitTarget.objects.create(
+            plan=plan,
+            label=label,
+            year=year,
+            value=Decimal(value),
+            value_max=Decimal(value_max) if value_max is not None else None,
+            measure=measure,
+            note=note,
+            order=order,
+        )
+
+
+TARGET_OF = {("new", 1): TargetKind.NEW_1, ("new", 2): TargetKind.NEW_2}
+
+
+def _json_target(t: dict) -> str:
+    if t["target"] == "new":
+        return TARGET_OF[("new", t.get("level") or 1)]
+    return {"re_recognition": TargetKind.RE_RECOGNITION, "upgrade": TargetKind.UPGRADE}[t["target"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Phong Thổ (seed 000)
+
+# Seed 000's table, row by row: (school code, name, scale, million đồng). Funding sources are
+# not in the seed.
+PHONG_THO_UPGRADES = (
+    (
+        "LC-PT-THCS-DAOSAN",
+        "Nâng cấp, mở rộng cơ sở vật chất trường PTDTBT THCS Dào San",
+        "Nâng cấp 7 phòng hiệu bộ (S=60m2) và các hạng mục phụ trợ khác",
+        "5900",
+    ),
+    (
+        "LC-PT-TH-THITRAN",
+        "Cải tạo, nâng cấp cơ sở vật chất khu trung tâm và điểm trường Vàng Khon trường tiểu "
+        "học thị trấn Phong Thổ",
+        "Sửa chữa nhà hiệu bộ, 01 phòng học tiếng anh; nhà lớp học 4 phòng",
+        "950",
+    ),
+    (
+        "LC-PT-TH-HUOILUONG",
+        "Cải tạo, nâng cấp cơ sở vật chất trường PTDTBT tiểu học Huổi Luông",
+        "Sửa chữa nhà hiệu bộ, nâng cấp nhà để xe, tường rào, sân bê tông",
+        "850",
+    ),
+    (
+        "LC-PT-THCS-HUOILUONG",
+        "Cải tạo, nâng cấp cơ sở vật chất trường PTDTBT THCS Huổi Luông",
+        "Nâng cấp tường rào, nhà bảo vệ; sửa chữa nhà bán trú, bể nước",
+        "680",
+    ),
+    (
+        "LC-PT-THCS-THITRAN",
+        "Cải tạo, nâng cấp trường THCS thị trấn Phong Thổ",
+        "Cải tạo, nâng cấp trường THCS thị trấn Phong Thổ",
+        "935",
+    ),
+    (
+        "LC-PT-TH-DOANKET",
+        "Nâng cấp, sửa chữa trường PTDTBT TH Đoàn Kết",
+        "Nâng cấp tường rào, nhà vệ sinh",
+        "450",
+    ),
+)
+PHONG_THO_NEW = (
+    (
+        "LC-PT-TH-HUOILUONG",
+        "Nhà lớp học trường PTDTBT TH Huổi Luông",
+        "Xây mới 05 phòng học",
+        "5000",
+    ),
+)
+PHONG_THO_EQUIPMENT = Decimal("1915")
+FUNDING_NOTE = "Văn bản 000 không ghi nguồn vốn: ghi «ngân sách nhà nước» là giả định."
+
+
+def _phong_tho(stats: dict[str, int]) -> None:
+    records = _records("phong_tho")
+    schools = _schools(records)
+    district = _unit("HD109")
+    scheme = _plan(
+        district,
+        PlanKind.SCHEME,
+        "Đề án xây dựng trường chuẩn Quốc gia huyện Phong Thổ giai đoạn 2021-2025",
+        number="5375/QĐ-UBND",
+        issued_on=dt.date(2020, 12, 30),
+        issuing_body="UBND huyện Phong Thổ",
+        start_year=2021,
+        end_year=2025,
+        legal_basis=(
+            "Nghị quyết số 129/NQ-HĐND ngày 17/12/2020 của HĐND huyện về việc thông qua Đề án "
+            "xây dựng trường đạt chuẩn Quốc gia huyện Phong Thổ, giai đoạn 2021-2025."
+        ),
+        goals="Duy trì 14/14 trường đạt chuẩn (13 trường mức độ I, 01 trường mức độ II).",
+        status=PlanStatus.FINISHED,
+        note=f"Nguồn: {SEED_000} (Quyết định số 5375/QĐ-UBND ngày 30/12/2020 phê duyệt Đề án).",
+    )
+    plan = _plan(
+        district,
+        PlanKind.PLAN,
+        "Kế hoạch xây dựng trường đạt chuẩn Quốc gia huyện Phong Thổ năm 2021",
+        parent=scheme,
+        number="23/KH-UBND",
+        issued_on=dt.date(2021, 1, 17),
+        issuing_body="UBND huyện Phong Thổ",
+        start_year=2021,
+        end_year=2021,
+        legal_basis="Đề án xây dựng trường chuẩn Quốc gia giai đoạn 2021-2025 (QĐ 5375/QĐ-UBND).",
+        goals=(
+            "Duy trì 14/14 trường đạt chuẩn. Năm 2021, xây dựng 04 trường đạt chuẩn quốc gia: "
+            "Trường PTDTBT TH Đoàn Kết, PTDTBT TH Huổi Luông, PTDTBT THCS Dào San đạt chuẩn "
+            "quốc gia mức độ 1, nâng mức độ Trường Tiểu học Thị Trấn đạt chuẩn quốc gia mức độ 2."
+        ),
+        status=PlanStatus.FINISHED,
+        note=f"Nguồn: {SEED_000}.",
+    )
+    _unit_targets(
+        plan,
+        [
+            ("Duy trì trường đạt chuẩn quốc gia", 2021, "14", None, "trường", "14/14 trường"),
+            ("Xây dựng mới, nâng mức trường đạt chuẩn", 2021, "4", None, "trường", ""),
+        ],
+    )
+    # 14 standard schools in mid-2021: decisions signed 2017–2020 so that they are in force
+    # on 01/07/2021 (and on 31/12/2021, for the "maintain" targets).
+    standard = [r for r in records if r["standard_level"]]
+    for i, r in enumerate(standard):
+        signed = dt.date(2017 + i % 4, 3 + i % 9, 10 + i % 15)
+        stats["decisions"] += _decision(
+            schools[r["code"]], rules.STANDARD_NEW, signed, r["standard_level"], i + 1, SEED_000
+        )
+        _target(plan, schools[r["code"]], 2021, TargetKind.MAINTAIN)
+    for r in records:
+        for t in r.get("plan_targets", []):
+            _target(plan, schools[r["code"]], t["year"], _json_target(t))
+
+    for order, (code, name, scale, amount) in enumerate(PHONG_THO_UPGRADES, start=1):
+        _project(plan, schools[code], name, InvestmentCategory.UPGRADE_REPAIR, scale, amount, order)
+    for order, (code, name, scale, amount) in enumerate(PHONG_THO_NEW, start=1):
+        _project(plan, schools[code], name, InvestmentCategory.NEW_BUILD, scale, amount, order)
+    InvestmentProject.objects.update_or_create(
+        plan=plan,
+        school=None,
+        name="Mua sắm trang bị thiết bị dạy học",
+        defaults={
+            "unit": district,
+            "category": InvestmentCategory.EQUIPMENT,
+            "scale": "Các trường trên địa bàn huyện",
+            "total_million": PHONG_THO_EQUIPMENT,
+            "funding_source": FundingSource.BUDGET,
+            "year": 2021,
+            "status": InvestmentStatus.IN_PROGRESS,
+            "order": 1,
+            "note": (
+                f"{SEED_000}: «Kinh phí mua sắm trang bị thiết bị dạy học: 1.915 triệu đồng» "
+                "(chỉ có tổng, không chia theo trường). " + FUNDING_NOTE
+            ),
+        },
+    )
+
+
+def _project(
+    plan: ProgrammePlan,
+    school: School,
+    name: str,
+    category: str,
+    scale: str,
+    amount: str,
+    order: int,
+) -> None:
+    InvestmentProject.objects.update_or_create(
+        plan=plan,
+        school=school,
+        name=name,
+        defaults={
+            "unit": school.unit,
+            "category": category,
+            "scale": scale,
+            "total_million": Decimal(amount),
+            "funding_source": FundingSource.BUDGET,
+            "year": 2021,
+            "status": InvestmentStatus.IN_PROGRESS,
+            "order": order,
+            "criteria_codes": "3.1, 3.3" if category != InvestmentCategory.EQUIPMENT else "",
+            "note": f"{SEED_000}, bảng «Đầu tư cơ sở vật chất cho các trường». {FUNDING_NOTE} "
+            "Tiêu chí liên quan là minh họa.",
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Ninh Giang (seed 004)
+
+
+def _ninh_giang(stats: dict[str, int]) -> None:
+    records = _records("ninh_giang")
+    schools = _schools(records)
+    plan = _plan(
+        _unit("HD299"),
+        PlanKind.PLAN,
+        "Kế hoạch thực hiện Đề án «Xây dựng trường đạt chuẩn quốc gia ở các cấp học trên địa "
+        "bàn huyện, giai đoạn 2016-2020»",
+        number="",
+        issued_on=None,
+        issuing_body="UBND huyện Ninh Giang",
+        start_year=2016,
+        end_year=2020,
+        legal_basis=(
+            "Kế hoạch số 2827/KH-UBND ngày 01/11/2016 của Ủy ban nhân dân tỉnh Hải Dương; Đề án "
+            "số 12-ĐA/HU ngày 05/12/2016 của Ban Thường vụ Huyện uỷ Ninh Giang."
+        ),
+        goals=(
+            "Tiếp tục duy trì và nâng cao chất lượng của các trường đạt chuẩn quốc gia ở các cấp "
+            "học, nâng cao số lượng trường đạt chuẩn quốc gia qua từng năm gắn với phong trào "
+            "xây dựng nông thôn mới. Công nhận lại 100% số trường đã đạt chuẩn; xóa 4 xã trắng "
+            "về trường đạt chuẩn quốc gia: An Đức, Kiến Quốc, Đông Xuyên, Quang Hưng."
+        ),
+        status=PlanStatus.FINISHED,
+        note=(
+            f"Nguồn: {SEED_004}. Văn bản không ghi số và ngày ban hành. Mục 2.3 (nâng mức độ 1 "
+            "lên mức độ 2) không ghi năm: chỉ tiêu tính cho cả giai đoạn."
+        ),
+    )
+    _unit_targets(
+        plan,
+        [
+            ("Cán bộ quản lý giáo dục trường học có trình độ đại học", 2020, "100", None, "%", ""),
+            (
+                "Cán bộ quản lý giáo dục, giáo viên có trình độ đại học và trên đại học",
+                2020,
+                "80",
+                None,
+                "%",
+                "trên 80% năm 2020",
+            ),
+            ("Có trình độ thạc sĩ và tiến sĩ", 2020, "5", "8", "%", "từ 5 đến 8%"),
+            (
+                "Cán bộ quản lý, giáo viên được bồi dưỡng thường xuyên hàng năm",
+                None,
+                "100",
+                None,
+                "%",
+                "",
+            ),
+            (
+                "Giáo viên dạy ngoại ngữ đạt chuẩn năng lực ngoại ngữ",
+                None,
+                "100",
+                None,
+                "%",
+                "",
+            ),
+            ("Công nhận lại số trường đã đạt chuẩn", None, "100", None, "%", "mục 2.1"),
+            (
+                "Xóa xã trắng về trường đạt chuẩn quốc gia",
+                2020,
+                "4",
+                None,
+                "xã",
+                "An Đức, Kiến Quốc, Đông Xuyên, Quang Hưng",
+            ),
+        ],
+    )
+    seq = 0
+    for r in records:
+        school = schools[r["code"]]
+        targets = r.get("plan_targets", [])
+        for t in targets:
+            _target(plan, school, t["year"], _json_target(t))
+        if r["standard_level"]:
+            # Recognised before the plan; a school due for re-recognition in year Y was
+            # recognised in Y - 5 (certificates last 5 years).
+            renewal = [t["year"] for t in targets if t["target"] == "re_recognition"]
+            year = (renewal[0] - 5) if renewal else 2014
+            seq += 1
+            stats["decisions"] += _decision(
+                school,
+                rules.STANDARD_NEW,
+                dt.date(year, 6, 15),
+                r["standard_level"],
+                seq,
+                SEED_004,
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Bình Lãng (seed 001)
+
+
+def _binh_lang(stats: dict[str, int]) -> None:
+    records = _records("binh_lang")
+    schools = _schools(records)
+    plan = _plan(
+        _unit("HW11092"),
+        PlanKind.PLAN,
+        "Thực hiện Đề án của Đảng ủy về «Tiếp tục xây dựng và nâng cao chất lượng các tiêu chí "
+        "Trường chuẩn Quốc gia giai đoạn 2021-2025»",
+        number="",
+        issued_on=dt.date(2021, 3, 2),
+        issuing_body="UBND xã Bình Lãng",
+        start_year=2021,
+        end_year=2025,
+        legal_basis="Đề án số 07-ĐA/ĐU ngày 05/11/2020 của BCH Đảng bộ xã Bình Lãng.",
+        goals=(
+            "Xây dựng các trường phát triển thêm một mức: Trường Tiểu học và Mầm Non đạt chuẩn "
+            "Quốc gia mức độ II, trường THCS đạt chuẩn Quốc gia mức độ I."
+        ),
+        status=PlanStatus.FINISHED,
+        note=f"Nguồn: {SEED_001}. Văn bản không ghi số.",
+    )
+    _unit_targets(
+        plan,
+        [
+            (
+                "Trường đạt chuẩn quốc gia mức độ II (Tiểu học, Mầm non)",
+                2024,
+                "2",
+                None,
+                "trường",
+                "Tiểu học cuối năm 2023; Mầm non năm 2024",
+            ),
+            ("Trường THCS đạt chuẩn quốc gia mức độ I", 2024, "1", None, "trường", ""),
+            ("Sơ kết giữa nhiệm kỳ", 2023, "1", None, "lần", "cuối năm 2023"),
+        ],
+    )
+    for i, r in enumerate(records):
+        for t in r.get("plan_targets", []):
+            _target(plan, schools[r["code"]], t["year"], _json_target(t))
+        if r["standard_level"]:
+            stats["decisions"] += _decision(
+                schools[r["code"]],
+                rules.STANDARD_NEW,
+                dt.date(2019, 5, 20 + i),
+                r["standard_level"],
+                i + 1,
+                SEED_001,
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Trạm Tấu (seed 002)
+
+TRAM_TAU_PROGRESS = (
+    "Rà soát các chỉ báo, tiêu chí theo tiêu chuẩn trường đạt chuẩn quốc gia; cập nhật kế "
+    "hoạch cải tiến chất lượng."
+)
+
+
+def _tram_tau(stats: dict[str, int]) -> None:
+    records = _records("tram_tau")
+    schools = _schools(records)
+    plan = _plan(
+        _unit("HD139"),
+        PlanKind.PLAN,
+        "Kế hoạch công tác xây dựng trường đạt chuẩn quốc gia năm 2025",
+        number="",
+        issued_on=dt.date(2025, 2, 1),
+        issuing_body="UBND huyện Trạm Tấu",
+        start_year=2025,
+        end_year=2025,
+        legal_basis=(
+            "Kế hoạch số 13/KH-UBND ngày 22/01/2025 của Ủy ban nhân dân tỉnh Yên Bái về công tác "
+            "xây dựng trường đạt chuẩn quốc gia năm 2025; Kế hoạch số 181/KH-UBND ngày "
+            "01/11/2021 của Ủy ban nhân dân huyện Trạm Tấu."
+        ),
+        goals=(
+            "Tiếp tục duy trì và nâng cao chất lượng các tiêu chuẩn trường đạt chuẩn quốc gia "
+            "tại 08 trường gồm: 03 trường mầm non, 03 trường TH&THCS, 01 trường PTDTBT TH&THCS "
+            "và 01 trường PTDT Nội trú THCS. Nâng cao chất lượng tại 20 trường mầm non, phổ "
+            "thông chưa đạt chuẩn quốc gia; tăng số lượng các tiêu chuẩn đạt chuẩn ở các trường."
+        ),
+        status=PlanStatus.FINISHED,
+        monthly_reports=True,
+        is_illustrative=True,
+        note=(
+            f"Nguồn: {SEED_002}. Văn bản ghi «Số: /KH-UBND», «ngày   tháng 02 năm 2025»: ngày "
+            "01/02/2025 chỉ để tính tháng báo cáo đầu tiên. Tên trường và các báo cáo tháng là "
+            "minh họa."
+        ),
+    )
+    _unit_targets(
+        plan,
+        [
+            (
+                "Duy trì, nâng cao chất lượng trường đạt chuẩn quốc gia",
+                2025,
+                "8",
+                None,
+                "trường",
+                "",
+            ),
+            ("Nâng cao chất lượng trường chưa đạt chuẩn quốc gia", 2025, "20", None, "trường", ""),
+            ("Trường triển khai phần mềm kiểm định chất lượng", 2025, "100", None, "%", ""),
+        ],
+    )
+    standard = [r for r in records if r["standard_level"]]
+    for i, r in enumerate(standard):
+        school = schools[r["code"]]
+        # Six recognitions still in force through 2025; two end in 2025 ("các trường hết thời
+        # hạn công nhận trong năm 2025"): one is re-recognised in 2025, one is not.
+        signed = dt.date(2021 + i % 3, 4 + i, 12) if i < 6 else dt.date(2020, 5 + i, 8)
+        stats["decisions"] += _decision(
+            school, rules.STANDARD_NEW, signed, r["standard_level"], i + 1, SEED_002
+        )
+        if i == 6:
+            stats["decisions"] += _decision(
+                school, rules.STANDARD_RENEWAL, dt.date(2025, 9, 5), 1, 100 + i, SEED_002
+            )
+        _target(plan, school, 2025, TargetKind.MAINTAIN)
+    for r in records:
+        if not r["standard_level"]:
+            _target(plan, schools[r["code"]], 2025, TargetKind.IMPROVE)
+
+    # Monthly reports, Feb–Dec 2025: most schools report; some months are missing (each
+    # fifth school skips every third month; two schools stop after June).
+    targets = [schools[r["code"]] for r in records]
+    months = [dt.date(2025, m, 1) for m in range(2, 13)]
+    tz = timezone.get_current_timezone()
+    for i, school in enumerate(targets):
+        for j, month in enumerate(months):
+            skip = (i % 5 == 0 and j % 3 == 2) or (i in (3, 11) and month.month > 6)
+            if skip:
+                continue
+            _, created = MonthlyReport.objects.get_or_create(
+                plan=plan,
+                school=school,
+                month=month,
+                defaults={
+                    "progress": TRAM_TAU_PROGRESS,
+                    "results": "Hoàn thành các nhiệm vụ trong tháng theo kế hoạch (minh họa).",
+                    "difficulties": "Cơ sở vật chất còn thiếu phòng học bộ môn (minh họa).",
+                    "submitted_at": dt.datetime(month.year, month.month, 25, 9, 0, tzinfo=tz),
+                },
+            )
+            stats["monthly_reports"] += created
+    for school, month in ((targets[3], dt.date(2025, 7, 1)), (targets[11], dt.date(2025, 7, 1))):
+        Reminder.objects.get_or_create(
+            plan=plan,
+            school=school,
+            month=month,
+            defaults={"message": "Đề nghị nhà trường gửi báo cáo tiến độ tháng 07/2025."},
+        )
+
+
+@transaction.atomic
+def load_programme_demo() -> dict[str, int]:
+    """Load everything; returns counts of what was created on this run."""
+    stats = {"decisions": 0, "monthly_reports": 0}
+    _phong_tho(stats)
+    _ninh_giang(stats)
+    _binh_lang(stats)
+    _tram_tau(stats)
+    stats["plans"] = ProgrammePlan.objects.count()
+    stats["targets"] = PlanSchoolTarget.objects.count()
+    stats["projects"] = InvestmentProject.objects.count()
+    return stats

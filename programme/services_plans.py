@@ -1,0 +1,265 @@
+"""Writes of plans, investment projects, monthly reports and reminders. Each function checks
+the user's right inside a transaction and raises NotAllowed (views answer 404) or Rejected
+(messages per field, in Vietnamese, so a refused form keeps what was typed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.scope import scope_for
+from core.text import nfc
+from evidence.uploads import UploadRejected, check_upload
+from programme import plans, selectors_plans
+from programme.models import (
+    InvestmentProject,
+    MonthlyReport,
+    PlanSchoolTarget,
+    PlanUnitTarget,
+    ProgrammePlan,
+    Reminder,
+)
+from schools.models import School
+from units.models import AdminUnit
+
+
+class NotAllowed(Exception):
+    """Outside the user's rights: views turn this into 404."""
+
+
+class Rejected(Exception):
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(m for msgs in errors.values() for m in msgs))
+
+
+PLAN_FIELDS = (
+    "kind",
+    "number",
+    "issued_on",
+    "issuing_body",
+    "title",
+    "start_year",
+    "end_year",
+    "legal_basis",
+    "goals",
+    "status",
+    "monthly_reports",
+    "note",
+)
+
+
+def _check_period(start: int, end: int) -> dict[str, list[str]]:
+    if end < start:
+        return {"end_year": [f"Năm kết thúc ({end}) trước năm bắt đầu ({start})."]}
+    if end - start > 10:
+        return {"end_year": ["Giai đoạn của kế hoạch dài quá 10 năm; hãy kiểm tra lại."]}
+    return {}
+
+
+@transaction.atomic
+def plan_save(
+    *, user, data: dict[str, Any], unit: AdminUnit, plan: ProgrammePlan | None = None
+) -> ProgrammePlan:
+    """Create a plan for `unit`, or update `plan` (its unit does not change)."""
+    if plan is None:
+        if not selectors_plans.plan_units_for_form(user=user).filter(pk=unit.pk).exists():
+            raise NotAllowed("Bạn không được lập kế hoạch cho đơn vị này.")
+        plan = ProgrammePlan(unit=unit, created_by=user)
+    elif not selectors_plans.can_manage_plan(user, plan):
+        raise NotAllowed("Bạn không được sửa kế hoạch này.")
+    errors = _check_period(data["start_year"], data["end_year"])
+    if errors:
+        raise Rejected(errors)
+    for key in PLAN_FIELDS:
+        if key in data:
+            setattr(plan, key, data[key] if data[key] is not None else "")
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_target_add(
+    *, user, plan: ProgrammePlan, school: School, year: int | None, target: str, note: str = ""
+) -> PlanSchoolTarget:
+    if not selectors_plans.can_manage_plan(user, plan) or not scope_for(user).can_see_school(
+        school
+    ):
+        raise NotAllowed("Bạn không được giao chỉ tiêu cho trường này.")
+    if year is not None and not plan.start_year <= year <= plan.end_year:
+        raise Rejected(
+            {"year": [f"Năm {year} nằm ngoài giai đoạn {plan.period_label} của kế hoạch."]}
+        )
+    try:
+        with transaction.atomic():
+            return PlanSchoolTarget.objects.create(
+                plan=plan, school=school, year=year, target=target, note=nfc(note).strip()
+            )
+    except IntegrityError as exc:
+        raise Rejected(
+            {"": [f"{school.name} đã có chỉ tiêu này trong năm {year or 'cả giai đoạn'}."]}
+        ) from exc
+
+
+@transaction.atomic
+def plan_unit_target_add(*, user, plan: ProgrammePlan, data: dict[str, Any]) -> PlanUnitTarget:
+    if not selectors_plans.can_manage_plan(user, plan):
+        raise NotAllowed("Bạn không được sửa kế hoạch này.")
+    value, value_max = data["value"], data.get("value_max")
+    if value_max is not None and value_max < value:
+        raise Rejected({"value_max": ["Giá trị tối đa nhỏ hơn giá trị tối thiểu."]})
+    order = plan.unit_targets.count() + 1
+    return PlanUnitTarget.objects.create(plan=plan, order=order, **data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Investment
+
+INVESTMENT_FIELDS = (
+    "name",
+    "category",
+    "scale",
+    "total_million",
+    "funding_source",
+    "funding_note",
+    "year",
+    "status",
+    "progress_percent",
+    "criteria_codes",
+    "note",
+)
+
+
+@transaction.atomic
+def investment_save(
+    *,
+    user,
+    data: dict[str, Any],
+    school: School,
+    plan: ProgrammePlan | None = None,
+    project: InvestmentProject | None = None,
+    version: int | None = None,
+) -> InvestmentProject:
+    """Create or update a school's project. `version` (from the form) refuses a save over a
+    change someone else made meanwhile."""
+    scope = scope_for(user)
+    if not scope.can_edit_school(school):
+        raise NotAllowed("Bạn không được ghi dự án cho trường này.")
+    if plan is not None and not selectors_plans.plan_list(user=user).filter(pk=plan.pk).exists():
+        raise NotAllowed("Kế hoạch không thuộc phạm vi của bạn.")
+    total = data["total_million"]
+    errors: dict[str, list[str]] = {}
+    if not isinstance(total, Decimal):
+        errors.setdefault("total_million", []).append("Tổng mức đầu tư phải là số thập phân.")
+    elif total < 0:
+        errors.setdefault("total_million", []).append("Tổng mức đầu tư không được âm.")
+    if not 0 <= (data.get("progress_percent") or 0) <= 100:
+        errors.setdefault("progress_percent", []).append("Tiến độ phải từ 0 đến 100%.")
+    if data.get("funding_source") == "khac" and not (data.get("funding_note") or "").strip():
+        errors.setdefault("funding_note", []).append("Chọn «Nguồn khác» thì ghi rõ nguồn vốn.")
+    if errors:
+        raise Rejected(errors)
+    if project is None:
+        project = InvestmentProject(created_by=user)
+    else:
+        project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
+        if version is not None and project.version != version:
+            raise Rejected(
+                {
+                    "": [
+                        "Dự án vừa được người khác sửa. Hãy tải lại trang để xem bản mới rồi "
+                        "sửa lại."
+                    ]
+                }
+            )
+        project.version += 1
+    for key in INVESTMENT_FIELDS:
+        if key in data:
+            setattr(project, key, data[key] if data[key] is not None else "")
+    project.school, project.unit, project.plan = school, school.unit, plan
+    project.save()
+    return project
+
+
+# ---------------------------------------------------------------------------------------------
+# Monthly reports
+
+
+def can_submit_monthly(user, plan: ProgrammePlan, school: School) -> bool:
+    return (
+        plan.monthly_reports
+        and scope_for(user).can_edit_school(school)
+        and plan.school_targets.filter(school=school).exists()
+    )
+
+
+@transaction.atomic
+def monthly_report_submit(
+    *, user, plan: ProgrammePlan, school: School, month: dt.date, data: dict[str, Any]
+) -> MonthlyReport:
+    """Create or replace the school's report for a month (one per plan, school and month)."""
+    if not can_submit_monthly(user, plan, school):
+        raise NotAllowed("Bạn không được gửi báo cáo cho trường này.")
+    month = plans.month_start(month)
+    allowed = plans.report_months(plan.start_year, plan.end_year, plan.issued_on)
+    errors: dict[str, list[str]] = {}
+    if month not in allowed:
+        errors["month"] = [f"Tháng {month:%m/%Y} không thuộc thời gian báo cáo của kế hoạch."]
+    elif month > plans.month_start(timezone.localdate()):
+        errors["month"] = [f"Chưa đến tháng {month:%m/%Y}: không gửi báo cáo trước."]
+    if not nfc(data.get("progress") or "").strip():
+        errors["progress"] = ["Chưa ghi tiến độ thực hiện trong tháng."]
+    upload = data.get("attachment")
+    checked = None
+    if upload:
+        try:
+            checked = check_upload(upload, upload.name, upload.size)
+        except UploadRejected as exc:
+            errors["attachment"] = [str(exc)]
+    if errors:
+        raise Rejected(errors)
+    report = (
+        MonthlyReport.objects.select_for_update()
+        .filter(plan=plan, school=school, month=month)
+        .first()
+    ) or MonthlyReport(plan=plan, school=school, month=month)
+    report.progress = data.get("progress") or ""
+    report.results = data.get("results") or ""
+    report.difficulties = data.get("difficulties") or ""
+    report.submitted_by = user
+    report.submitted_at = timezone.now()
+    old_file = report.attachment.name if report.attachment else ""
+    if checked is not None:
+        report.attachment_name = checked.name
+        report.attachment_type = checked.kind.content_type
+        report.attachment.save(f"bao-cao.{checked.kind.ext}", upload, save=False)
+    report.save()
+    if checked is not None and old_file:
+        report.attachment.storage.delete(old_file)
+    return report
+
+
+@transaction.atomic
+def reminder_send(
+    *, user, plan: ProgrammePlan, school: School, month: dt.date, message: str = ""
+) -> Reminder:
+    """Record that the unit reminded a school of a missing report (shown to the school)."""
+    scope = scope_for(user)
+    if not (
+        selectors_plans.can_manage_plan(user, plan)
+        and scope.can_see_school(school)
+        and (scope.is_all or scope.can_edit_unit(school.unit))
+        and plan.school_targets.filter(school=school).exists()
+    ):
+        raise NotAllowed("Bạn không được nhắc trường này.")
+    month = plans.month_start(month)
+    if MonthlyReport.objects.filter(plan=plan, school=school, month=month).exists():
+        raise Rejected({"": [f"{school.name} đã gửi báo cáo tháng {month:%m/%Y}."]})
+    text = message or f"Đề nghị nhà trường gửi báo cáo tiến độ tháng {month:%m/%Y}."
+    return Reminder.objects.create(
+        plan=plan, school=school, month=month, message=text, sent_by=user
+    )

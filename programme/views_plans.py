@@ -1,0 +1,486 @@
+"""Pages of plans (plan vs actual), investment projects and monthly progress reports. Thin:
+reads in selectors_plans, writes in services_plans. Outside the user's scope: 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.scope import get_school_or_404, scope_for
+from programme import plans, selectors_plans, services_plans
+from programme.forms_plans import (
+    InvestmentForm,
+    MonthlyReportForm,
+    PlanForm,
+    ReminderForm,
+    SchoolTargetForm,
+    UnitTargetForm,
+)
+from programme.models import (
+    FundingSource,
+    InvestmentCategory,
+    InvestmentProject,
+    ProgrammePlan,
+    TargetKind,
+)
+from units.models import AdminUnit
+
+STATE_LABELS = {
+    plans.ACHIEVED: gettext_lazy("Đạt"),
+    plans.MISSED: gettext_lazy("Không đạt"),
+    plans.IN_PROGRESS: gettext_lazy("Đang thực hiện"),
+    plans.PENDING: gettext_lazy("Chưa đến năm"),
+    plans.NOT_MEASURED: gettext_lazy("Theo dõi qua báo cáo"),
+}
+MONTH_STATE_LABELS = {
+    plans.SUBMITTED: gettext_lazy("Đã gửi"),
+    plans.MISSING: gettext_lazy("Chưa gửi"),
+    plans.DUE: gettext_lazy("Trong tháng"),
+    plans.FUTURE: gettext_lazy("Chưa đến"),
+}
+
+
+def _require_scope(request: HttpRequest) -> None:
+    if scope_for(request.user).is_empty:
+        raise Http404
+
+
+def _apply_errors(form, exc: services_plans.Rejected) -> None:
+    for field, msgs in exc.errors.items():
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, msg)
+    form.mark_invalid()
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans
+
+
+@login_required
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    _require_scope(request)
+    context = {
+        "plans": selectors_plans.plan_list(user=request.user),
+        "can_add": selectors_plans.can_add_plan(request.user),
+        "reminders": selectors_plans.open_reminders(user=request.user),
+    }
+    return render(request, "programme/plan_list.html", context)
+
+
+def _plan_form(request: HttpRequest, plan: ProgrammePlan | None) -> HttpResponse:
+    units = list(selectors_plans.plan_units_for_form(user=request.user))
+    if plan is None and not units:
+        raise Http404
+    initial = {}
+    if plan is not None:
+        initial = {k: getattr(plan, k) for k in services_plans.PLAN_FIELDS}
+        initial["unit"] = plan.unit.uid
+        units = [plan.unit]
+    form = PlanForm(request.POST or None, initial=initial, units=units)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            unit = AdminUnit.objects.get(uid=data.pop("unit"))
+            try:
+                saved = services_plans.plan_save(user=request.user, data=data, unit=unit, plan=plan)
+            except services_plans.NotAllowed as exc:
+                raise Http404 from exc
+            except services_plans.Rejected as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Đã lưu kế hoạch."))
+                return redirect("programme:plan", pk=saved.pk)
+        form.mark_invalid()
+        status = 400
+    return render(request, "programme/plan_form.html", {"form": form, "plan": plan}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request: HttpRequest) -> HttpResponse:
+    return _plan_form(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    if not selectors_plans.can_manage_plan(request.user, plan):
+        raise Http404
+    return _plan_form(request, plan)
+
+
+def _target_forms(request: HttpRequest, plan: ProgrammePlan):
+    schools = scope_for(request.user).schools().order_by("sort_key")[:2000]
+    return (
+        SchoolTargetForm(schools=schools, years=plan.years, prefix="t"),
+        UnitTargetForm(prefix="u"),
+    )
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    report = selectors_plans.plan_report(user=request.user, plan=plan, today=today)
+    can_manage = selectors_plans.can_manage_plan(request.user, plan)
+    labels = dict(TargetKind.choices)
+    by_year: dict = {}
+    for o in report.result.outcomes:
+        by_year.setdefault(o.target.year, []).append(
+            {
+                "o": o,
+                "school": report.school(o.target.school_id),
+                "label": labels[o.target.kind],
+                "state": STATE_LABELS[o.state],
+            }
+        )
+    unplanned = [{"u": u, "school": report.school(u.school_id)} for u in report.result.unplanned]
+    context = {
+        "plan": plan,
+        "report": report,
+        "outcomes_by_year": sorted(by_year.items(), key=lambda p: (p[0] is None, p[0] or 0)),
+        "unit_targets": selectors_plans.plan_unit_targets(plan),
+        "can_manage": can_manage,
+        "unplanned": unplanned,
+        "reminders": [
+            r for r in selectors_plans.open_reminders(user=request.user) if r.plan_id == plan.pk
+        ],
+        "today": today,
+    }
+    if can_manage:
+        context["target_form"], context["unit_form"] = _target_forms(request, plan)
+    return render(request, "programme/plan_detail.html", context)
+
+
+@login_required
+@require_POST
+def plan_target_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    if not selectors_plans.can_manage_plan(request.user, plan):
+        raise Http404
+    schools = scope_for(request.user).schools().order_by("sort_key")[:2000]
+    form = SchoolTargetForm(request.POST, schools=schools, years=plan.years, prefix="t")
+    if form.is_valid():
+        school = get_school_or_404(request.user, code=form.cleaned_data["school"])
+        try:
+            services_plans.plan_target_add(
+                user=request.user,
+                plan=plan,
+                school=school,
+                year=form.cleaned_data["year"],
+                target=form.cleaned_data["target"],
+                note=form.cleaned_data["note"],
+            )
+        except services_plans.NotAllowed as exc:
+            raise Http404 from exc
+        except services_plans.Rejected as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã thêm chỉ tiêu cho %(s)s.") % {"s": school.name})
+    else:
+        messages.error(request, _("Chưa thêm được chỉ tiêu: hãy chọn trường, năm và chỉ tiêu."))
+    return redirect("programme:plan", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_unit_target_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    if not selectors_plans.can_manage_plan(request.user, plan):
+        raise Http404
+    form = UnitTargetForm(request.POST, prefix="u")
+    if form.is_valid():
+        try:
+            services_plans.plan_unit_target_add(
+                user=request.user, plan=plan, data=dict(form.cleaned_data)
+            )
+        except services_plans.Rejected as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã thêm chỉ tiêu của đơn vị."))
+    else:
+        errors = "; ".join(f"{form.fields[k].label}: {v[0]}" for k, v in form.errors.items())
+        messages.error(request, _("Chưa thêm được chỉ tiêu: %(e)s") % {"e": errors})
+    return redirect("programme:plan", pk=plan.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Monthly reports
+
+
+def _parse_month(text: str) -> dt.date:
+    try:
+        year, month = (int(p) for p in text.split("-"))
+        return dt.date(year, month, 1)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_GET
+def monthly_grid(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    if not plan.monthly_reports:
+        raise Http404
+    year = request.GET.get("year")
+    overview = selectors_plans.monthly_overview(
+        user=request.user,
+        plan=plan,
+        today=timezone.localdate(),
+        year=int(year) if year and year.isdigit() else None,
+    )
+    schools = {s.pk: s for s in overview.schools}
+    rows = [
+        {
+            "school": schools[r.school_id],
+            "missing": r.missing,
+            "cells": [
+                {
+                    "month": m,
+                    "state": state,
+                    "report": overview.reports.get((r.school_id, m)),
+                    "reminder": overview.reminders.get((r.school_id, m)),
+                }
+                for m, state in r.cells
+            ],
+        }
+        for r in overview.grid.rows
+    ]
+    context = {
+        "plan": plan,
+        "overview": overview,
+        "rows": rows,
+        "month_totals": list(
+            zip(overview.grid.months, overview.grid.missing_by_month, strict=True)
+        ),
+        "can_remind": selectors_plans.can_manage_plan(request.user, plan),
+    }
+    return render(request, "programme/monthly_grid.html", context)
+
+
+@login_required
+@require_POST
+def monthly_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    form = ReminderForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    school = get_school_or_404(request.user, code=form.cleaned_data["school"])
+    month = form.cleaned_data["month"]
+    try:
+        services_plans.reminder_send(
+            user=request.user,
+            plan=plan,
+            school=school,
+            month=month,
+            message=form.cleaned_data["message"],
+        )
+    except services_plans.NotAllowed as exc:
+        raise Http404 from exc
+    except services_plans.Rejected as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Đã nhắc %(s)s gửi báo cáo tháng %(m)s.") % {"s": school.name, "m": f"{month:%m/%Y}"},
+        )
+    return redirect(f"{reverse('programme:monthly', args=[plan.pk])}?year={month.year}")
+
+
+@login_required
+@require_GET
+def monthly_school(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    school = get_school_or_404(request.user, code=code)
+    if not plan.monthly_reports or not plan.school_targets.filter(school=school).exists():
+        raise Http404
+    context = {
+        "plan": plan,
+        "school": school,
+        "months": selectors_plans.school_months(
+            plan=plan, school=school, today=timezone.localdate()
+        ),
+        "can_submit": services_plans.can_submit_monthly(request.user, plan, school),
+    }
+    return render(request, "programme/monthly_school.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monthly_submit(request: HttpRequest, pk: int, code: str, month: str) -> HttpResponse:
+    plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    school = get_school_or_404(request.user, code=code)
+    if not services_plans.can_submit_monthly(request.user, plan, school):
+        raise Http404
+    first = _parse_month(month)
+    existing = plan.monthly_reports_set.filter(school=school, month=first).first()
+    initial = {}
+    if existing:
+        initial = {k: getattr(existing, k) for k in ("progress", "results", "difficulties")}
+    form = MonthlyReportForm(request.POST or None, request.FILES or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services_plans.monthly_report_submit(
+                    user=request.user,
+                    plan=plan,
+                    school=school,
+                    month=first,
+                    data=dict(form.cleaned_data),
+                )
+            except services_plans.NotAllowed as exc:
+                raise Http404 from exc
+            except services_plans.Rejected as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Đã gửi báo cáo tháng %(m)s.") % {"m": f"{first:%m/%Y}"}
+                )
+                return redirect("programme:monthly_school", pk=plan.pk, code=school.code)
+        form.mark_invalid()
+        status = 400
+    context = {
+        "plan": plan,
+        "school": school,
+        "month": first,
+        "form": form,
+        "existing": existing,
+        "file_lost": request.method == "POST" and bool(request.FILES),
+    }
+    return render(request, "programme/monthly_form.html", context, status=status)
+
+
+@login_required
+@require_GET
+def monthly_file(request: HttpRequest, pk: int) -> FileResponse:
+    report = selectors_plans.report_for_download(user=request.user, pk=pk)
+    if report is None:
+        raise Http404("Không tìm thấy tệp trong phạm vi của bạn.")
+    try:
+        fh = report.attachment.open("rb")
+    except (OSError, FileNotFoundError) as exc:
+        raise Http404("Tệp không còn trên máy chủ.") from exc
+    response = FileResponse(
+        fh,
+        as_attachment=True,
+        filename=report.attachment_name or "bao-cao",
+        content_type=report.attachment_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Investment
+
+
+@login_required
+@require_GET
+def investment_list(request: HttpRequest) -> HttpResponse:
+    _require_scope(request)
+    scope = scope_for(request.user)
+    filters = selectors_plans.InvestmentFilters.from_params(request.GET)
+    totals = selectors_plans.investment_summary(user=request.user, filters=filters)
+    fmt = plans.format_million
+    for group in totals.groups:
+        group.subtotal_fmt = fmt(group.subtotal)
+        for row in group.rows:
+            row.total_fmt = fmt(row.total_million)
+    context = {
+        "construction_fmt": fmt(totals.construction_total),
+        "equipment_fmt": fmt(totals.equipment_total),
+        "grand_fmt": fmt(totals.grand_total),
+        "filters": filters,
+        "totals": totals,
+        "sources": [
+            (label, fmt(totals.by_source[value]))
+            for value, label in FundingSource.choices
+            if value in totals.by_source
+        ],
+        "categories": InvestmentCategory.choices,
+        "source_choices": FundingSource.choices,
+        "years": selectors_plans.investment_years(user=request.user),
+        "plans": selectors_plans.plan_list(user=request.user),
+        "can_add": scope.is_all or bool(scope.edit_unit_paths or scope.edit_school_ids),
+    }
+    return render(request, "programme/investment_list.html", context)
+
+
+def _investment_form(request: HttpRequest, project: InvestmentProject | None) -> HttpResponse:
+    scope = scope_for(request.user)
+    schools = [s for s in scope.schools().select_related("unit").order_by("sort_key")[:2000]]
+    schools = [s for s in schools if scope.can_edit_school(s)]
+    if not schools:
+        raise Http404
+    plans_qs = list(selectors_plans.plan_list(user=request.user))
+    initial = {"year": timezone.localdate().year, "progress_percent": 0}
+    if project is not None:
+        initial = {k: getattr(project, k) for k in services_plans.INVESTMENT_FIELDS}
+        initial["total_million"] = plans.format_million(project.total_million)
+        initial["school"] = project.school.code if project.school else ""
+        initial["plan"] = project.plan_id
+        initial["version"] = project.version
+    elif request.GET.get("school"):
+        initial["school"] = request.GET["school"]
+    form = InvestmentForm(request.POST or None, initial=initial, schools=schools, plans=plans_qs)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            school = get_school_or_404(request.user, code=data.pop("school"))
+            plan_id, version = data.pop("plan"), data.pop("version")
+            plan = next((p for p in plans_qs if p.pk == plan_id), None)
+            try:
+                saved = services_plans.investment_save(
+                    user=request.user,
+                    data=data,
+                    school=school,
+                    plan=plan,
+                    project=project,
+                    version=version,
+                )
+            except services_plans.NotAllowed as exc:
+                raise Http404 from exc
+            except services_plans.Rejected as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Đã lưu dự án «%(n)s».") % {"n": saved.name})
+                return redirect("programme:investments")
+        form.mark_invalid()
+        status = 400
+    return render(
+        request,
+        "programme/investment_form.html",
+        {"form": form, "project": project},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def investment_create(request: HttpRequest) -> HttpResponse:
+    _require_scope(request)
+    return _investment_form(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def investment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors_plans.investment_get(user=request.user, pk=pk)
+    if project.school is None or not scope_for(request.user).can_edit_school(project.school):
+        raise Http404
+    return _investment_form(request, project)
