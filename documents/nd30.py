@@ -1,0 +1,561 @@
+"""Administrative documents in the Nghị định 30/2020/NĐ-CP format (Phụ lục I), on python-docx.
+
+What the decree asks for and where it is done here:
+- A4 portrait (landscape sections for wide tables: `NDDocument.landscape()`); margins top and
+  bottom 20 mm, left 30 mm, right 15 mm (`_page_setup`).
+- Times New Roman everywhere: the document defaults, every style we use and every run carry
+  rFonts ascii/hAnsi/cs/eastAsia, so Vietnamese never falls back to a theme or CJK font.
+- Body 14 pt, justified, first-line indent 1.27 cm (style "ND30 Body").
+- The header: a two-column borderless table — left the managing body (caps 13) over the ISSUING
+  BODY (caps 13 bold) with a short rule, then "Số: …/BC-…"; right the national name (caps 13
+  bold) over the motto (14 bold) with a rule, then the italic place-and-date line
+  (core.text.format_date_long: "Phong Thổ, ngày 05 tháng 7 năm 2021").
+- Document type (BÁO CÁO, KẾ HOẠCH) caps bold centred, the subject line bold below it.
+- Headings "I." / "1." in the styles "Heading 1" / "Heading 2" (restyled black Times New
+  Roman), so Word's navigation pane and a later table of contents find them.
+- Tables with borders, the header row bold and repeated on every page, numbers right-aligned
+  in Vietnamese format (14.765; 55,61%).
+- Content ends with "./."; "Nơi nhận:" 12 pt bold italic over an 11 pt list ending
+  "- Lưu: VT, …"; signature block (TM./KT./TL. + title caps bold, name bold).
+- Page numbers centred in the top margin from page 2: a PAGE field in the header and a
+  different (empty) first-page header.
+
+Builders only describe content (`DocumentSpec` + paragraphs + tables); layout lives here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+from core.text import format_date_long, format_decimal, format_int, nfc
+
+FONT = "Times New Roman"
+PAGE_WIDTH_MM = 210
+PAGE_HEIGHT_MM = 297
+MARGIN_TOP_MM = 20
+MARGIN_BOTTOM_MM = 20
+MARGIN_LEFT_MM = 30
+MARGIN_RIGHT_MM = 15
+HEADER_DISTANCE_MM = 10
+BODY_SIZE = 14
+FIRST_LINE_INDENT_CM = 1.27
+TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM  # 165 mm
+LANDSCAPE_TEXT_WIDTH_MM = PAGE_HEIGHT_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM  # 252 mm
+
+NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+ENDING = "./."
+
+BODY_STYLE = "ND30 Body"
+RULE_SPACING_PT = 5  # height of the empty paragraph that carries a rule as its bottom border
+_LEFT_HEADER_MM = 62
+_RIGHT_HEADER_MM = TEXT_WIDTH_MM - _LEFT_HEADER_MM
+
+
+@dataclass
+class DocumentSpec:
+    """Everything of a document that is not its content. Texts are given as a person would
+    type them; the layout applies caps where the decree wants caps."""
+
+    issuer: str  # "Ủy ban nhân dân xã Phong Thổ" → "ỦY BAN NHÂN DÂN XÃ PHONG THỔ"
+    doc_type: str  # "BÁO CÁO", "KẾ HOẠCH"
+    subject: str  # "Về việc thực hiện xây dựng trường chuẩn quốc gia 6 tháng đầu năm 2021"
+    place: str  # "Phong Thổ"
+    date: dt.date
+    managing_body: str = ""  # "Ủy ban nhân dân tỉnh Lai Châu"; empty for a top-level issuer
+    number: str = ""  # empty: the clerk writes the number at issuance ("Số:      /BC-UBND")
+    symbol: str = "BC-UBND"
+    recipients: list[str] = field(default_factory=list)
+    archive: str = "VT"  # "- Lưu: VT, GD." → archive="VT, GD"
+    signer_authority: str = ""  # "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"; empty if none
+    signer_title: str = "CHỦ TỊCH"
+    signer_name: str = ""
+
+    def number_line(self) -> str:
+        number = nfc(self.number) or "\u00a0" * 8
+        return f"Số: {number}/{nfc(self.symbol)}"
+
+    def date_line(self) -> str:
+        return f"{nfc(self.place)}, {format_date_long(self.date)}"
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width_mm: float
+    numeric: bool = False  # right-aligned (numbers, percentages)
+    center: bool = False  # TT column, codes
+
+
+@dataclass
+class Row:
+    cells: Sequence[Any]
+    bold: bool = False
+    italic: bool = False
+
+
+def display(value: Any) -> str:
+    """Vietnamese display of a table value: ints 14.765, Decimals 1.234,5 (only the places
+    they carry, at most 2), None blank, anything else as text (NFC)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "x" if value else ""
+    if isinstance(value, int):
+        return format_int(value)
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return format_int(value)
+        places = min(2, max(0, -value.normalize().as_tuple().exponent))
+        return format_decimal(value, places)
+    if isinstance(value, float):
+        raise TypeError("Dùng Decimal cho số tiền và tỷ lệ, không dùng float.")
+    return nfc(str(value))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | Decimal) and not isinstance(value, bool)
+
+
+def set_run_font(
+    run, size: float | None = None, *, bold: bool | None = None, italic: bool | None = None
+) -> None:
+    """Times New Roman on all four font slots of the run (Vietnamese text is "ascii/hAnsi"
+    for Word but LibreOffice may look at "cs"/"eastAsia" for combining marks)."""
+    rpr = run._r.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    if size is not None:
+        run.font.size = Pt(size)
+    if bold is not None:
+        run.font.bold = bold
+    if italic is not None:
+        run.font.italic = italic
+
+
+def _style_font(style, size: float, *, bold: bool = False, italic: bool = False) -> None:
+    rpr = style.element.get_or_add_rPr()
+    for old in rpr.findall(qn("w:rFonts")):  # theme fonts would win over explicit names
+        rpr.remove(old)
+    for old in rpr.findall(qn("w:color")):  # headings are blue in the default template
+        rpr.remove(old)
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.font.italic = italic
+    style.font.color.rgb = None
+
+
+def _document_defaults(doc) -> None:
+    """Replace the template's theme fonts (Calibri/Cambria) in w:docDefaults."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        return
+    rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if rpr is None:
+        return
+    for old in rpr.findall(qn("w:rFonts")):
+        rpr.remove(old)
+    fonts = OxmlElement("w:rFonts")
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    rpr.insert(0, fonts)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "vi-VN")
+
+
+def _page_setup(section, *, landscape: bool = False) -> None:
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    width, height = (
+        (PAGE_HEIGHT_MM, PAGE_WIDTH_MM) if landscape else (PAGE_WIDTH_MM, PAGE_HEIGHT_MM)
+    )
+    section.page_width = Mm(width)
+    section.page_height = Mm(height)
+    section.top_margin = Mm(MARGIN_TOP_MM)
+    section.bottom_margin = Mm(MARGIN_BOTTOM_MM)
+    section.left_margin = Mm(MARGIN_LEFT_MM)
+    section.right_margin = Mm(MARGIN_RIGHT_MM)
+    section.header_distance = Mm(HEADER_DISTANCE_MM)
+    section.footer_distance = Mm(HEADER_DISTANCE_MM)
+
+
+def _add_page_field(paragraph, size: float = 13) -> None:
+    """A PAGE field (begin / instr / separate / cached "2" / end): Word and LibreOffice
+    recompute it on every page."""
+
+    def fld(kind: str) -> None:
+        run = paragraph.add_run()
+        set_run_font(run, size)
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        run._r.append(el)
+
+    fld("begin")
+    run = paragraph.add_run()
+    set_run_font(run, size)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    run._r.append(instr)
+    fld("separate")
+    set_run_font(paragraph.add_run("2"), size)
+    fld("end")
+
+
+def _paragraph_border_bottom(paragraph) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    border.append(bottom)
+    # Schema order matters to Word: pBdr comes before shd/tabs/spacing/ind/jc.
+    ppr.insert_element_before(
+        border, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc"
+    )
+
+
+def _table_borders(table, *, visible: bool) -> None:
+    tbl_pr = table._tbl.tblPr
+    for old in tbl_pr.findall(qn("w:tblBorders")):
+        tbl_pr.remove(old)
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        if visible:
+            el.set(qn("w:val"), "single")
+            el.set(qn("w:sz"), "4")
+            el.set(qn("w:space"), "0")
+            el.set(qn("w:color"), "000000")
+        else:
+            el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def _column_widths(table, widths_mm: Sequence[float]) -> None:
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=False):
+        col.set(qn("w:w"), str(int(Mm(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(width)
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def _cell_text(
+    cell,
+    text: str,
+    *,
+    size: float,
+    bold: bool = False,
+    italic: bool = False,
+    align=WD_ALIGN_PARAGRAPH.CENTER,
+    first: bool = True,
+):
+    paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+    paragraph.alignment = align
+    if text:
+        set_run_font(paragraph.add_run(text), size, bold=bold, italic=italic)
+    return paragraph
+
+
+class NDDocument:
+    """One NĐ30 document being built. Usage:
+
+    doc = NDDocument(spec)
+    doc.paragraph("Thực hiện …")
+    doc.heading("I. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO")
+    doc.table([Column("TT", 12, center=True), …], rows)
+    doc.finish()            # "./.", Nơi nhận, signature
+    data = doc.to_bytes()
+    """
+
+    def __init__(self, spec: DocumentSpec):
+        self.spec = spec
+        self.doc = Document()
+        self._last_body = None
+        self._finished = False
+        self.paragraph_count = 0
+        self.cell_count = 0
+        self._styles()
+        section = self.doc.sections[0]
+        _page_setup(section)
+        self._page_numbers(section)
+        self._header_block()
+        self._title_block()
+
+    # -- set-up ------------------------------------------------------------------------------
+
+    def _styles(self) -> None:
+        _document_defaults(self.doc)
+        styles = self.doc.styles
+        normal = styles["Normal"]
+        _style_font(normal, BODY_SIZE)
+        pf = normal.paragraph_format
+        pf.space_before = Pt(0)
+        pf.space_after = Pt(0)
+        pf.line_spacing = 1.0
+        body = styles.add_style(BODY_STYLE, 1)  # WD_STYLE_TYPE.PARAGRAPH
+        body.base_style = normal
+        _style_font(body, BODY_SIZE)
+        pf = body.paragraph_format
+        pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        pf.first_line_indent = Cm(FIRST_LINE_INDENT_CM)
+        pf.space_before = Pt(6)
+        pf.space_after = Pt(0)
+        pf.line_spacing = 1.15
+        for name in ("Heading 1", "Heading 2"):
+            style = styles[name]
+            _style_font(style, BODY_SIZE, bold=True)
+            pf = style.paragraph_format
+            pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            pf.first_line_indent = Cm(FIRST_LINE_INDENT_CM)
+            pf.space_before = Pt(6)
+            pf.space_after = Pt(0)
+            pf.line_spacing = 1.15
+            pf.keep_with_next = True
+        for name in ("Header", "Footer"):
+            _style_font(styles[name], 13)
+
+    def _page_numbers(self, section) -> None:
+        section.different_first_page_header_footer = True
+        section.first_page_header.is_linked_to_previous = False  # explicit, empty
+        header = section.header
+        header.is_linked_to_previous = False
+        paragraph = header.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _add_page_field(paragraph)
+
+    def _header_block(self) -> None:
+        spec = self.spec
+        table = self.doc.add_table(rows=1, cols=2)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _table_borders(table, visible=False)
+        _column_widths(table, [_LEFT_HEADER_MM, _RIGHT_HEADER_MM])
+        left, right = table.rows[0].cells
+        first = True
+        if spec.managing_body:
+            _cell_text(left, nfc(spec.managing_body).upper(), size=13)
+            first = False
+        _cell_text(left, nfc(spec.issuer).upper(), size=13, bold=True, first=first)
+        self._rule(left, 22, _LEFT_HEADER_MM)
+        number = _cell_text(left, spec.number_line(), size=13, first=False)
+        number.paragraph_format.space_before = Pt(6)
+
+        _cell_text(right, NATIONAL_NAME, size=13, bold=True)
+        _cell_text(right, MOTTO, size=14, bold=True, first=False)
+        self._rule(right, 62, _RIGHT_HEADER_MM)
+        date = _cell_text(right, spec.date_line(), size=14, italic=True, first=False)
+        date.paragraph_format.space_before = Pt(6)
+
+    @staticmethod
+    def _rule(cell, width_mm: float, cell_width_mm: float) -> None:
+        """The short horizontal line under the issuer and the motto: an empty paragraph with a
+        bottom border, narrowed by equal indents so it is centred."""
+        paragraph = cell.add_paragraph()
+        _paragraph_border_bottom(paragraph)
+        indent = Mm(max(0.0, (cell_width_mm - 2 - width_mm) / 2))  # 2 mm of cell padding
+        pf = paragraph.paragraph_format
+        pf.left_indent = indent
+        pf.right_indent = indent
+        pf.space_before = Pt(0)
+        pf.space_after = Pt(0)
+        pf.line_spacing = Pt(RULE_SPACING_PT)
+
+    def _title_block(self) -> None:
+        title = self.doc.add_paragraph()
+        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        title.paragraph_format.space_before = Pt(18)
+        set_run_font(title.add_run(nfc(self.spec.doc_type).upper()), BODY_SIZE, bold=True)
+        if self.spec.subject:
+            subject = self.doc.add_paragraph()
+            subject.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            set_run_font(subject.add_run(nfc(self.spec.subject)), BODY_SIZE, bold=True)
+            rule = self.doc.add_paragraph()
+            _paragraph_border_bottom(rule)
+            indent = Mm((TEXT_WIDTH_MM - 40) / 2)
+            rule.paragraph_format.left_indent = indent
+            rule.paragraph_format.right_indent = indent
+            rule.paragraph_format.line_spacing = Pt(RULE_SPACING_PT)
+        spacer = self.doc.add_paragraph()
+        spacer.paragraph_format.space_after = Pt(6)
+        self.paragraph_count += 3
+
+    # -- content -----------------------------------------------------------------------------
+
+    def paragraph(
+        self, text: str = "", *, bold: bool = False, italic: bool = False, indent: bool = True
+    ):
+        paragraph = self.doc.add_paragraph(style=BODY_STYLE)
+        if not indent:
+            paragraph.paragraph_format.first_line_indent = Cm(0)
+        if text:
+            set_run_font(paragraph.add_run(nfc(text)), bold=bold, italic=italic)
+        self._last_body = paragraph
+        self.paragraph_count += 1
+        return paragraph
+
+    def paragraphs(self, text: str) -> None:
+        """Free text kept with a report (one paragraph per non-empty line)."""
+        for line in nfc(text).splitlines():
+            if line.strip():
+                self.paragraph(line.strip())
+
+    def heading(self, text: str, level: int = 1):
+        paragraph = self.doc.add_paragraph(style=f"Heading {min(max(level, 1), 2)}")
+        set_run_font(paragraph.add_run(nfc(text)), BODY_SIZE, bold=True)
+        self.paragraph_count += 1
+        return paragraph
+
+    def table(
+        self,
+        columns: Sequence[Column],
+        rows: Iterable[Row | Sequence[Any]],
+        *,
+        groups: Sequence[tuple[str, int]] | None = None,
+        size: float = 12,
+        landscape: bool = False,
+    ):
+        """A bordered table. `groups` adds a first header row of (title, span) over the column
+        titles (a span of 1 merges the two header rows of that column)."""
+        header_rows = 2 if groups else 1
+        table = self.doc.add_table(rows=header_rows, cols=len(columns))
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _table_borders(table, visible=True)
+        if groups:
+            top, bottom = table.rows
+            col = 0
+            for title, span in groups:
+                if span == 1:
+                    cell = top.cells[col].merge(bottom.cells[col])
+                    _cell_text(cell, columns[col].title, size=size, bold=True)
+                else:
+                    cell = top.cells[col].merge(top.cells[col + span - 1])
+                    _cell_text(cell, title, size=size, bold=True)
+                    for i in range(col, col + span):
+                        _cell_text(bottom.cells[i], columns[i].title, size=size, bold=True)
+                col += span
+        else:
+            for cell, column in zip(table.rows[0].cells, columns, strict=True):
+                _cell_text(cell, column.title, size=size, bold=True)
+        for row in table.rows:
+            _repeat_header(row)
+            for cell in row.cells:
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        for item in rows:
+            row = item if isinstance(item, Row) else Row(item)
+            cells = table.add_row().cells
+            for cell, column, value in zip(cells, columns, row.cells, strict=True):
+                if column.numeric or _is_number(value):
+                    align = WD_ALIGN_PARAGRAPH.RIGHT
+                elif column.center:
+                    align = WD_ALIGN_PARAGRAPH.CENTER
+                else:
+                    align = WD_ALIGN_PARAGRAPH.LEFT
+                _cell_text(
+                    cell, display(value), size=size, bold=row.bold, italic=row.italic, align=align
+                )
+            self.cell_count += len(columns)
+        _column_widths(table, [c.width_mm for c in columns])
+        self.cell_count += len(columns) * header_rows
+        self._last_body = None
+        return table
+
+    def landscape(self) -> None:
+        """Start a landscape section (wide tables); page numbers continue."""
+        self._new_section(landscape=True)
+
+    def portrait(self) -> None:
+        self._new_section(landscape=False)
+
+    def _new_section(self, *, landscape: bool) -> None:
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        _page_setup(section, landscape=landscape)
+        # Only page 1 of the document goes without a number.
+        section.different_first_page_header_footer = False
+
+    # -- closing -----------------------------------------------------------------------------
+
+    def finish(self, closing: str = "") -> None:
+        """End the content with "./." (on `closing`, or on the last body paragraph), then the
+        recipients and the signature block."""
+        if self._finished:
+            return
+        self._finished = True
+        if closing:
+            self.paragraph(closing)
+        last = self._last_body
+        if last is None:
+            last = self.paragraph()
+        if not last.text.rstrip().endswith(ENDING):
+            set_run_font(last.add_run(ENDING))
+        self._closing_block()
+
+    def _closing_block(self) -> None:
+        spec = self.spec
+        table = self.doc.add_table(rows=1, cols=2)
+        _table_borders(table, visible=False)
+        widths = [TEXT_WIDTH_MM / 2 - 5, TEXT_WIDTH_MM / 2 + 5]
+        _column_widths(table, widths)
+        left, right = table.rows[0].cells
+        paragraph = left.paragraphs[0]
+        paragraph.paragraph_format.space_before = Pt(12)
+        set_run_font(paragraph.add_run("Nơi nhận:"), 12, bold=True, italic=True)
+        archive = nfc(spec.archive) or "VT"
+        for name in [*spec.recipients, f"Lưu: {archive}."]:
+            line = nfc(name)
+            if not line.startswith("-"):
+                line = f"- {line}"
+            _cell_text(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT, first=False)
+
+        first = right.paragraphs[0]
+        first.paragraph_format.space_before = Pt(12)
+        first.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if spec.signer_authority:
+            set_run_font(first.add_run(nfc(spec.signer_authority).upper()), 14, bold=True)
+            _cell_text(right, nfc(spec.signer_title).upper(), size=14, bold=True, first=False)
+        else:
+            set_run_font(first.add_run(nfc(spec.signer_title).upper()), 14, bold=True)
+        for _ in range(4):  # room for the signature and the seal
+            right.add_paragraph()
+        _cell_text(right, nfc(spec.signer_name), size=14, bold=True, first=False)
+
+    # -- output ------------------------------------------------------------------------------
+
+    def save(self, target) -> None:
+        if not self._finished:
+            self.finish()
+        self.doc.save(target)
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.save(buffer)
+        return buffer.getvalue()

@@ -1,0 +1,66 @@
+"""Reads of the documents app, scoped to the user: the units a document may be made for, the
+user's own generated files, and the saved prose of reports and plans."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.scope import scope_for
+from documents.common import DocumentError
+from documents.models import GeneratedDocument, ReportDraft
+from units.models import AdminUnit
+from units.selectors import retired_units_visible
+
+MAX_UNIT_CHOICES = 4000
+
+
+def document_units(*, user) -> QuerySet[AdminUnit]:
+    """Units the user may generate documents for: current units in scope (a province and its
+    communes; ancestors shown in breadcrumbs are not included) and the retired units their
+    units succeeded (huyện Phong Thổ's 2021 report)."""
+    scope = scope_for(user)
+    if scope.is_empty:
+        return AdminUnit.objects.none()
+    if scope.is_all:
+        return AdminUnit.objects.all().order_by("path")
+    q = Q(pk__in=[])
+    for path in scope.unit_paths:
+        q |= Q(path__startswith=path)
+    q |= Q(pk__in=retired_units_visible(user=user).values("pk"))
+    return AdminUnit.objects.filter(q).order_by("path")
+
+
+def document_unit(*, user, uid: str) -> AdminUnit:
+    unit = document_units(user=user).filter(uid=uid).first()
+    if unit is None:
+        raise DocumentError(f"Không tìm thấy đơn vị “{uid}” trong phạm vi của bạn.")
+    return unit
+
+
+def unit_choices(*, user) -> list[tuple[str, str]]:
+    out = []
+    for unit in document_units(user=user)[:MAX_UNIT_CHOICES]:
+        label = ("— " * unit.depth) + unit.name
+        if not unit.is_current:
+            label += " (đơn vị cũ)"
+        out.append((unit.uid, label))
+    return out
+
+
+def my_documents(*, user) -> QuerySet[GeneratedDocument]:
+    if not getattr(user, "is_authenticated", False):
+        return GeneratedDocument.objects.none()
+    return GeneratedDocument.objects.filter(owner=user).order_by("-created_at", "-id")
+
+
+def my_document(*, user, pk: int) -> GeneratedDocument | None:
+    """Only the owner sees a generated file: anyone else gets None (the view answers 404)."""
+    return my_documents(user=user).filter(pk=pk).first()
+
+
+def draft_for(
+    *, kind: str, unit: AdminUnit, plan_id: int = 0, year: int = 0, period: str = ""
+) -> ReportDraft | None:
+    return ReportDraft.objects.filter(
+        kind=kind, unit=unit, plan_id=plan_id or 0, year=year or 0, period=period or ""
+    ).first()
