@@ -105,26 +105,36 @@ def assessment_history(*, assessment: Assessment) -> QuerySet[ChangeLog]:
 def progress(*, user, school_year: str | None = None) -> list[dict[str, Any]]:
     """The managing unit's table: one row per assessment of its schools (latest year unless
     `school_year` is given) with share of criteria filled, cached level, status and last
-    activity. Two queries whatever the number of schools."""
+    activity. Two queries whatever the number of schools: the rows, then the sheet counts
+    grouped by assessment only (grouping the rows themselves by every selected column made
+    the database sort 1,500 × 26 wide rows — seconds instead of milliseconds)."""
     qs = assessment_list(user=user)
     if school_year:
         qs = qs.filter(school_year=school_year)
-    qs = qs.annotate(
-        n_sheets=Count("sheets", distinct=True),
-        n_filled=Count("sheets", filter=Q(sheets__filled=True), distinct=True),
-    ).order_by("school__sort_key", "-school_year")
+    # Not the framework: its `data` is a large JSON document, decoded once per row otherwise.
+    qs = qs.select_related(None).select_related("school__unit")
+    qs = qs.order_by("school__sort_key", "-school_year")
+    counts = {
+        row["assessment_id"]: row
+        for row in CriterionSheet.objects.filter(assessment__in=qs.values("pk"))
+        .values("assessment_id")
+        .annotate(total=Count("id"), filled=Count("id", filter=Q(filled=True)))
+        .order_by()
+    }
     rows: list[dict[str, Any]] = []
     seen: set[int] = set()
     for a in qs:
         if not school_year and a.school_id in seen:
             continue  # keep only the latest cycle of each school
         seen.add(a.school_id)
+        count = counts.get(a.pk, {"total": 0, "filled": 0})
+        total, filled = count["total"], count["filled"]
         rows.append(
             {
                 "assessment": a,
-                "filled": a.n_filled,
-                "total": a.n_sheets,
-                "share": (a.n_filled * 100 // a.n_sheets) if a.n_sheets else 0,
+                "filled": filled,
+                "total": total,
+                "share": (filled * 100 // total) if total else 0,
             }
         )
     return rows

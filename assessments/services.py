@@ -147,6 +147,8 @@ class StartResult:
     assessment: Assessment
     carried: list[str] = field(default_factory=list)
     not_carried: list[str] = field(default_factory=list)
+    evidence_items: int = 0
+    evidence_citations: int = 0
 
 
 @transaction.atomic
@@ -256,6 +258,7 @@ def _copy_previous(user, assessment, sheets, result: StartResult, log: list[Chan
                 note=_("Sao chép từ đợt %(year)s") % {"year": previous.school_year},
             )
         )
+    _carry_evidence(user, previous, assessment, sheets, same_family, result)
     if not same_family:
         result.not_carried.append(
             _(
@@ -274,6 +277,48 @@ def _copy_previous(user, assessment, sheets, result: StartResult, log: list[Chan
                 _("Tiêu chí %(code)s của đợt %(year)s không còn trong bộ tiêu chuẩn mới.")
                 % {"code": code, "year": previous.school_year}
             )
+
+
+def _carry_evidence(user, previous, assessment, sheets, same_family, result: StartResult) -> None:
+    """The evidence register follows the texts: every item is carried (re-coded when the
+    framework's codes differ) and, where the texts were copied, so are the citations and the
+    codes written in the texts."""
+    from evidence import codes
+    from evidence import services as evidence_services
+
+    carry = evidence_services.evidence_carry_over(
+        user=user, source=previous, target=assessment, with_citations=same_family
+    )
+    result.evidence_items = carry.items
+    result.evidence_citations = carry.citations
+    result.not_carried.extend(carry.not_carried)
+    if carry.items and not same_family:
+        result.not_carried.append(
+            _(
+                "Đã chuyển %(n)d minh chứng sang danh mục mới (mã theo %(fw)s) nhưng chưa trích "
+                "dẫn vào tiêu chí nào: hãy trích dẫn lại khi viết phiếu đánh giá."
+            )
+            % {"n": carry.items, "fw": assessment.framework.code}
+        )
+    changed = {old: new for old, new in carry.mapping.items() if old != new}
+    if not (changed and same_family):
+        return
+    old_style = codes.style_from_data(previous.framework.data)
+    new_style = codes.style_from_data(assessment.framework.data)
+    for sheet in sheets:
+        if sheet.criterion.code not in result.carried:
+            continue
+        sheet.current_state = {
+            k: codes.rewrite_codes(v, old_style, new_style, changed)
+            for k, v in sheet.current_state.items()
+        }
+        for name in TEXT_FIELDS:
+            setattr(
+                sheet,
+                name,
+                codes.rewrite_codes(getattr(sheet, name), old_style, new_style, changed),
+            )
+        sheet.save(update_fields=["current_state", *TEXT_FIELDS])
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/chap-nhan/", views.assessment_accept, name="accept"),
     path("<int:pk>/mo-khoa/", views.assessment_unlock, name="unlock"),
     path("<int:pk>/ban-chup/<int:snapshot_id>/", views.snapshot_detail, name="snapshot"),
+    path("<int:pk>/so-sanh-ban-chup/", views.compare_snapshots, name="compare_snapshots"),
+    path("<int:pk>/so-sanh-dot/<int:other_pk>/", views.compare_cycles, name="compare_cycles"),
     path("<int:pk>/tieu-chi/<str:code>/", views.sheet_detail, name="sheet"),
     path("<int:pk>/tieu-chi/<str:code>/lich-su/", views.sheet_history, name="history"),
     path(

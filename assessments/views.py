@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from evidence import selectors as evidence_selectors
 from frameworks.models import Criterion
 
-from . import access, selectors, services
+from . import access, diff, selectors, services
 from .forms import (
     CouncilMemberForm,
     GroupForm,
@@ -22,6 +25,12 @@ from .forms import (
     StartForm,
 )
 from .models import CouncilMember, IndicatorResult, PlanMilestone, Snapshot, Status, WorkingGroup
+
+STATUS_BADGE = {
+    Status.ACCEPTED: "text-bg-success",
+    Status.SUBMITTED: "text-bg-primary",
+    Status.RETURNED: "text-bg-danger",
+}
 
 
 def _rights(user, assessment) -> dict[str, bool]:
@@ -81,6 +90,12 @@ def assessment_start(request):
                 _("Đã mở đợt tự đánh giá %(year)s theo %(fw)s.")
                 % {"year": a.school_year, "fw": a.framework.code},
             )
+            if result.evidence_items:
+                messages.info(
+                    request,
+                    _("Đã chuyển %(n)d minh chứng và %(c)d trích dẫn từ đợt trước.")
+                    % {"n": result.evidence_items, "c": result.evidence_citations},
+                )
             for line in result.not_carried:
                 messages.warning(request, line)
             return redirect("assessments:detail", pk=a.pk)
@@ -105,6 +120,9 @@ def assessment_detail(request, pk: int):
         "snapshots": assessment.snapshots.select_related("created_by"),
         "events": selectors.assessment_history(assessment=assessment)[:20],
         "reason_form": ReasonForm(),
+        "other_cycles": selectors.assessment_list(user=request.user)
+        .filter(school=assessment.school)
+        .exclude(pk=assessment.pk),
         **_rights(request.user, assessment),
     }
     return render(request, "assessments/detail.html", context)
@@ -217,6 +235,7 @@ def _sheet_context(request, assessment, sheet, form=None, live=None) -> dict:
     codes = list(assessment.framework.compiled().criterion_codes)
     index = codes.index(sheet.criterion.code)
     return {
+        **evidence_selectors.sheet_evidence_context(sheet),
         "assessment": assessment,
         "sheet": sheet,
         "levels": levels,
@@ -237,6 +256,8 @@ def sheet_detail(request, pk: int, code: str):
     if request.method == "POST":
         levels = [(lv, name) for lv, name, _r in selectors.sheet_levels(sheet=sheet)]
         form = SheetForm(request.POST, levels=levels)
+        if request.headers.get("X-Autosave"):
+            return _autosave(request, sheet, form)
         if form.is_valid():
             try:
                 services.sheet_save(
@@ -254,6 +275,35 @@ def sheet_detail(request, pk: int, code: str):
     context = _sheet_context(request, assessment, sheet, form)
     status = 409 if form is not None and form.errors and request.htmx else 200
     return render(request, "assessments/sheet.html", context, status=status)
+
+
+def _autosave(request, sheet, form: SheetForm) -> JsonResponse:
+    """The sheet page's background save (static/js/sheet.js): JSON, and a status the script can
+    tell apart — 409 when someone saved the sheet since it was opened, 403 when the user may not
+    write it (any more), 400 for a value to correct. Nothing is written on any of them."""
+    if not form.is_valid():
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
+    try:
+        saved = services.sheet_save(
+            user=request.user,
+            sheet=sheet,
+            data=form.cleaned_data,
+            version=form.cleaned_data["version"],
+        )
+    except services.EditConflict as exc:
+        return JsonResponse({"error": str(exc), "conflict": True}, status=409)
+    except (services.NotAllowed, services.Locked) as exc:
+        return JsonResponse({"error": str(exc)}, status=403)
+    except services.AssessmentError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    at = timezone.localtime().strftime("%H:%M:%S")
+    return JsonResponse(
+        {
+            "version": saved.version,
+            "message": _("Đã tự động lưu lúc %(at)s.") % {"at": at},
+        }
+    )
 
 
 @login_required
@@ -279,6 +329,7 @@ def indicator_set(request, pk: int, code: str, result_id: int):
         "live": live,
         "criterion_live": live.criteria[code],
         "error": error,
+        "met_without_evidence": evidence_selectors.sheet_met_without_evidence(sheet),
     }
     return render(request, "assessments/_sheet_live.html", context, status=403 if error else 200)
 
@@ -303,6 +354,64 @@ def snapshot_detail(request, pk: int, snapshot_id: int):
         request,
         "assessments/snapshot.html",
         {"assessment": assessment, "snapshot": snapshot, "intact": intact},
+    )
+
+
+def _render_comparison(request, assessment, old, new, *, old_label, new_label, extra=None):
+    context = {
+        "assessment": assessment,
+        "comparison": diff.compare(old, new),
+        "old_label": old_label,
+        "new_label": new_label,
+        **(extra or {}),
+    }
+    return render(request, "assessments/compare.html", context)
+
+
+@login_required
+def compare_snapshots(request, pk: int):
+    """Two snapshots of one cycle (default: the two latest), e.g. what changed between the
+    submission that was returned and the resubmission."""
+    assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    snapshots = list(assessment.snapshots.all())
+    by_pk = {str(s.pk): s for s in snapshots}
+    if len(snapshots) < 2:
+        raise Http404("Cần ít nhất hai bản chụp để so sánh.")
+    new = by_pk.get(request.GET.get("b", ""), snapshots[0])
+    old = by_pk.get(request.GET.get("a", ""), snapshots[1])
+    if old.created_at > new.created_at:
+        old, new = new, old
+
+    def label(s: Snapshot) -> str:
+        return f"{s.get_kind_display()} {timezone.localtime(s.created_at):%d/%m/%Y %H:%M}"
+
+    return _render_comparison(
+        request,
+        assessment,
+        old.content,
+        new.content,
+        old_label=label(old),
+        new_label=label(new),
+        extra={"snapshots": snapshots, "old_snapshot": old, "new_snapshot": new},
+    )
+
+
+@login_required
+def compare_cycles(request, pk: int, other_pk: int):
+    """This cycle against another cycle of the same school, as they stand now."""
+    assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    other = selectors.assessment_get_or_404(user=request.user, pk=other_pk)
+    if other.school_id != assessment.school_id or other.pk == assessment.pk:
+        raise Http404("Chỉ so sánh được hai đợt của cùng một trường.")
+    old, new = sorted([other, assessment], key=lambda a: a.school_year)
+    return _render_comparison(
+        request,
+        assessment,
+        services.snapshot_content(old),
+        services.snapshot_content(new),
+        old_label=_("Năm học %(y)s (%(fw)s)") % {"y": old.school_year, "fw": old.framework.code},
+        new_label=_("Năm học %(y)s (%(fw)s)") % {"y": new.school_year, "fw": new.framework.code},
+        extra={"cycles": True, "different_frameworks": old.framework_id != new.framework_id},
     )
 
 
@@ -360,6 +469,21 @@ def progress(request):
         raise Http404
     year = request.GET.get("year", "")
     rows = selectors.progress(user=request.user, school_year=year or None)
+    # 1,500 rows: labels, badge classes and links are worked out once per distinct value here
+    # rather than by template tags in every row (the table's budget is 300 ms).
+    prefix = reverse("assessments:list")
+    level_labels: dict[int, str] = {}
+    for row in rows:
+        a = row["assessment"]
+        row["url"] = f"{prefix}{a.pk}/"
+        if a.computed_level not in level_labels:
+            level_labels[a.computed_level] = (
+                _("Mức %(n)d") % {"n": a.computed_level}
+                if a.computed_level
+                else _("Chưa đạt Mức 1")
+            )
+        row["level"] = level_labels[a.computed_level]
+        row["badge"] = STATUS_BADGE.get(a.status, "text-bg-secondary")
     return render(
         request,
         "assessments/progress.html",

@@ -109,3 +109,27 @@ def style_from_data(data: dict[str, Any] | None) -> CodeStyle:
         basis=str(decl.get("basis", "")),
         example=str(decl.get("example", "")),
     )
+
+
+def rewrite_codes(text: str, old: CodeStyle, new: CodeStyle, mapping: dict[str, str]) -> str:
+    """Re-code the citations written in a text after the register was carried into a cycle with
+    other codes: `mapping` is old bare code → new bare code. A code written with the old
+    style's brackets ("[H1-1.1-01]") is rewritten in the new style ("(MC.1.1.01)"); a bare code
+    (inside a group "(MC.1.1.01, MC.1.1.02)") keeps the brackets around it. One pass over the
+    text, so a new code equal to another old code is never rewritten twice."""
+    if not text or not mapping:
+        return text
+    shown = {old.show(code): code for code in mapping} if old.opening else {}
+    keys = sorted([*shown, *mapping], key=len, reverse=True)
+    # A bare code must not be the tail or head of a longer code (H1-1.1-01 in H1-1.1-010).
+    pattern = re.compile(
+        r"(?<![\w.-])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w-]|\.\d)"
+    )
+
+    def swap(match: re.Match[str]) -> str:
+        found = match.group(0)
+        if found in shown:
+            return new.show(mapping[shown[found]])
+        return mapping[found]
+
+    return pattern.sub(swap, text)

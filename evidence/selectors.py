@@ -231,3 +231,46 @@ def evidence_warnings(assessment: Assessment) -> Warnings:
     if window:
         outside = [e for e in items if e.issued_on and not (window[0] <= e.issued_on <= window[1])]
     return Warnings(list(grouped.values()), never, outside, window)
+
+
+# ---------------------------------------------------------------------------------------------
+# One criterion sheet
+
+
+def sheet_citations(sheet: CriterionSheet) -> list[EvidenceCitation]:
+    return list(
+        EvidenceCitation.objects.filter(sheet=sheet)
+        .select_related("evidence", "evidence__first_criterion")
+        .order_by("position", "pk")
+    )
+
+
+def sheet_met_without_evidence(sheet: CriterionSheet, citations: list | None = None) -> list[str]:
+    """Indicators of this sheet marked met while the sheet cites no evidence (the same rule as
+    the register's warning, evidence_warnings)."""
+    if citations is None:
+        cited = EvidenceCitation.objects.filter(sheet=sheet).exists()
+    else:
+        cited = bool(citations)
+    if cited:
+        return []
+    return list(
+        IndicatorResult.objects.filter(sheet=sheet, met=True)
+        .order_by("indicator__position")
+        .values_list("indicator__ident", flat=True)
+    )
+
+
+def sheet_evidence_context(sheet: CriterionSheet) -> dict[str, Any]:
+    """What the sheet's evidence block shows: the cited items in the framework's style, all of
+    them together as they are written after a statement, and the met-without-evidence warning."""
+    style = style_from_data(sheet.assessment.framework.data)
+    citations = sheet_citations(sheet)
+    for cit in citations:
+        cit.display = style.show(cit.evidence.code)
+    return {
+        "citations": citations,
+        "cited_all": style.show_many([c.evidence.code for c in citations]),
+        "code_style": style,
+        "met_without_evidence": sheet_met_without_evidence(sheet, citations),
+    }

@@ -10,14 +10,14 @@ criterion, seq) back this up: a collision is retried with a fresh number instead
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, CriterionSheet
@@ -299,6 +299,143 @@ def evidence_uncite(*, user, evidence: Evidence, sheet: CriterionSheet) -> bool:
         raise PermissionDenied(_("Bạn không có quyền sửa phiếu đánh giá tiêu chí này."))
     deleted, _detail = EvidenceCitation.objects.filter(evidence=evidence, sheet=sheet).delete()
     return bool(deleted)
+
+
+# ---------------------------------------------------------------------------------------------
+# Carrying the register into the next cycle
+
+
+@dataclass
+class CarryResult:
+    mapping: dict[str, str] = field(default_factory=dict)  # old bare code → new bare code
+    items: int = 0
+    citations: int = 0
+    not_carried: list[str] = field(default_factory=list)
+
+
+def _copy_stored_file(old: Evidence, new: Evidence) -> bool:
+    """A copy under a new random key: deleting the item in one cycle must not take the file
+    away from the other."""
+    ext = old.file.name.rsplit(".", 1)[-1] if "." in old.file.name else "bin"
+    try:
+        with old.file.open("rb") as handle:
+            new.file.save(f"upload.{ext}", File(handle), save=False)
+    except OSError:
+        return False
+    for key in ("original_name", "content_type", "size", "sha256"):
+        setattr(new, key, getattr(old, key))
+    return True
+
+
+def evidence_carry_over(
+    *, user, source: Assessment, target: Assessment, with_citations: bool
+) -> CarryResult:
+    """Copy the register of `source` (the previous cycle) into `target`, a cycle just opened.
+
+    An item goes under the criterion with the same code in the new framework (its first
+    criterion, else the first criterion citing it that still exists). It keeps its code when
+    the code style and the criterion are the same; otherwise it is re-coded in the new style
+    and `mapping` says old → new so the texts can be rewritten (codes.rewrite_codes). With
+    `with_citations`, citations follow to the sheet of the same criterion code. Whatever cannot
+    follow is listed in Vietnamese in `not_carried`."""
+    _require_edit(user, target)
+    result = CarryResult()
+    old_style, new_style = style_for(source), style_for(target)
+    same_style = old_style.template == new_style.template
+    criteria = {
+        c.code: c
+        for c in Criterion.objects.filter(framework=target.framework).select_related("standard")
+    }
+    sheets = {s.criterion.code: s for s in target.sheets.select_related("criterion")}
+    items = list(
+        Evidence.objects.filter(assessment=source)
+        .select_related("first_criterion")
+        .prefetch_related(
+            Prefetch(
+                "citations",
+                queryset=EvidenceCitation.objects.select_related("sheet__criterion").order_by(
+                    "position", "pk"
+                ),
+            )
+        )
+        .order_by("first_criterion__position", "seq", "pk")
+    )
+    carried: dict[int, Evidence] = {}
+    for old in items:
+        crit = criteria.get(old.first_criterion.code)
+        if crit is None:
+            crit = next(
+                (
+                    criteria[c.sheet.criterion.code]
+                    for c in old.citations.all()
+                    if c.sheet.criterion.code in criteria
+                ),
+                None,
+            )
+        if crit is None:
+            result.not_carried.append(
+                _(
+                    "Minh chứng %(code)s (%(name)s): tiêu chí %(crit)s không có trong %(fw)s "
+                    "nên không chuyển sang."
+                )
+                % {
+                    "code": old_style.show(old.code),
+                    "name": old.name,
+                    "crit": old.first_criterion.code,
+                    "fw": target.framework.code,
+                }
+            )
+            continue
+        new = Evidence(
+            assessment=target,
+            first_criterion=crit,
+            uploaded_by=user,
+            **{
+                k: getattr(old, k)
+                for k in ("box", "name", "number", "issued_on", "issuer", "note", "link")
+            },
+        )
+        if old.file and not _copy_stored_file(old, new):
+            result.not_carried.append(
+                _("Minh chứng %(code)s: không đọc được tệp đính kèm; chỉ chuyển thông tin.")
+                % {"code": old_style.show(old.code)}
+            )
+        inserted = False
+        if same_style and crit.code == old.first_criterion.code:
+            try:
+                with transaction.atomic():
+                    new.seq, new.code = old.seq, old.code
+                    new.save(force_insert=True)
+                    inserted = True
+            except IntegrityError:
+                new.pk = None
+        if not inserted:
+            _insert_with_code(new)
+        carried[old.pk] = new
+        result.mapping[old.code] = new.code
+        result.items += 1
+    if with_citations:
+        rows = []
+        for old in items:
+            for cit in old.citations.all():
+                code = cit.sheet.criterion.code
+                new = carried.get(old.pk)
+                if new is None:
+                    continue  # already listed above
+                if code not in sheets:
+                    result.not_carried.append(
+                        _("Trích dẫn %(ev)s ở tiêu chí %(crit)s: tiêu chí không còn.")
+                        % {"ev": old_style.show(old.code), "crit": code}
+                    )
+                    continue
+                rows.append(
+                    EvidenceCitation(
+                        evidence=new, sheet=sheets[code], position=cit.position, created_by=user
+                    )
+                )
+        EvidenceCitation.objects.bulk_create(rows)
+        result.citations = len(rows)
+    return result
 
 
 # ---------------------------------------------------------------------------------------------

@@ -251,6 +251,17 @@ def picker(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 def _cite_response(request, evidence, sheet, cited: bool) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        # The criterion sheet's evidence block, and the met-without-evidence warning out of band.
+        sheet.assessment = evidence.assessment
+        context = {
+            "assessment": evidence.assessment,
+            "sheet": sheet,
+            "can_edit": access.can_cite(request.user, sheet),
+            "oob": True,
+            **selectors.sheet_evidence_context(sheet),
+        }
+        return render(request, "assessments/_sheet_evidence.html", context)
     return JsonResponse(
         {
             "evidence": evidence.pk,

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from evidence import services
-from evidence.codes import style_from_data
+from evidence.codes import rewrite_codes, style_from_data
 from evidence.models import Evidence
 from evidence.selectors import catalogue
 
@@ -188,3 +188,18 @@ def test_deleting_cited_evidence_is_refused(principal, assessment):
     services.evidence_uncite(user=principal, evidence=e, sheet=sheet(assessment, "1.1"))
     services.evidence_delete(user=principal, evidence=e)
     assert not Evidence.objects.exists()
+
+
+def test_rewrite_codes_recodes_citations_written_in_a_text():
+    old = style_from_data({"evidence_code": {"format": "[H{box}-{criterion}-{seq:02}]"}})
+    new = style_from_data(
+        {"evidence_code": {"format": "(MC.{criterion}.{seq:02})", "brackets": "round"}}
+    )
+    mapping = {"H1-1.1-01": "MC.1.1.01", "H1-1.1-02": "MC.1.1.02"}
+    text = "Có kế hoạch [H1-1.1-01]; [H1-1.1-02], xem H1-1.1-01; giữ nguyên [H1-1.1-010]."
+    assert rewrite_codes(text, old, new, mapping) == (
+        "Có kế hoạch (MC.1.1.01); (MC.1.1.02), xem MC.1.1.01; giữ nguyên [H1-1.1-010]."
+    )
+    # One pass: a new code equal to another old code is not rewritten again.
+    shift = {"H1-1.1-01": "H1-1.1-02", "H1-1.1-02": "H1-1.1-03"}
+    assert rewrite_codes("[H1-1.1-01] [H1-1.1-02]", old, old, shift) == "[H1-1.1-02] [H1-1.1-03]"
