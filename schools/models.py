@@ -1,5 +1,6 @@
 """The school registry: one row per school, its sites and its place on the map over time."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -128,3 +129,36 @@ class SchoolLocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} — {self.unit} ({self.valid_from or '…'} – {self.valid_to or '…'})"
+
+
+class SchoolYearData(models.Model):
+    """The school's figures for one school year (classes, rooms, staff, pupils, results), as
+    declared by `schools.yeardata.schema_for(kind)`. Only typed rows are stored; totals are
+    computed from their parts when shown. Written by `services.school_year_data_save`, which
+    checks `version` so two people filling the table cannot overwrite each other."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="year_data")
+    school_year = models.CharField(_("năm học"), max_length=9)
+    values = models.JSONField(_("số liệu"), default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["school", "school_year"]
+        verbose_name = _("số liệu năm học")
+        verbose_name_plural = _("số liệu năm học")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year"], name="school_year_data_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} — {self.school_year}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schools import views, views_import
+from schools import views, views_import, views_yeardata
 
 app_name = "schools"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("new/", views.school_create, name="create"),
     path("<str:code>/", views.school_detail, name="detail"),
     path("<str:code>/edit/", views.school_edit, name="edit"),
+    path("<str:code>/so-lieu/", views_yeardata.year_data, name="year_data"),
 ]
