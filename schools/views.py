@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts.scope import get_school_or_404, scope_for
@@ -23,7 +24,9 @@ def school_list(request):
     context = {
         "page": page,
         "filters": filters,
-        "query_string": "&".join(f"{k}={v}" for k, v in filters.as_params().items()),
+        # Encoded once here: kinds such as "TH&THCS" and searches with & # + % must survive
+        # in the pagination and export links.
+        "query_string": urlencode(filters.as_params()),
         "kinds": SchoolKind.choices,
         "statuses": StandardLevel.choices,
         "provinces": selectors.filter_provinces(user=request.user),

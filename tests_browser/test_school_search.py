@@ -3,6 +3,8 @@ and an outsider finds nothing of Lai Châu."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -39,6 +41,8 @@ def test_commune_officer_searches_without_accents_and_opens_the_school(
     table = results.locator("table")
     expect(table).to_contain_text(HUOI_LUONG)
     expect(results).not_to_contain_text(kindergarten.name)
+    # The export link outside the results follows the live search (htmx out-of-band swap).
+    expect(page.locator("#export-link")).to_have_attribute("href", re.compile(r"[?&]q=huoi\+luong"))
     screenshot("school_search_huoi_luong")
 
     table.get_by_role("link", name=HUOI_LUONG).click()

@@ -1,5 +1,10 @@
+import html
+import io
+import re
 import unicodedata
+from urllib.parse import parse_qs, urlsplit
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -116,3 +121,94 @@ def test_school_save_normalises_to_nfc(commune):
     school.refresh_from_db()
     assert school.name == unicodedata.normalize("NFC", "Trường Mầm non Sì Lở Lầu")
     assert school.search_text == "truong mam non si lo lau nfd"
+
+
+# --- Filters travel URL-encoded: pagination, export link and live search -------------------
+
+SPECIAL_Q = "th&thcs #1 +2 50%"
+
+
+def _href(body: str, element_id: str) -> str:
+    match = re.search(rf'<a [^>]*id="{element_id}"[^>]*href="([^"]*)"', body)
+    assert match, f"#{element_id} not found"
+    return html.unescape(match.group(1))
+
+
+def _page_link(body: str, label: str) -> str:
+    match = re.search(rf'<a class="page-link" href="([^"]*)">[^<]*{label}', body)
+    assert match, f"no «{label}» link"
+    return html.unescape(match.group(1))
+
+
+@pytest.fixture
+def multi_level_schools(commune) -> list[School]:
+    """60 TH&THCS schools whose names carry & # + %, and two look-alikes the filters drop."""
+    schools = School.objects.bulk_create(
+        [
+            School(
+                code=f"TT{i:03d}",
+                name=f"Trường TH&THCS {i:03d} #1 +2 50%",
+                kind="TH&THCS",
+                unit=commune,
+            )
+            for i in range(60)
+        ]
+    )
+    for s in schools:
+        s.refresh_text_keys()
+    School.objects.bulk_update(schools, ["search_text", "sort_key"])
+    School.objects.create(
+        code="TH-GIONG", name="Trường TH&THCS 999 #1 +2 50%", kind="TH", unit=commune
+    )
+    School.objects.create(code="TT-KHAC", name="Trường TH&THCS 998", kind="TH&THCS", unit=commune)
+    return schools
+
+
+def test_pagination_keeps_filters_with_ampersand_hash_plus_and_percent(
+    client, province_officer, multi_level_schools
+):
+    client.force_login(province_officer)
+    url = reverse("schools:list")
+    first = client.get(url, {"kind": "TH&THCS", "q": SPECIAL_Q}).content.decode()
+    assert "60 trường" in first and "Trang 1/2" in first
+    next_href = _page_link(first, "Sau")
+    assert "page=2" in next_href
+    second = client.get(url + next_href).content.decode()
+    assert "Trang 2/2" in second
+    assert "Trường TH&amp;THCS 059 #1 +2 50%" in second
+    assert "TH-GIONG" not in second and "998" not in second
+    back = client.get(url + _page_link(second, "Trước")).content.decode()
+    assert "Trang 1/2" in back and "Trường TH&amp;THCS 000 #1 +2 50%" in back
+
+
+def test_export_link_carries_the_encoded_filters(client, province_officer, multi_level_schools):
+    client.force_login(province_officer)
+    body = client.get(reverse("schools:list"), {"kind": "TH&THCS", "q": SPECIAL_Q})
+    href = _href(body.content.decode(), "export-link")
+    parsed = urlsplit(href)
+    assert parsed.path == reverse("schools:export")
+    assert parse_qs(parsed.query) == {"kind": ["TH&THCS"], "q": [SPECIAL_Q]}
+    response = client.get(href)
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    exported = [r[0] for r in workbook.active.iter_rows(min_row=2, values_only=True)]
+    assert sorted(exported) == sorted(s.code for s in multi_level_schools)
+
+
+def test_live_search_refreshes_the_export_link(client, commune_officer, school):
+    client.force_login(commune_officer)
+    response = client.get(
+        reverse("schools:list"), {"q": "huoi #", "kind": "TH"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert "<html" not in body
+    # The link sits outside the swapped #school-results, so it comes back out of band.
+    assert re.search(r'<a [^>]*id="export-link"[^>]*hx-swap-oob="true"', body)
+    query = parse_qs(urlsplit(_href(body, "export-link")).query)
+    assert query == {"q": ["huoi #"], "kind": ["TH"]}
+
+
+def test_full_page_renders_one_export_link(client, commune_officer, school):
+    client.force_login(commune_officer)
+    body = client.get(reverse("schools:list"), {"q": "huoi"}).content.decode()
+    assert body.count('id="export-link"') == 1
+    assert "hx-swap-oob" not in body
