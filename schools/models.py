@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import NormalizedTextMixin
+from core.text import nfc
 
 
 class SchoolKind(models.TextChoices):
@@ -104,6 +105,15 @@ class SchoolSite(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalise_text()
+        super().save(*args, **kwargs)
+
+    def normalise_text(self) -> None:
+        """NFC (and trimmed) like every stored text; bulk writers call it before bulk_create."""
+        self.name = nfc(self.name)
+        self.address = nfc(self.address)
 
 
 class SchoolLocation(models.Model):

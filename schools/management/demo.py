@@ -93,7 +93,7 @@ def demo_load_schools() -> dict[str, int]:
 
         # Sites and locations are owned by the demo: replace them so a re-run mirrors the file.
         school.sites.all().delete()
-        SchoolSite.objects.bulk_create(
+        sites = [
             SchoolSite(
                 school=school,
                 name=s["name"],
@@ -101,7 +101,10 @@ def demo_load_schools() -> dict[str, int]:
                 is_main=s.get("is_main", False),
             )
             for s in r.get("sites", [])
-        )
+        ]
+        for site in sites:
+            site.normalise_text()  # bulk_create bypasses save()
+        SchoolSite.objects.bulk_create(sites)
         school.locations.all().delete()
         locations = [
             SchoolLocation(
