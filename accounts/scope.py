@@ -45,8 +45,10 @@ class Scope:
         return School.objects.filter(self.school_filter())
 
     def units(self) -> QuerySet[AdminUnit]:
-        """Units the user may browse: those under a unit membership, plus their ancestors
-        (a commune officer sees the province's name in breadcrumbs, not its other communes)."""
+        """Units the user may browse: each unit membership's unit and everything below it.
+        Ancestors are NOT included (same rule as can_see_unit): a commune officer reads the
+        province's name in breadcrumbs through unit.ancestors(), but cannot list or open the
+        province, nor its other communes. School memberships add no units."""
         if self.is_all:
             return AdminUnit.objects.all()
         q = Q(pk__in=[])

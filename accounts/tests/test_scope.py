@@ -42,3 +42,13 @@ def test_user_without_membership_sees_nothing(make_user, school):
 
 def test_superuser_sees_all(superuser, school, outside_school):
     assert codes(superuser) == {school.code, outside_school.code}
+
+
+def test_units_are_the_membership_subtrees_without_ancestors(
+    commune_officer, province_officer, province, commune, sibling_commune
+):
+    # Breadcrumbs name the province from unit.ancestors(); the scope itself never includes it,
+    # so a commune officer cannot list or open the province (can_see_unit agrees).
+    assert set(scope_for(commune_officer).units()) == {commune}
+    assert not scope_for(commune_officer).can_see_unit(province)
+    assert set(scope_for(province_officer).units()) == {province, commune, sibling_commune}
