@@ -17,7 +17,14 @@ def _production_env(**overrides: str) -> dict[str, str]:
         k: v
         for k, v in os.environ.items()
         # Whatever the developer's shell or the test run set must not leak into "production".
-        if k not in {"DATABASE_URL", "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}
+        if k
+        not in {
+            "DATABASE_URL",
+            "DEBUG",
+            "SECURE_SSL_REDIRECT",
+            "SECURE_HSTS_SECONDS",
+            "BEHIND_PROXY",
+        }
         and not k.startswith(("SESSION_COOKIE", "CSRF_COOKIE", "DJANGO_"))
     }
     env.update(
@@ -59,3 +66,34 @@ def test_check_deploy_fails_when_secret_key_is_missing():
     del env["SECRET_KEY"]
     result = _check_deploy(env)
     assert result.returncode != 0, "check --deploy accepted the development SECRET_KEY"
+
+
+def _setting(env: dict[str, str], name: str) -> str:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            f"from django.conf import settings; print(repr(settings.{name}))",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]  # after the shell's "N objects imported"
+
+
+def test_forwarded_proto_is_ignored_unless_behind_a_proxy():
+    # Trusting X-Forwarded-Proto without a proxy that sets it lets any client claim HTTPS.
+    assert _setting(_production_env(), "SECURE_PROXY_SSL_HEADER") == "None"
+
+
+def test_behind_proxy_trusts_forwarded_proto_and_passes_check_deploy():
+    env = _production_env(BEHIND_PROXY="1")
+    assert _setting(env, "SECURE_PROXY_SSL_HEADER") == "('HTTP_X_FORWARDED_PROTO', 'https')"
+    result = _check_deploy(env)
+    assert result.returncode == 0, result.stdout + result.stderr
