@@ -38,7 +38,7 @@ demo: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_programme_demo
 	$(PY) manage.py refresh_recognition_status
-	@$(PY) manage.py demo_accounts
+	@HOST="$(HOST)" PORT="$(PORT)" $(PY) manage.py demo_accounts
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 serve:

@@ -4,6 +4,7 @@ seed documents give, keeps each school's historical district, and gives every ro
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -185,3 +186,31 @@ def test_commune_officer_sees_only_their_commune(demo):
     schools = scope_for(officer).schools()
     assert schools.exists()
     assert set(schools.values_list("unit__uid", flat=True)) == {"W04591"}
+
+
+def _accounts_output(**options) -> str:
+    out = io.StringIO()
+    call_command("demo_accounts", stdout=out, **options)
+    return out.getvalue()
+
+
+def test_demo_accounts_prints_the_address_make_serves(demo, monkeypatch):
+    monkeypatch.setenv("HOST", "192.168.1.20")
+    monkeypatch.setenv("PORT", "8080")
+    output = _accounts_output()
+    assert "http://192.168.1.20:8080/" in output
+    assert "127.0.0.1:8000" not in output
+
+
+def test_demo_accounts_defaults_to_make_defaults(demo, monkeypatch):
+    monkeypatch.delenv("HOST", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+    assert "http://127.0.0.1:8000/" in _accounts_output()
+
+
+def test_demo_accounts_on_every_interface_prints_a_browsable_address(demo, monkeypatch):
+    # runserver 0.0.0.0:9000 listens everywhere; a browser on the machine opens 127.0.0.1.
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    monkeypatch.setenv("PORT", "9000")
+    assert "http://127.0.0.1:9000/" in _accounts_output()
+    assert "http://[::1]:8001/" in _accounts_output(host="::1", port="8001")
