@@ -295,8 +295,10 @@ def _level(text: str) -> int | None | str:
 
 
 def validate_rows(*, user, rows: list[RawRow], today: dt.date | None = None, lock=False):
-    """Check every row (reads only). Rows of one school are checked in date order after the
-    school's decisions already in the register, so a file may hold a school's whole history."""
+    """Check every row (reads only). Rows of one school are checked in date order, each with the
+    school's whole register (programme.rules.check_sequence: the decisions already recorded,
+    of any date, and the file's earlier rows), so a file may hold a school's whole history and
+    a back-dated row cannot make a later recorded decision impossible."""
     from programme.models import RecognitionDecision
 
     today = today or timezone.localdate()
@@ -439,9 +441,10 @@ def build_template(schools: Iterable[School]):
     help_ws.append([])
     for line in (
         "Hiệu lực = ngày ký + 5 năm, hệ thống tự tính (thu hồi không có hiệu lực).",
-        "Các dòng của một trường được kiểm tra theo thứ tự ngày ký: nâng mức cần đang đạt Mức độ"
-        " 1 và đủ thời gian tối thiểu; công nhận lại cần có công nhận trước đó; thu hồi cần công"
-        " nhận còn hiệu lực.",
+        "Các dòng của một trường được kiểm tra theo thứ tự ngày ký, cùng với các quyết định đã có"
+        " trong sổ (kể cả quyết định ký sau ngày của dòng): nâng mức cần đang đạt Mức độ 1 và đủ"
+        " thời gian tối thiểu; công nhận lại cần có công nhận trước đó; thu hồi cần công nhận còn"
+        " hiệu lực; một dòng ghi lùi ngày không được làm quyết định ký sau nó mất hợp lệ.",
         "Chỉ cần một dòng lỗi là không dòng nào được ghi.",
     ):
         help_ws.append([line])

@@ -313,9 +313,25 @@ def _held(state: TrackState, word: str) -> str:
     return f"{word} {state.level}{num}, hiệu lực đến {_d(state.valid_until)}"
 
 
+def _named(decision: Decision) -> str:
+    """ "quyết định số 300/QĐ-UBND ngày 20/04/2023" (without a number: only the date)."""
+    number = f" số {decision.number}" if decision.number else ""
+    return f"quyết định{number} ngày {_d(decision.signed_on)}"
+
+
+def _why_none(state: TrackState) -> str:
+    """Why nothing is in force, naming the decision that ended it (revoked or expired)."""
+    if state.revoked and state.decision is not None:
+        return f" (đã thu hồi theo {_named(state.decision)})"
+    if state.expired and state.decision is not None:
+        return f" ({_named(state.decision)} hết hiệu lực từ sau ngày {_d(state.valid_until)})"
+    return ""
+
+
 def check_decision(prior: Iterable[Any], new: Any, *, today: dt.date) -> list[Problem]:
     """Problems that forbid recording `new` after the school's `prior` decisions, with clear
-    Vietnamese messages. The register is judged as it stood on the new decision's date."""
+    Vietnamese messages. The register is judged as it stood on the new decision's date only;
+    check_sequence also replays the decisions that come after it."""
     d = as_decision(new)
     problems: list[Problem] = []
     if d.kind not in TRACK_OF:
@@ -372,7 +388,7 @@ def check_decision(prior: Iterable[Any], new: Any, *, today: dt.date) -> list[Pr
             now = (
                 f"trường đang đạt chuẩn {_held(std, 'Mức độ')}"
                 if std.level
-                else "trường không có công nhận đạt chuẩn còn hiệu lực"
+                else "trường không có công nhận đạt chuẩn còn hiệu lực" + _why_none(std)
             )
             problems.append(
                 Problem(
@@ -400,7 +416,7 @@ def check_decision(prior: Iterable[Any], new: Any, *, today: dt.date) -> list[Pr
             Problem(
                 "kind",
                 f"Không thể thu hồi: vào ngày {on} trường không có công nhận đạt chuẩn quốc gia"
-                " còn hiệu lực.",
+                f" còn hiệu lực{_why_none(std)}.",
             )
         )
     elif d.kind == ACCREDITATION_REVOCATION and not acc.level:
@@ -408,7 +424,47 @@ def check_decision(prior: Iterable[Any], new: Any, *, today: dt.date) -> list[Pr
             Problem(
                 "kind",
                 f"Không thể thu hồi: vào ngày {on} trường không có công nhận kiểm định chất"
-                " lượng còn hiệu lực.",
+                f" lượng còn hiệu lực{_why_none(acc)}.",
             )
         )
+    return problems
+
+
+def check_sequence(prior: Iterable[Any], new: Any, *, today: dt.date) -> list[Problem]:
+    """Problems that forbid inserting `new` into the school's register: the new decision as the
+    register stood on its date (check_decision), then every decision dated after it replayed in
+    date order with the new one inserted. A back-dated revocation between a 2020 recognition
+    and a 2023 upgrade, or a 2019 "new" before an existing 2020 "new", leaves a later decision
+    impossible: the message names that decision. Problems a later decision already had without
+    the new one (legacy data) are not blamed on it.
+
+    Order: by date, then recording order; the new decision has no id yet, so it comes after the
+    decisions recorded on the same day (as programme.rules._ordered sorts it)."""
+    d = as_decision(new)
+    existing = _ordered(prior)
+    problems = check_decision(existing, d, today=today)
+    if problems or d.signed_on is None or d.kind not in TRACK_OF:
+        return problems
+    with_new = _ordered([*existing, d])  # the same objects, in register order
+    start = next(i for i, x in enumerate(with_new) if x is d)
+    for i in range(start + 1, len(with_new)):
+        later = with_new[i]
+        if later.track != d.track:
+            continue
+        before_with = with_new[:i]
+        before_without = [x for x in before_with if x is not d]
+        day = max(today, later.signed_on)
+        had = {p.message for p in check_decision(before_without, later, today=day)}
+        for p in check_decision(before_with, later, today=day):
+            if p.message in had:
+                continue
+            problems.append(
+                Problem(
+                    "signed_on",
+                    f"Không ghi được quyết định ký ngày {_d(d.signed_on)}: sổ đã có {_named(later)}"
+                    f" («{KIND_LABELS[later.kind]}») ký sau ngày đó, và khi thêm quyết định này"
+                    f" thì {_named(later)} không còn hợp lệ — {p.message}",
+                )
+            )
+            return problems  # the first decision it breaks is enough to explain the refusal
     return problems

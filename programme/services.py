@@ -95,7 +95,8 @@ class Cleaned:
 def clean_decision(
     *, school: School, data: dict[str, Any], prior: list[Any], today: dt.date
 ) -> Cleaned:
-    """Normalise and check one decision against the school's earlier decisions (no writes)."""
+    """Normalise and check one decision against the school's register (no writes): `prior` is
+    every decision the school already has, of any date."""
     out = Cleaned()
     v = out.values
     for key in FIELDS:
@@ -138,7 +139,9 @@ def clean_decision(
                 f"Quyết định số {number} ngày {v['signed_on']:%d/%m/%Y} đã có trong sổ của trường.",
             )
             break
-    for problem in rules.check_decision(prior, v, today=today):
+    # The whole register with the new decision inserted at its date: a back-dated decision
+    # must not make a later one impossible (programme.rules.check_sequence).
+    for problem in rules.check_sequence(prior, v, today=today):
         out.add(problem.field, problem.message)
     return out
 
