@@ -17,6 +17,7 @@ from programme.models import (
     PlanKind,
     PlanStatus,
     TargetKind,
+    UnitMetric,
 )
 
 
@@ -111,6 +112,15 @@ class UnitTargetForm(BootstrapForm):
         localize=True,
     )
     measure = forms.CharField(label=_("Đơn vị tính"), max_length=20, initial="%")
+    metric = forms.ChoiceField(
+        label=_("Tính từ dữ liệu"),
+        choices=UnitMetric.choices,
+        required=False,
+        help_text=_(
+            "Tỷ lệ hoặc số trường đạt chuẩn được tính từ sổ công nhận; chỉ tiêu khác (trình độ"
+            " cán bộ, giáo viên) ghi «chưa có số liệu»."
+        ),
+    )
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
 

@@ -258,9 +258,20 @@ class PlanSchoolTarget(models.Model):
         return f"{self.school} — {self.get_target_display()} ({self.year or 'cả giai đoạn'})"
 
 
+class UnitMetric(models.TextChoices):
+    """What a unit-level target measures, when the register can compute it (programme.plans
+    .unit_metric_value); anything else (staff qualification shares) has no data here."""
+
+    NONE = "", _("Không tính từ dữ liệu (chưa có số liệu)")
+    STANDARD_SHARE = rules_plans.METRIC_STANDARD_SHARE, _("Tỷ lệ trường đạt chuẩn quốc gia (%)")
+    STANDARD_COUNT = rules_plans.METRIC_STANDARD_COUNT, _("Số trường đạt chuẩn quốc gia")
+
+
 class PlanUnitTarget(models.Model):
     """A numeric target of the unit: share of standard schools, staff qualification shares
-    (seed 004: "100% cán bộ quản lý có trình độ đại học", "từ 5 đến 8% thạc sĩ, tiến sĩ")."""
+    (seed 004: "100% cán bộ quản lý có trình độ đại học", "từ 5 đến 8% thạc sĩ, tiến sĩ").
+    `metric` says when the actual value can be derived from the register (share or number of
+    standard schools of the plan's area at the end of the target's year)."""
 
     plan = models.ForeignKey(ProgrammePlan, on_delete=models.CASCADE, related_name="unit_targets")
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
@@ -275,6 +286,9 @@ class PlanUnitTarget(models.Model):
         help_text=_("Chỉ khi chỉ tiêu là một khoảng (từ 5 đến 8%)."),
     )
     measure = models.CharField(_("đơn vị tính"), max_length=20, default="%")
+    metric = models.CharField(
+        _("tính từ dữ liệu"), max_length=20, choices=UnitMetric.choices, default="", blank=True
+    )
     order = models.PositiveSmallIntegerField(default=0)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from core.text import format_decimal, format_int
@@ -276,6 +276,44 @@ def white_communes(
         ):
             out.append(key)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Unit-level numeric targets (seed 004: "100% cán bộ quản lý có trình độ đại học")
+#
+# Only what the register can tell is computed: the share and the number of standard schools of
+# the plan's area on the last day of the target's year (or of the plan, without a year; today
+# while that day is still ahead). Anything else (staff qualification shares) has no data here:
+# its state is NOT_MEASURED and documents say "chưa có số liệu" rather than guess.
+
+METRIC_STANDARD_SHARE = "standard_share"
+METRIC_STANDARD_COUNT = "standard_count"
+DERIVED_METRICS = (METRIC_STANDARD_SHARE, METRIC_STANDARD_COUNT)
+NO_DATA = "chưa có số liệu"
+
+
+def unit_metric_value(metric: str, standard: int, total: int) -> Decimal | None:
+    """The actual value of a derived metric from counts: a share in percent rounded half up to
+    2 places (as core.text.format_percent), or the number of standard schools; None when the
+    metric is not derived or there is no school to count."""
+    if metric == METRIC_STANDARD_COUNT:
+        return Decimal(standard)
+    if metric == METRIC_STANDARD_SHARE and total:
+        return (Decimal(standard) * 100 / Decimal(total)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+    return None
+
+
+def unit_target_state(value: Decimal, actual: Decimal | None, *, final: bool) -> str:
+    """ACHIEVED when the actual reaches the target's (lower) value; otherwise MISSED once the
+    measuring day is past, IN_PROGRESS before; NOT_MEASURED without data. A range ("từ 5 đến
+    8%") is reached at its lower bound."""
+    if actual is None:
+        return NOT_MEASURED
+    if actual >= value:
+        return ACHIEVED
+    return MISSED if final else IN_PROGRESS
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,10 +20,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.scope import scope_for
+from core.text import format_date_short, format_decimal, format_int, format_percent
 from programme import plans
 from programme.models import (
     InvestmentProject,
@@ -267,6 +268,102 @@ def plan_report(*, user, plan: ProgrammePlan, today: dt.date) -> PlanReport:
         )
     report.communes_total = len(communes)
     return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Unit-level targets: target vs actual
+
+
+@dataclass
+class UnitTargetRow:
+    """One unit-level target with what the register says of it (programme.plans rule)."""
+
+    target: PlanUnitTarget
+    state: str
+    actual: Decimal | None = None
+    standard: int = 0
+    total: int = 0
+    on: dt.date | None = None
+
+    @property
+    def target_text(self) -> str:
+        return unit_target_value(self.target)
+
+    @property
+    def actual_text(self) -> str:
+        """ "29,17% (14/48 trường, ngày 31/12/2021)", or "chưa có số liệu"."""
+        if self.actual is None or self.on is None:
+            return plans.NO_DATA
+        if self.target.metric == plans.METRIC_STANDARD_SHARE:
+            value = format_percent(self.standard, self.total)
+        else:
+            value = format_int(self.actual)
+        return f"{value} ({self.standard}/{self.total} trường, ngày {format_date_short(self.on)})"
+
+    @property
+    def state_label(self) -> str:
+        return plans.STATE_LABELS[self.state] if self.actual is not None else plans.NO_DATA
+
+
+def unit_target_value(t: PlanUnitTarget) -> str:
+    """ "4 xã", "100%", "từ 5 đến 8%", "12,5%": a number and its unit are spaced as Vietnamese
+    writes them ("%" sticks to the number, any word does not)."""
+
+    def num(v: Decimal) -> str:
+        places = min(2, max(0, -Decimal(v).normalize().as_tuple().exponent))
+        return format_decimal(v, places)
+
+    measure = (t.measure or "").strip()
+    unit = measure if measure == "%" or not measure else f" {measure}"
+    if t.value_max is not None:
+        return f"từ {num(t.value)} đến {num(t.value_max)}{unit}"
+    return f"{num(t.value)}{unit}"
+
+
+def _measuring_day(plan: ProgrammePlan, t: PlanUnitTarget, today: dt.date) -> tuple[dt.date, bool]:
+    """31/12 of the target's year (of the plan's last year without one); today, not final,
+    while that day is ahead."""
+    day = dt.date(t.year or plan.end_year, 12, 31)
+    return (day, True) if day <= today else (today, False)
+
+
+def unit_target_report(*, user, plan: ProgrammePlan, today: dt.date) -> list[UnitTargetRow]:
+    """Target vs actual of the plan's unit-level targets. Derived metrics count the standard
+    schools (status as programme.dashboard.with_status) among the schools the user sees in the
+    plan's area on the measuring day: its communes during the period, through the location
+    history for a retired district (seed 004's huyện Ninh Giang)."""
+    targets = plan_unit_targets(plan)
+    rows: list[UnitTargetRow] = []
+    derived = [t for t in targets if t.metric in plans.DERIVED_METRICS]
+    counted: dict[dt.date, tuple[int, int]] = {}
+    if derived:
+        from programme.dashboard import with_status
+
+        locations = _locations(_communes_of(plan))
+        visible = scope_for(user).schools()
+        for t in derived:
+            day, _final = _measuring_day(plan, t, today)
+            if day in counted:
+                continue
+            ids = set().union(*_located_on(locations, day).values())
+            statuses = (
+                with_status(visible.filter(pk__in=ids), day)
+                .order_by()
+                .values_list("status")
+                .annotate(n=Count("pk"))
+            )
+            standard = sum(n for status, n in statuses if status)
+            counted[day] = (standard, sum(n for _status, n in statuses))
+    for t in targets:
+        if t.metric not in plans.DERIVED_METRICS:
+            rows.append(UnitTargetRow(t, plans.NOT_MEASURED))
+            continue
+        day, final = _measuring_day(plan, t, today)
+        standard, total = counted[day]
+        actual = plans.unit_metric_value(t.metric, standard, total)
+        state = plans.unit_target_state(t.value, actual, final=final)
+        rows.append(UnitTargetRow(t, state, actual, standard, total, day))
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------

@@ -109,9 +109,28 @@ def plan_target_add(
 def plan_unit_target_add(*, user, plan: ProgrammePlan, data: dict[str, Any]) -> PlanUnitTarget:
     if not selectors_plans.can_manage_plan(user, plan):
         raise NotAllowed("Bạn không được sửa kế hoạch này.")
+    data = dict(data)
     value, value_max = data["value"], data.get("value_max")
+    metric = data.get("metric") or ""
+    errors: dict[str, list[str]] = {}
     if value_max is not None and value_max < value:
-        raise Rejected({"value_max": ["Giá trị tối đa nhỏ hơn giá trị tối thiểu."]})
+        errors["value_max"] = ["Giá trị tối đa nhỏ hơn giá trị tối thiểu."]
+    if value < 0:
+        errors["value"] = ["Giá trị không được âm."]
+    if metric == plans.METRIC_STANDARD_SHARE:
+        if max(value, value_max or value) > 100:
+            errors["value"] = ["Tỷ lệ trường đạt chuẩn không vượt quá 100%."]
+        data["measure"] = "%"
+    elif metric == plans.METRIC_STANDARD_COUNT:
+        data["measure"] = "trường"
+    if errors:
+        raise Rejected(errors)
+    data["metric"] = metric
+    year = data.get("year")
+    if year is not None and not plan.start_year <= year <= plan.end_year:
+        raise Rejected(
+            {"year": [f"Năm {year} nằm ngoài giai đoạn {plan.period_label} của kế hoạch."]}
+        )
     order = plan.unit_targets.count() + 1
     return PlanUnitTarget.objects.create(plan=plan, order=order, **data)
 

@@ -152,7 +152,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "report": report,
         "outcomes_by_year": sorted(by_year.items(), key=lambda p: (p[0] is None, p[0] or 0)),
-        "unit_targets": selectors_plans.plan_unit_targets(plan),
+        "unit_targets": selectors_plans.unit_target_report(
+            user=request.user, plan=plan, today=today
+        ),
         "can_manage": can_manage,
         "unplanned": unplanned,
         "reminders": [
@@ -407,7 +409,7 @@ def investment_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "totals": totals,
         "sources": [
-            (label, fmt(totals.by_source[value]))
+            (value, label, fmt(totals.by_source[value]))
             for value, label in FundingSource.choices
             if value in totals.by_source
         ],
