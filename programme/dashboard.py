@@ -40,7 +40,7 @@ from accounts.scope import scope_for
 from core.text import format_int, format_percent
 from programme import rules, selectors
 from programme.models import RecognitionDecision
-from schools.models import School, SchoolKind
+from schools.models import School, SchoolKind, SchoolLocation
 from units.models import AdminUnit
 
 TREND_YEARS = 10
@@ -255,6 +255,47 @@ def schools_in(*, user, unit: AdminUnit | None) -> QuerySet[School]:
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
     return qs
+
+
+def _overlapping(start: dt.date, end: dt.date) -> Q:
+    """Location rows in force at some time in [start, end] (valid_to is exclusive)."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gt=start)
+    )
+
+
+def schools_of_area(*, user, unit: AdminUnit, start: dt.date, end: dt.date) -> QuerySet[School]:
+    """Schools of a unit for a period, in the user's scope: a current unit holds the schools
+    located under it now; a retired unit (huyện Phong Thổ, retired 01/07/2025) holds the schools
+    its location history (SchoolLocation) puts under it at some time in [start, end] — their
+    `unit` is a commune of today's map, so a filter on unit__path would find none of them."""
+    schools = scope_for(user).schools()
+    if unit.is_current:
+        return schools.filter(unit__path__startswith=unit.path)
+    located = SchoolLocation.objects.filter(
+        _overlapping(start, end), unit__path__startswith=unit.path
+    ).values("school_id")
+    return schools.filter(pk__in=located)
+
+
+def area_day(unit: AdminUnit, on: dt.date) -> dt.date:
+    """The day whose map answers "schools of `unit` on `on`": `on` itself, or the last day of
+    a unit retired before it (huyện Phong Thổ "today" means its schools on 30/06/2025)."""
+    if unit.valid_to is not None and on >= unit.valid_to:
+        return unit.valid_to - dt.timedelta(days=1)
+    return on
+
+
+def area_location_path(unit: AdminUnit, on: dt.date) -> Subquery:
+    """For a retired unit: the path of the (old) unit under it where each school sat on `on`,
+    to roll the schools up into the retired unit's own communes."""
+    return Subquery(
+        SchoolLocation.objects.filter(
+            _overlapping(on, on), school=OuterRef("pk"), unit__path__startswith=unit.path
+        )
+        .order_by(F("valid_from").desc(nulls_last=True), "-pk")
+        .values("unit__path")[:1]
+    )
 
 
 def decisions_in(*, user, unit: AdminUnit | None) -> QuerySet[RecognitionDecision]:

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from core.text import format_decimal
+from core.text import fold
 from documents import nd30, xlsx
 from documents.common import DocumentError, DocumentRequest, place_name, short_school_name
 from documents.models import ReportDraft
 from programme import plans, selectors_plans
-from programme.models import PlanSchoolTarget, PlanUnitTarget, ProgrammePlan, TargetKind
+from programme.models import PlanSchoolTarget, ProgrammePlan, TargetKind
 
 SECTIONS = [
     ("basis", "Căn cứ (đoạn mở đầu)"),
@@ -50,7 +50,7 @@ TARGET_LABELS = dict(TargetKind.choices)
 class PlanData:
     plan: ProgrammePlan
     targets: list[PlanSchoolTarget]
-    unit_targets: list[PlanUnitTarget]
+    unit_targets: list[selectors_plans.UnitTargetRow]
     texts: dict[str, str]
 
     def years(self) -> list[int | None]:
@@ -79,9 +79,42 @@ def collect(req: DocumentRequest) -> PlanData:
     return PlanData(
         plan=plan,
         targets=selectors_plans.plan_targets(user=req.user, plan=plan),
-        unit_targets=selectors_plans.plan_unit_targets(plan),
+        unit_targets=selectors_plans.unit_target_report(user=req.user, plan=plan, today=req.on),
         texts=texts,
     )
+
+
+def title_without_kind(plan: ProgrammePlan) -> str:
+    """The title as it follows the kind's word: "Kế hoạch thực hiện Đề án «…»" of a Kế hoạch
+    → "thực hiện Đề án «…»", so that "kế hoạch" is not written twice; other titles lose only
+    their capital ("Xây dựng …" → "xây dựng …")."""
+    title = plan.title.strip()
+    kind = str(plan.get_kind_display())
+    if fold(title).startswith(fold(kind) + " "):
+        return title[len(kind) :].strip()
+    return title[:1].lower() + title[1:]
+
+
+def subject_of(plan: ProgrammePlan) -> str:
+    """The subject line under "KẾ HOẠCH": seed 004 writes "Thực hiện Đề án …", not "Kế hoạch
+    thực hiện Đề án …" (the document type is already above it)."""
+    rest = title_without_kind(plan)
+    return rest[:1].upper() + rest[1:]
+
+
+# Basis lines open with "Căn cứ" (laws, decrees, circulars, decisions) or "Thực hiện" (a plan,
+# scheme, directive or resolution of a higher body being carried out), as seeds 000 and 004 do.
+_LEADS = ("can cu", "thuc hien", "theo", "trien khai")
+_CARRIED_OUT = ("ke hoach", "de an", "chi thi", "cong van", "chuong trinh", "nghi quyet")
+
+
+def basis_line(line: str) -> str:
+    text = line.strip()
+    key = fold(text)
+    if not text or key.startswith(_LEADS):
+        return text
+    lead = "Thực hiện" if key.startswith(_CARRIED_OUT) else "Căn cứ"
+    return f"{lead} {text}"
 
 
 def _spec(req: DocumentRequest, plan: ProgrammePlan) -> nd30.DocumentSpec:
@@ -93,7 +126,7 @@ def _spec(req: DocumentRequest, plan: ProgrammePlan) -> nd30.DocumentSpec:
         issuer=h.get("issuer") or plan.issuing_body,
         managing_body=h.get("managing_body", ""),
         doc_type=plan.get_kind_display().upper(),
-        subject=plan.title,
+        subject=subject_of(plan),
         place=h.get("place") or place_name(plan.unit),
         date=date,
         number=number,
@@ -113,17 +146,18 @@ def _section(doc: nd30.NDDocument, text: str) -> None:
         doc.paragraph(PLACEHOLDER, italic=True)
 
 
-def unit_target_text(t: PlanUnitTarget) -> str:
-    def num(v) -> str:
-        return format_decimal(v, 0) if v == v.to_integral_value() else format_decimal(v, 2)
+unit_target_value = selectors_plans.unit_target_value
 
-    measure = t.measure or ""
-    if t.value_max is not None:
-        value = f"từ {num(t.value)} đến {num(t.value_max)}{measure}"
-    else:
-        value = f"{num(t.value)}{measure}"
+
+def unit_target_text(row: selectors_plans.UnitTargetRow) -> str:
+    """ "- Tỷ lệ trường đạt chuẩn quốc gia: 60% (năm 2021); thực hiện: 45,00% (27/60 trường,
+    ngày 31/12/2021) — không đạt." The actual comes from the register, or "chưa có số liệu"."""
+    t = row.target
     year = f" (năm {t.year})" if t.year else ""
-    return f"- {t.label}: {value}{year}."
+    line = f"- {t.label}: {unit_target_value(t)}{year}; thực hiện: {row.actual_text}"
+    if row.actual is not None:
+        line += f" — {row.state_label.lower()}"
+    return line + "."
 
 
 def summary(data: PlanData) -> tuple[list[nd30.Row], list[int]]:
@@ -148,8 +182,9 @@ def build_docx(req: DocumentRequest) -> nd30.NDDocument:
     plan = data.plan
     doc = nd30.NDDocument(_spec(req, plan))
     texts = data.texts
-    if (texts.get("basis") or "").strip():
-        doc.paragraphs(texts["basis"])
+    for line in (texts.get("basis") or "").splitlines():
+        if line.strip():
+            doc.paragraph(basis_line(line))
     issuer = req.header.get("issuer") or plan.issuing_body
     doc.paragraph(f"{issuer} xây dựng {plan.get_kind_display().lower()} như sau:")
     doc.heading("A. MỤC ĐÍCH, YÊU CẦU")
@@ -183,8 +218,8 @@ def build_docx(req: DocumentRequest) -> nd30.NDDocument:
     if data.unit_targets:
         number += 1
         doc.heading(f"2.{number}. Các chỉ tiêu khác", level=2)
-        for t in data.unit_targets:
-            doc.paragraph(unit_target_text(t))
+        for row in data.unit_targets:
+            doc.paragraph(unit_target_text(row))
     if data.targets:
         number += 1
         doc.heading(f"2.{number}. Tổng hợp số trường theo năm và chỉ tiêu", level=2)
@@ -198,9 +233,7 @@ def build_docx(req: DocumentRequest) -> nd30.NDDocument:
     _section(doc, texts.get("tasks", ""))
     doc.heading("C. TỔ CHỨC THỰC HIỆN")
     _section(doc, texts.get("organisation", ""))
-    doc.finish(
-        f"Trên đây là {plan.get_kind_display().lower()} {plan.title[:1].lower()}{plan.title[1:]}"
-    )
+    doc.finish(f"Trên đây là {plan.get_kind_display().lower()} {title_without_kind(plan)}")
     return doc
 
 
@@ -257,10 +290,20 @@ def build_xlsx(req: DocumentRequest):
                 xlsx.XColumn("Giá trị", 12, "number"),
                 xlsx.XColumn("Tối đa", 12, "number"),
                 xlsx.XColumn("Đơn vị tính", 12),
+                xlsx.XColumn("Thực hiện", 36),
+                xlsx.XColumn("Đánh giá", 16),
             ],
             rows=[
-                [t.label, str(t.year or ""), t.value, t.value_max, t.measure]
-                for t in data.unit_targets
+                [
+                    r.target.label,
+                    str(r.target.year or ""),
+                    r.target.value,
+                    r.target.value_max,
+                    r.target.measure,
+                    r.actual_text,
+                    r.state_label,
+                ]
+                for r in data.unit_targets
             ],
         )
     return wb

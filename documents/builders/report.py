@@ -17,9 +17,9 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.http import Http404
 
-from accounts.scope import scope_for
 from core.text import format_date_short, format_percent
 from documents import nd30, xlsx
+from documents.builders.plan import title_without_kind
 from documents.common import (
     DocumentError,
     DocumentRequest,
@@ -34,7 +34,6 @@ from documents.models import ReportDraft
 from programme import dashboard, plans, selectors_plans
 from programme.dashboard import Counts
 from programme.models import InvestmentProject, ProgrammePlan, TargetKind
-from schools.models import SchoolLocation
 
 # (key, label on the edit form, heading it sits under)
 SECTIONS = [
@@ -96,15 +95,16 @@ def report_plans(req: DocumentRequest) -> list[ProgrammePlan]:
     return sorted(qs, key=lambda p: (p.start_year - p.end_year, p.pk))
 
 
+def period_bounds(req: DocumentRequest) -> tuple[dt.date, dt.date]:
+    """First and last day the report covers: 1 January to the end of the period."""
+    return dt.date(req.year, 1, 1), period_end(req.period, req.year)
+
+
 def unit_schools(req: DocumentRequest):
     """Schools of the unit in the user's scope: located under it now, or (a retired district)
-    during its existence according to the location history."""
-    schools = scope_for(req.user).schools()
-    unit = req.unit
-    if unit.is_current:
-        return schools.filter(unit__path__startswith=unit.path)
-    located = SchoolLocation.objects.filter(unit__path__startswith=unit.path).values("school_id")
-    return schools.filter(pk__in=located)
+    during the reported period according to the location history."""
+    start, end = period_bounds(req)
+    return dashboard.schools_of_area(user=req.user, unit=req.unit, start=start, end=end)
 
 
 def counts_on(req: DocumentRequest, on: dt.date) -> Counts:
@@ -121,13 +121,15 @@ def counts_on(req: DocumentRequest, on: dt.date) -> Counts:
 
 
 def investments(req: DocumentRequest) -> list[InvestmentProject]:
+    """Projects of the year in the user's scope: those of the unit's schools (for a retired
+    district, the schools its location history puts under it — seed 000's projects sit on
+    today's communes) and the unit-level rows recorded on the unit or a unit below it."""
     unit = req.unit
     qs = selectors_plans.investment_list(
         user=req.user, filters=selectors_plans.InvestmentFilters(year=str(req.year))
     )
-    return list(
-        qs.filter(Q(unit__path__startswith=unit.path) | Q(school__unit__path__startswith=unit.path))
-    )
+    schools = unit_schools(req).values("pk")
+    return list(qs.filter(Q(unit__path__startswith=unit.path) | Q(school__in=schools)))
 
 
 def texts_for(req: DocumentRequest, plan_list: list[ProgrammePlan]) -> dict[str, str]:
@@ -150,7 +152,8 @@ def default_basis(plan: ProgrammePlan) -> str:
         parts.append(f"số {plan.number}")
     if plan.issued_on:
         parts.append(f"ngày {format_date_short(plan.issued_on)}")
-    parts.append(f"của {plan.issuing_body} về {plan.title[:1].lower()}{plan.title[1:]};")
+    # "Kế hoạch số 23/KH-UBND … về xây dựng trường …" (seed 000), not "… về kế hoạch xây dựng".
+    parts.append(f"của {plan.issuing_body} về {title_without_kind(plan)};")
     return " ".join(parts)
 
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
+
 from core.text import format_date_short, format_int, format_percent
 from documents import nd30, xlsx
 from documents.common import DocumentError, DocumentRequest, issuer_of, place_name, unit_phrase
 from programme import dashboard
 from programme.dashboard import Counts
 from schools.models import SchoolKind
+from units.models import AdminUnit
 
 TITLE = "Thống kê trường đạt chuẩn quốc gia theo cấp học"
 
@@ -30,10 +33,51 @@ class Statistics:
     declared_only: int
 
 
+def retired_rows(req: DocumentRequest) -> list[tuple[str, str, int, bool, int]]:
+    """status_rows for a retired unit (huyện Phong Thổ): its schools are found through the
+    location history on the day (its last day when it was retired before), and each is filed
+    under the old commune it sat in then, so the table by unit lists the district's communes."""
+    unit = req.unit
+    day = dashboard.area_day(unit, req.on)
+    schools = dashboard.schools_of_area(user=req.user, unit=unit, start=day, end=day)
+    qs = dashboard.with_status(schools, req.on).annotate(
+        area_path=dashboard.area_location_path(unit, day)
+    )
+    return [
+        (path or unit.path, kind, status, bool(in_register), n)
+        for path, kind, status, in_register, n in qs.order_by()
+        .values_list("area_path", "kind", "status", "in_register")
+        .annotate(n=Count("pk"))
+    ]
+
+
+def retired_areas(req: DocumentRequest, rows) -> list[StatLine]:
+    """The retired unit's own communes in force on the day, with the counts rolled up."""
+    day = dashboard.area_day(req.unit, req.on)
+    children = (
+        AdminUnit.objects.filter(parent=req.unit)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .order_by("sort_key")
+    )
+    lines = {c.path: StatLine(c.name, Counts()) for c in children}
+    # Schools the history files under the district itself (commune not recorded): own line, so
+    # the lines still add up to the district's total.
+    direct = StatLine(f"Chưa ghi xã (thuộc {unit_phrase(req.unit)})", Counts())
+    for path, _kind, status, _reg, n in rows:
+        prefix = next((p for p in lines if path.startswith(p)), None)
+        (lines[prefix] if prefix is not None else direct).counts.add(status, n)
+    return [line for line in [*lines.values(), direct] if line.counts.total]
+
+
 def collect(req: DocumentRequest) -> Statistics:
     if req.unit is None:
         raise DocumentError("Cần chọn đơn vị (xã/phường hoặc tỉnh) để lập thống kê.")
-    rows = dashboard.status_rows(user=req.user, unit=req.unit, on=req.on)
+    retired = not req.unit.is_current
+    if retired:
+        rows = retired_rows(req)
+    else:
+        rows = dashboard.status_rows(user=req.user, unit=req.unit, on=req.on)
     kinds = {k: StatLine(str(label), Counts()) for k, label in SchoolKind.choices}
     total = Counts()
     declared = 0
@@ -43,11 +87,14 @@ def collect(req: DocumentRequest) -> Statistics:
         total.add(status, n)
         if not in_register and status:
             declared += n
-    areas = [
-        StatLine(a.label, a.counts)
-        for a in dashboard.areas(user=req.user, unit=req.unit, on=req.on, rows=rows)
-        if not a.is_school
-    ]
+    if retired:
+        areas = retired_areas(req, rows)
+    else:
+        areas = [
+            StatLine(a.label, a.counts)
+            for a in dashboard.areas(user=req.user, unit=req.unit, on=req.on, rows=rows)
+            if not a.is_school
+        ]
     return Statistics(
         kinds=[k for k in kinds.values() if k.counts.total],
         total=total,
@@ -135,9 +182,14 @@ def build_docx(req: DocumentRequest) -> nd30.NDDocument:
     where = unit_phrase(req.unit)
     day = format_date_short(req.on)
     t = stats.total
+    area = ""
+    located = dashboard.area_day(req.unit, req.on)
+    if located != req.on:  # a unit retired before the day: its schools as it last held them
+        area = f" (các trường thuộc địa bàn {where} ngày {format_date_short(located)})"
     doc.paragraph(
         f"Căn cứ sổ quyết định công nhận trường đạt chuẩn quốc gia, {issuer_of(req.unit)} báo "
-        f"cáo số liệu trường đạt chuẩn quốc gia trên địa bàn {where} tính đến ngày {day} như sau:"
+        f"cáo số liệu trường đạt chuẩn quốc gia trên địa bàn {where}{area} tính đến ngày {day}"
+        " như sau:"
     )
     doc.heading("I. TỔNG HỢP CHUNG")
     doc.paragraph(
