@@ -9,7 +9,7 @@ from functools import cached_property
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import EDITOR_ROLES, Membership
+from accounts.models import EDITOR_ROLES, Membership, Role
 from schools.models import School
 from units.models import AdminUnit
 
@@ -22,6 +22,7 @@ class Scope:
     edit_unit_paths: list[str] = field(default_factory=list)
     school_ids: set[int] = field(default_factory=set)
     edit_school_ids: set[int] = field(default_factory=set)
+    principal_school_ids: set[int] = field(default_factory=set)
 
     @property
     def is_empty(self) -> bool:
@@ -66,6 +67,18 @@ class Scope:
             return True
         return any(school.unit.path.startswith(p) for p in self.edit_unit_paths)
 
+    def registry_access(self, school: School) -> str | None:
+        """Who keeps the school's registry entry: "unit" (superusers and officers editing the
+        unit the school sits in: every field), "school" (its principal: contacts, principal,
+        founding year, sites; schools.services.SCHOOL_FIELDS) or None (school staff, reviewers,
+        viewers, outsiders). Staff still edit the school's own work in other apps through
+        can_edit_school; the registry is not theirs."""
+        if self.is_all or any(school.unit.path.startswith(p) for p in self.edit_unit_paths):
+            return "unit"
+        if school.pk in self.principal_school_ids:
+            return "school"
+        return None
+
     def can_see_unit(self, unit: AdminUnit) -> bool:
         return self.is_all or any(unit.path.startswith(p) for p in self.unit_paths)
 
@@ -99,6 +112,8 @@ def scope_for(user) -> Scope:
                 scope.school_ids.add(m.school_id)
                 if m.role in EDITOR_ROLES:
                     scope.edit_school_ids.add(m.school_id)
+                if m.role == Role.PRINCIPAL:
+                    scope.principal_school_ids.add(m.school_id)
     user._tc_scope = scope
     return scope
 

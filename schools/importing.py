@@ -367,7 +367,8 @@ def _check_row(raw: RawRow, lk: _Lookups, seen: dict[str, int]) -> CheckedRow:
     existing = lk.existing.get(code) if code else None
     if existing is not None:
         row.school = existing
-        if not lk.scope.can_edit_school(existing):
+        # An import rewrites every field: only those who keep the whole entry (the unit).
+        if lk.scope.registry_access(existing) != "unit":
             err(
                 "code",
                 _(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.scope import scope_for
 from core.text import fold
@@ -76,3 +76,16 @@ def filter_communes(*, user, province_uid: str) -> list[AdminUnit]:
         ids = scope_for(user).school_ids
         communes = AdminUnit.objects.filter(parent=province, schools__pk__in=ids).distinct()
     return list(communes.only("uid", "name", "sort_key"))
+
+
+def editable_communes(*, user) -> QuerySet[AdminUnit]:
+    """Current communes the user may put a school into: under a unit they edit (a viewer's
+    province is not enough), or all for a superuser."""
+    scope = scope_for(user)
+    qs = AdminUnit.objects.current().filter(parent__isnull=False)
+    if not scope.is_all:
+        q = Q(pk__in=[])
+        for path in scope.edit_unit_paths:
+            q |= Q(path__startswith=path)
+        qs = qs.filter(q)
+    return qs.select_related("parent").order_by("parent__sort_key", "sort_key")

@@ -19,7 +19,7 @@ from schools.importing import (
     read_workbook,
     validate_rows,
 )
-from schools.models import School, SchoolLocation
+from schools.models import School, SchoolLocation, SchoolSite
 
 BATCH = 1000
 
@@ -104,6 +104,21 @@ class NotAllowed(Exception):
     """The user may not change this school or move it into that unit."""
 
 
+class InvalidSites(Exception):
+    """The sites (điểm trường) sent would leave the school in an impossible state."""
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    """One điểm trường row of the edit form: id None = new; delete = remove it."""
+
+    id: int | None
+    name: str
+    address: str = ""
+    is_main: bool = False
+    delete: bool = False
+
+
 _EDIT_FIELDS = [
     "name",
     "kind",
@@ -121,6 +136,26 @@ _EDIT_FIELDS = [
 ]
 
 
+# The school's principal keeps these up to date (and the sites). Everything else — code, name,
+# kind, ownership, special type, managing body, commune, note — is the managing unit's: it
+# follows decisions of the unit (establishment, renaming, moving) and feeds its statistics.
+SCHOOL_FIELDS = ("founded_year", "principal_name", "phone", "email", "address", "website")
+
+
+def editable_fields(*, user, school: School) -> frozenset[str]:
+    """The registry fields this user may change on this school; empty = may not edit it."""
+    access = scope_for(user).registry_access(school)
+    if access == "unit":
+        return frozenset(_EDIT_FIELDS)
+    if access == "school":
+        return frozenset(SCHOOL_FIELDS)
+    return frozenset()
+
+
+def _label(field: str) -> str:
+    return f"«{School._meta.get_field(field).verbose_name}»"
+
+
 @transaction.atomic
 def school_create(*, user, data: dict) -> School:
     scope = scope_for(user)
@@ -133,21 +168,34 @@ def school_create(*, user, data: dict) -> School:
 
 
 @transaction.atomic
-def school_update(*, user, school: School, data: dict, version: int) -> School:
+def school_update(
+    *, user, school: School, data: dict, version: int, sites: list[SiteInput] | None = None
+) -> School:
     """Optimistic locking: the row is written only if its version is still the one the user
-    loaded; otherwise EditConflict and nothing changes."""
+    loaded; otherwise EditConflict and nothing changes (sites included). Only the fields the
+    user may edit are written; a changed value in any other field is refused (NotAllowed)."""
     scope = scope_for(user)
-    if not scope.can_edit_school(school) or not scope.can_edit_unit(data["unit"]):
+    editable = editable_fields(user=user, school=school)
+    if not editable:
         raise NotAllowed(_("Bạn không có quyền sửa thông tin trường này."))
-    moved = data["unit"].pk != school.unit_id
-    for field in _EDIT_FIELDS:
-        if field in data:
-            setattr(school, field, data[field])
+    refused = [
+        f for f in _EDIT_FIELDS if f in data and f not in editable and data[f] != getattr(school, f)
+    ]
+    if refused:
+        raise NotAllowed(
+            _("Bạn không có quyền sửa: %(fields)s (do đơn vị quản lý cập nhật).")
+            % {"fields": ", ".join(_label(f) for f in refused)}
+        )
+    fields = [f for f in _EDIT_FIELDS if f in data and f in editable]
+    if "unit" in fields and not scope.can_edit_unit(data["unit"]):
+        raise NotAllowed(_("Bạn không có quyền chuyển trường sang đơn vị này."))
+    moved = "unit" in fields and data["unit"].pk != school.unit_id
+    for field in fields:
+        setattr(school, field, data[field])
     school.refresh_text_keys()
-    values = {f: getattr(school, f) for f in _EDIT_FIELDS if f != "unit"}
+    values = {f: getattr(school, f) for f in fields}
     updated = School.objects.filter(pk=school.pk, version=version).update(
         **values,
-        unit=school.unit,
         search_text=school.search_text,
         sort_key=school.sort_key,
         version=F("version") + 1,
@@ -164,5 +212,29 @@ def school_update(*, user, school: School, data: dict, version: int) -> School:
         today = timezone.localdate()
         SchoolLocation.objects.filter(school=school, valid_to__isnull=True).update(valid_to=today)
         SchoolLocation.objects.create(school=school, unit=school.unit, valid_from=today)
+    if sites is not None:
+        _apply_sites(school, sites)
     school.refresh_from_db()
     return school
+
+
+def _apply_sites(school: School, sites: list[SiteInput]) -> None:
+    """Create, change and delete the school's sites (inside school_update's transaction)."""
+    existing = {site.pk: site for site in SchoolSite.objects.filter(school=school)}
+    if any(s.id is not None and s.id not in existing for s in sites):
+        # A site of another school: never touched, whatever the form said.
+        raise NotAllowed(_("Điểm trường không thuộc trường này."))
+    for item in sites:
+        if item.id is not None:
+            site = existing[item.id]
+            if item.delete:
+                site.delete()
+                continue
+        elif item.delete or not item.name.strip():
+            continue
+        else:
+            site = SchoolSite(school=school)
+        site.name, site.address, site.is_main = item.name, item.address, item.is_main
+        site.save()  # save() stores NFC
+    if SchoolSite.objects.filter(school=school, is_main=True).count() > 1:
+        raise InvalidSites(_("Chỉ một điểm trường được đánh dấu là điểm chính."))

@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from accounts.scope import get_school_or_404, scope_for
+from accounts.scope import get_school_or_404
 from schools import selectors, services
-from schools.forms import SchoolForm
+from schools.forms import SchoolForm, SiteFormSet
 from schools.importing import can_import
 from schools.models import School, SchoolKind, StandardLevel
 from schools.selectors import SchoolFilters
@@ -45,20 +45,18 @@ def school_detail(request, code: str):
         "ancestors": school.unit.ancestors(),
         "sites": school.sites.all(),
         "locations": school.locations.select_related("unit", "unit__parent"),
-        "can_edit": scope_for(request.user).can_edit_school(school),
+        # Officers of the unit edit everything, the principal the school's own fields; staff,
+        # reviewers and viewers get no "Sửa" button (and a 404 on the form).
+        "can_edit": bool(services.editable_fields(user=request.user, school=school)),
     }
     return render(request, "schools/detail.html", context)
-
-
-def _editable_units(user):
-    return scope_for(user).units().current().filter(parent__isnull=False).select_related("parent")
 
 
 @login_required
 def school_create(request):
     if not can_import(request.user):
         raise Http404
-    form = SchoolForm(request.POST or None, units=_editable_units(request.user))
+    form = SchoolForm(request.POST or None, units=selectors.editable_communes(user=request.user))
     if request.method == "POST" and form.is_valid():
         try:
             school = services.school_create(user=request.user, data=form.cleaned_data)
@@ -70,24 +68,53 @@ def school_create(request):
     return render(request, "schools/form.html", {"form": form, "school": None})
 
 
+SITES_PREFIX = "sites"
+
+
+def _site_inputs(formset) -> list[services.SiteInput]:
+    rows = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data or (form.instance.pk is None and not form.has_changed()):
+            continue  # the empty extra row
+        rows.append(
+            services.SiteInput(
+                id=form.instance.pk,
+                name=data.get("name", ""),
+                address=data.get("address", ""),
+                is_main=bool(data.get("is_main")),
+                delete=bool(data.get("DELETE")),
+            )
+        )
+    return rows
+
+
 @login_required
 def school_edit(request, code: str):
     school = get_school_or_404(request.user, code=code)
-    if not scope_for(request.user).can_edit_school(school):
+    editable = services.editable_fields(user=request.user, school=school)
+    if not editable:
         raise Http404
-    form = SchoolForm(request.POST or None, instance=school, units=_editable_units(request.user))
-    if request.method == "POST" and form.is_valid():
+    units = selectors.editable_communes(user=request.user) if "unit" in editable else None
+    data = request.POST if request.method == "POST" else None
+    form = SchoolForm(data, instance=school, units=units, editable=editable)
+    # Sites are optional in a POST (a client may send the school's fields only).
+    with_sites = data is None or f"{SITES_PREFIX}-TOTAL_FORMS" in data
+    sites = SiteFormSet(data if with_sites else None, instance=school, prefix=SITES_PREFIX)
+    if data is not None and form.is_valid() and (not with_sites or sites.is_valid()):
         try:
             services.school_update(
                 user=request.user,
                 school=School.objects.get(pk=school.pk),
                 data=form.cleaned_data,
                 version=form.cleaned_data["version"],
+                sites=_site_inputs(sites) if with_sites else None,
             )
-        except (services.EditConflict, services.NotAllowed) as exc:
+        except (services.EditConflict, services.NotAllowed, services.InvalidSites) as exc:
             # The typed values stay in the form; the user decides what to keep.
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Đã lưu thông tin trường."))
             return redirect("schools:detail", code=school.code)
-    return render(request, "schools/form.html", {"form": form, "school": school})
+    context = {"form": form, "school": school, "sites": sites}
+    return render(request, "schools/form.html", context)

@@ -52,3 +52,21 @@ def test_units_are_the_membership_subtrees_without_ancestors(
     assert set(scope_for(commune_officer).units()) == {commune}
     assert not scope_for(commune_officer).can_see_unit(province)
     assert set(scope_for(province_officer).units()) == {province, commune, sibling_commune}
+
+
+def test_registry_access_by_role(make_user, province, commune, school, superuser):
+    def access(role, **where):
+        return scope_for(make_user(role, **where)).registry_access(school)
+
+    assert scope_for(superuser).registry_access(school) == "unit"
+    assert access(Role.PROVINCE_OFFICER, unit=province) == "unit"
+    assert access(Role.COMMUNE_OFFICER, unit=commune) == "unit"
+    assert access(Role.PRINCIPAL, school=school) == "school"
+    for role in (Role.STAFF, Role.REVIEWER, Role.VIEWER):
+        assert access(role, school=school) is None
+    assert access(Role.VIEWER, unit=province) is None
+
+
+def test_staff_still_edit_their_school_outside_the_registry(make_user, school):
+    # Other apps (self-assessment, progress reports) let staff work on their school.
+    assert scope_for(make_user(Role.STAFF, school=school)).can_edit_school(school)

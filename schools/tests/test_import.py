@@ -12,7 +12,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.models import Membership, Role
 from schools.importing import COLUMNS, ImportFileError, read_workbook
 from schools.models import School
 from schools.services import ImportRejected, school_import, school_import_file
@@ -366,6 +366,21 @@ def test_outsider_cannot_update_a_school_outside_scope(outsider, school, other_c
     assert "ngoài phạm vi quản lý của bạn" in str(exc.value.plan.errors[0])
     school.refresh_from_db()
     assert school.unit.code == "03549"
+
+
+def test_being_principal_does_not_let_an_importer_rewrite_the_school(
+    outsider, school, other_commune
+):
+    # An officer elsewhere who is also the school's principal keeps only the principal's
+    # fields (schools.services.SCHOOL_FIELDS); an import rewrites every field, so it is refused.
+    Membership.objects.create(user=outsider, school=school, role=Role.PRINCIPAL)
+    with pytest.raises(ImportRejected) as exc:
+        school_import(
+            user=outsider, rows=read_workbook(xlsx([row(code=school.code, commune="11203")]))
+        )
+    assert "ngoài phạm vi quản lý của bạn" in str(exc.value.plan.errors[0])
+    school.refresh_from_db()
+    assert school.unit.code == "03549" and school.name == "Trường PTDTBT TH Huổi Luông"
 
 
 def test_commune_officer_cannot_import_into_a_sibling_commune(commune_officer, sibling_commune):
