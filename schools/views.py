@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.scope import get_school_or_404
 from schools import selectors, services
@@ -17,6 +18,7 @@ PAGE_SIZE = 50
 
 
 @login_required
+@require_GET
 def school_list(request):
     filters = SchoolFilters.from_params(request.GET)
     schools = selectors.school_list(user=request.user, filters=filters)
@@ -38,6 +40,7 @@ def school_list(request):
 
 
 @login_required
+@require_GET
 def school_detail(request, code: str):
     school = get_school_or_404(request.user, code=code)
     context = {
@@ -53,6 +56,7 @@ def school_detail(request, code: str):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def school_create(request):
     if not can_import(request.user):
         raise Http404
@@ -90,6 +94,7 @@ def _site_inputs(formset) -> list[services.SiteInput]:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def school_edit(request, code: str):
     school = get_school_or_404(request.user, code=code)
     editable = services.editable_fields(user=request.user, school=school)

@@ -2,11 +2,13 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from units import selectors
 
 
 @login_required
+@require_GET
 def unit_list(request):
     q = request.GET.get("q", "").strip()
     include_retired = request.GET.get("retired") == "1"
@@ -19,6 +21,7 @@ def unit_list(request):
 
 
 @login_required
+@require_GET
 def unit_detail(request, uid: str):
     unit = selectors.unit_get(user=request.user, uid=uid)
     on = _parse_date(request.GET.get("on")) or (

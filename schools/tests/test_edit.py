@@ -299,3 +299,19 @@ def test_a_site_of_another_school_is_never_touched(client, principal, school, si
     assert foreign.name == "Điểm trường Dào San"
     school.refresh_from_db()
     assert school.version == 1
+
+
+def test_it_rejects_outsider_creating_a_school_in_another_province(client, outsider, commune):
+    # The outsider may add schools to their own commune in Hải Phòng, never to Lai Châu.
+    client.force_login(outsider)
+    blank = School(code="LC-MN-LENLUT", name="Trường Mầm non Lén Lút", kind="MN", unit=commune)
+    response = client.post(reverse("schools:create"), form_data(blank, version=""))
+    assert response.status_code == 200
+    assert "Xã Phong Thổ" not in response.content.decode()  # not even offered
+    assert not School.objects.filter(code="LC-MN-LENLUT").exists()
+    with pytest.raises(services.NotAllowed):
+        services.school_create(
+            user=outsider,
+            data={"code": "LC-MN-LENLUT", "name": "X", "kind": "MN", "unit": commune},
+        )
+    assert not School.objects.filter(code="LC-MN-LENLUT").exists()

@@ -1,0 +1,186 @@
+"""Every URL pattern of core, accounts, units, schools and api, tried by an outsider (a commune
+officer of Hải Phòng) against Lai Châu's data: nothing of Lai Châu is shown or written. A new
+URL pattern in these apps fails test_every_url_pattern_has_an_outsider_case until it gets a
+case here."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+import openpyxl
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Membership
+from schools.importing import HELP_SHEET
+from schools.models import School, SchoolSite
+
+pytestmark = pytest.mark.django_db
+
+APPS = ("accounts", "units", "schools", "api")
+ROOT_NAMES = {"home"}  # core's page, mounted at the root
+SECRETS = ("Huổi Luông", "LC-TH-HUOILUONG", "Xã Phong Thổ", "Điểm trường Nậm Cúm")
+
+
+@dataclass
+class Try:
+    """One request: which pattern, how, what status the outsider gets."""
+
+    name: str
+    method: str
+    status: int | tuple[int, ...]
+    args: str = ""  # "school" → school code, "commune" → commune uid
+    data: dict = field(default_factory=dict)
+    secrets: tuple[str, ...] = SECRETS
+
+
+def _school_form(commune_pk: int) -> dict:
+    return {
+        "code": "LC-MN-LEN-LUT",
+        "name": "Trường Mầm non Lén Lút",
+        "kind": "MN",
+        "ownership": "cong_lap",
+        "unit": commune_pk,
+        "version": "1",
+        "principal_name": "Kẻ Lạ",
+    }
+
+
+def _xlsx_row_into_lai_chau() -> io.BytesIO:
+    from schools.importing import COLUMNS
+
+    wb = openpyxl.Workbook()
+    wb.active.append([c.label for c in COLUMNS])
+    values = {c.key: "" for c in COLUMNS}
+    values.update(code="LC-TH-HUOILUONG", name="Đổi tên", kind="TH", commune="03549")
+    wb.active.append([values[c.key] for c in COLUMNS])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "truong.xlsx"
+    return buf
+
+
+TRIES = [
+    Try("home", "get", 200),
+    Try("home", "post", 405),
+    Try("accounts:login", "get", 302),  # already logged in: sent home
+    Try("accounts:login", "post", (200, 302), data={"username": "ht_huoiluong", "password": "x"}),
+    Try("accounts:logout", "post", 302),  # logs the outsider out, nobody else
+    Try("accounts:password_change", "get", 200),  # the outsider's own password
+    Try(
+        "accounts:password_change",
+        "post",
+        200,
+        data={"old_password": "sai", "new_password1": "A-b-c-123456", "new_password2": "x"},
+    ),
+    Try("accounts:password_change_done", "get", 200),
+    Try("units:list", "get", 200),
+    Try("units:list", "post", 405),
+    Try("units:detail", "get", 404, args="commune"),
+    Try("units:detail", "post", (404, 405), args="commune"),
+    Try("schools:list", "get", 200),
+    Try("schools:list", "post", 405),
+    Try("schools:export", "get", 200),
+    Try("schools:export", "post", 405),
+    Try("schools:import", "get", 200),
+    # The preview echoes what the outsider typed (the code, the public commune name) and says
+    # the code is outside their scope; the school's stored data never appears.
+    Try(
+        "schools:import",
+        "post",
+        (200, 400),
+        data={"file": "xlsx"},
+        secrets=("Huổi Luông", "Điểm trường Nậm Cúm"),
+    ),
+    # The instructions sheet cites Xã Phong Thổ as an example; the commune sheet lists only
+    # the outsider's communes (checked by sheet in _texts).
+    Try("schools:import_template", "get", 200, secrets=("LC-TH-HUOILUONG", "03549")),
+    Try("schools:import_template", "post", 405),
+    Try("schools:import_confirm", "post", 302, data={"token": "x", "action": "confirm"}),
+    Try("schools:import_confirm", "get", 405),
+    Try("schools:create", "get", 200),
+    Try("schools:create", "post", 200, data={"form": "into-lai-chau"}),
+    Try("schools:detail", "get", 404, args="school"),
+    Try("schools:detail", "post", (404, 405), args="school"),
+    Try("schools:edit", "get", 404, args="school"),
+    Try("schools:edit", "post", 404, args="school", data={"form": "into-lai-chau"}),
+    Try("schools:year_data", "get", 404, args="school"),
+    Try("schools:year_data", "post", 404, args="school", data={"v-2024-2025-classes": "9"}),
+    Try("api:school_list", "get", 200),
+    Try("api:school_list", "post", 405),
+    Try("api:school_detail", "get", 404, args="school"),
+    Try("api:school_detail", "post", 405, args="school"),
+    Try("api:unit_detail", "get", 404, args="commune"),
+    Try("api:unit_detail", "post", 405, args="commune"),
+]
+
+
+def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            names |= _names(entry, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{namespace}{entry.name}")
+    return names
+
+
+def test_every_url_pattern_has_an_outsider_case():
+    ours = {n for n in _names(get_resolver()) if n.split(":")[0] in APPS or n in ROOT_NAMES}
+    tried = {t.name for t in TRIES}
+    assert ours - tried == set(), "URL patterns without an outsider test"
+    assert tried - ours == set()
+
+
+def _snapshot() -> tuple:
+    return (
+        list(School.objects.order_by("pk").values()),
+        list(SchoolSite.objects.order_by("pk").values()),
+        list(Membership.objects.order_by("pk").values()),
+    )
+
+
+def _texts(response) -> str:
+    """The response as text; a workbook is read cell by cell."""
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        data = b"".join(response.streaming_content)
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+        sheets = [ws for ws in wb if ws.title != HELP_SHEET]
+        return "\n".join(
+            str(v) for ws in sheets for r in ws.iter_rows(values_only=True) for v in r if v
+        )
+    if getattr(response, "streaming", False):
+        data = b"".join(response.streaming_content)
+        assert not zipfile.is_zipfile(io.BytesIO(data))
+        return data.decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+@pytest.mark.parametrize("attempt", TRIES, ids=lambda t: f"{t.method}-{t.name}")
+def test_outsider_gets_nothing_of_another_province(
+    client, outsider, school, commune, attempt, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    SchoolSite.objects.create(school=school, name="Điểm trường Nậm Cúm")
+    client.force_login(outsider)
+    args = {"school": [school.code], "commune": [commune.uid], "": []}[attempt.args]
+    url = reverse(attempt.name, args=args)
+    data = dict(attempt.data)
+    if data.get("form") == "into-lai-chau":
+        data = _school_form(commune.pk)
+    if data.get("file") == "xlsx":
+        data = {"file": _xlsx_row_into_lai_chau()}
+    before = _snapshot()
+
+    response = getattr(client, attempt.method)(url, data)
+
+    expected = attempt.status if isinstance(attempt.status, tuple) else (attempt.status,)
+    assert response.status_code in expected
+    body = _texts(response)
+    for secret in attempt.secrets:
+        assert secret not in body
+    assert _snapshot() == before
