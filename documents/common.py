@@ -69,6 +69,10 @@ class DocumentRequest:
     year: int | None = None
     period: str = "H1"
     on: dt.date = field(default_factory=timezone.localdate)
+    # Self-assessment documents: the assessment (checked against the user's scope) and, for a
+    # single criterion sheet, the criterion code.
+    assessment_id: int | None = None
+    criterion: str = ""
     # Header overrides typed on the form (issuer, signer, number, place, date).
     header: dict[str, str] = field(default_factory=dict)
 
@@ -91,6 +95,8 @@ class DocumentRequest:
             "period": self.period,
             "on": self.on.isoformat(),
             "header": self.header,
+            "assessment": self.assessment_id,
+            "criterion": self.criterion,
         }
 
 

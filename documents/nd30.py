@@ -34,11 +34,13 @@ from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from core.text import format_date_long, format_decimal, format_int, nfc
 
@@ -62,7 +64,6 @@ ENDING = "./."
 BODY_STYLE = "ND30 Body"
 RULE_SPACING_PT = 5  # height of the empty paragraph that carries a rule as its bottom border
 _LEFT_HEADER_MM = 62
-_RIGHT_HEADER_MM = TEXT_WIDTH_MM - _LEFT_HEADER_MM
 
 
 @dataclass
@@ -83,6 +84,13 @@ class DocumentSpec:
     signer_authority: str = ""  # "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"; empty if none
     signer_title: str = "CHỦ TỊCH"
     signer_name: str = ""
+    # A report signed by a principal for the file (báo cáo tự đánh giá) has no "Nơi nhận".
+    show_recipients: bool = True
+    # Documents without the header block (a report after its cover page) carry the italic
+    # place-and-date line above the signature instead.
+    date_above_signature: bool = False
+
+    show_number: bool = True  # a form (phiếu đánh giá) carries no document number
 
     def number_line(self) -> str:
         number = nfc(self.number) or "\u00a0" * 8
@@ -105,6 +113,7 @@ class Row:
     cells: Sequence[Any]
     bold: bool = False
     italic: bool = False
+    merge: bool = False  # one cell across the table (a group title: "Tiêu chuẩn 1: …")
 
 
 def display(value: Any) -> str:
@@ -199,16 +208,21 @@ def _page_setup(section, *, landscape: bool = False) -> None:
     section.footer_distance = Mm(HEADER_DISTANCE_MM)
 
 
+def _field_char(paragraph, kind: str, size: float | None = None) -> None:
+    run = paragraph.add_run()
+    if size is not None:
+        set_run_font(run, size)
+    el = OxmlElement("w:fldChar")
+    el.set(qn("w:fldCharType"), kind)
+    run._r.append(el)
+
+
 def _add_page_field(paragraph, size: float = 13) -> None:
     """A PAGE field (begin / instr / separate / cached "2" / end): Word and LibreOffice
     recompute it on every page."""
 
     def fld(kind: str) -> None:
-        run = paragraph.add_run()
-        set_run_font(run, size)
-        el = OxmlElement("w:fldChar")
-        el.set(qn("w:fldCharType"), kind)
-        run._r.append(el)
+        _field_char(paragraph, kind, size)
 
     fld("begin")
     run = paragraph.add_run()
@@ -239,6 +253,10 @@ def _table_borders(table, *, visible: bool) -> None:
     tbl_pr = table._tbl.tblPr
     for old in tbl_pr.findall(qn("w:tblBorders")):
         tbl_pr.remove(old)
+    tbl_pr.append(_borders_element(visible=visible))
+
+
+def _borders_element(*, visible: bool):
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
@@ -250,7 +268,7 @@ def _table_borders(table, *, visible: bool) -> None:
         else:
             el.set(qn("w:val"), "nil")
         borders.append(el)
-    tbl_pr.append(borders)
+    return borders
 
 
 def _column_widths(table, widths_mm: Sequence[float]) -> None:
@@ -261,13 +279,6 @@ def _column_widths(table, widths_mm: Sequence[float]) -> None:
     for row in table.rows:
         for cell, width in zip(row.cells, widths_mm, strict=False):
             cell.width = Mm(width)
-
-
-def _repeat_header(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
 
 
 def _cell_text(
@@ -287,6 +298,85 @@ def _cell_text(
     return paragraph
 
 
+# -- fast XML ----------------------------------------------------------------------------------
+# A 150-page report has thousands of paragraphs and table cells. python-docx's object API looks
+# up styles by name and finds each child's insertion point by scanning its siblings (quadratic
+# in a long body), which made such a report take ~10 s. The content of documents is therefore
+# written as plain WordprocessingML elements here; only one-off parts (header, closing block)
+# use the object API. The XML is the same: every run still carries Times New Roman on its four
+# font slots, its size, bold and italic.
+
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_JC = {
+    WD_ALIGN_PARAGRAPH.LEFT: "left",
+    WD_ALIGN_PARAGRAPH.CENTER: "center",
+    WD_ALIGN_PARAGRAPH.RIGHT: "right",
+    WD_ALIGN_PARAGRAPH.JUSTIFY: "both",
+}
+
+
+def _el(tag: str, **attrs: Any):
+    el = OxmlElement(tag)
+    for key, value in attrs.items():
+        el.set(qn(f"w:{key}"), str(value))
+    return el
+
+
+def _rpr(size: float | None, bold: bool, italic: bool):
+    rpr = OxmlElement("w:rPr")
+    fonts = OxmlElement("w:rFonts")
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    rpr.append(fonts)
+    if bold:
+        rpr.append(OxmlElement("w:b"))
+    if italic:
+        rpr.append(OxmlElement("w:i"))
+    if size is not None:
+        half = str(int(round(size * 2)))
+        rpr.append(_el("w:sz", val=half))
+        rpr.append(_el("w:szCs", val=half))
+    return rpr
+
+
+def _append_run(p, text: str, size: float | None, bold: bool = False, italic: bool = False):
+    """One run of `text` (line breaks kept as <w:br/>) at the end of paragraph element `p`."""
+    run = OxmlElement("w:r")
+    run.append(_rpr(size, bold, italic))
+    for n, line in enumerate(text.split("\n")):
+        if n:
+            run.append(OxmlElement("w:br"))
+        t = OxmlElement("w:t")
+        t.text = line
+        t.set(_XML_SPACE, "preserve")
+        run.append(t)
+    p.append(run)
+    return run
+
+
+def _new_p(
+    *,
+    style_id: str | None = None,
+    align=None,
+    first_line_twips: int | None = None,
+    space_before_pt: float | None = None,
+):
+    p = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    if style_id:
+        ppr.append(_el("w:pStyle", val=style_id))
+    if space_before_pt is not None:
+        ppr.append(_el("w:spacing", before=int(space_before_pt * 20)))
+    if first_line_twips is not None:
+        ppr.append(_el("w:ind", firstLine=first_line_twips))
+    if align is not None:
+        ppr.append(_el("w:jc", val=_JC[align]))
+    if len(ppr):
+        p.append(ppr)
+    return p
+
+
+
 class NDDocument:
     """One NĐ30 document being built. Usage:
 
@@ -298,19 +388,32 @@ class NDDocument:
     data = doc.to_bytes()
     """
 
-    def __init__(self, spec: DocumentSpec):
+    def __init__(self, spec: DocumentSpec, *, opening: bool = True, landscape: bool = False):
+        """`opening=False` leaves page 1 to the builder (the cover of a self-assessment
+        report); the header block and title then come from `header_block()` /
+        `title_block()` where the builder wants them, or not at all. `landscape=True` turns
+        the whole document (a wide form such as an improvement plan)."""
         self.spec = spec
         self.doc = Document()
         self._last_body = None
         self._finished = False
         self.paragraph_count = 0
         self.cell_count = 0
+        self._toc_anchor = None  # the paragraph holding the TOC field's start
+        self._toc_entries: list[tuple[int, str]] = []
         self._styles()
+        self._style_ids = {
+            name: self.doc.styles[name].style_id
+            for name in (BODY_STYLE, "Heading 1", "Heading 2", "Heading 3")
+        }
+        self._body = self.doc.element.body
+        self.text_width = LANDSCAPE_TEXT_WIDTH_MM if landscape else TEXT_WIDTH_MM
         section = self.doc.sections[0]
-        _page_setup(section)
+        _page_setup(section, landscape=landscape)
         self._page_numbers(section)
-        self._header_block()
-        self._title_block()
+        if opening:
+            self._header_block()
+            self._title_block()
 
     # -- set-up ------------------------------------------------------------------------------
 
@@ -332,7 +435,7 @@ class NDDocument:
         pf.space_before = Pt(6)
         pf.space_after = Pt(0)
         pf.line_spacing = 1.15
-        for name in ("Heading 1", "Heading 2"):
+        for name in ("Heading 1", "Heading 2", "Heading 3"):
             style = styles[name]
             _style_font(style, BODY_SIZE, bold=True)
             pf = style.paragraph_format
@@ -359,7 +462,8 @@ class NDDocument:
         table = self.doc.add_table(rows=1, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _table_borders(table, visible=False)
-        _column_widths(table, [_LEFT_HEADER_MM, _RIGHT_HEADER_MM])
+        right_width = self.text_width - _LEFT_HEADER_MM
+        _column_widths(table, [_LEFT_HEADER_MM, right_width])
         left, right = table.rows[0].cells
         first = True
         if spec.managing_body:
@@ -367,12 +471,13 @@ class NDDocument:
             first = False
         _cell_text(left, nfc(spec.issuer).upper(), size=13, bold=True, first=first)
         self._rule(left, 22, _LEFT_HEADER_MM)
-        number = _cell_text(left, spec.number_line(), size=13, first=False)
-        number.paragraph_format.space_before = Pt(6)
+        if spec.show_number:
+            number = _cell_text(left, spec.number_line(), size=13, first=False)
+            number.paragraph_format.space_before = Pt(6)
 
         _cell_text(right, NATIONAL_NAME, size=13, bold=True)
         _cell_text(right, MOTTO, size=14, bold=True, first=False)
-        self._rule(right, 62, _RIGHT_HEADER_MM)
+        self._rule(right, 62, right_width)
         date = _cell_text(right, spec.date_line(), size=14, italic=True, first=False)
         date.paragraph_format.space_before = Pt(6)
 
@@ -401,7 +506,7 @@ class NDDocument:
             set_run_font(subject.add_run(nfc(self.spec.subject)), BODY_SIZE, bold=True)
             rule = self.doc.add_paragraph()
             _paragraph_border_bottom(rule)
-            indent = Mm((TEXT_WIDTH_MM - 40) / 2)
+            indent = Mm((self.text_width - 40) / 2)
             rule.paragraph_format.left_indent = indent
             rule.paragraph_format.right_indent = indent
             rule.paragraph_format.line_spacing = Pt(RULE_SPACING_PT)
@@ -411,14 +516,21 @@ class NDDocument:
 
     # -- content -----------------------------------------------------------------------------
 
+    def _add_p(self, p) -> Paragraph:
+        """Append paragraph element `p` to the body (before its final sectPr, found once:
+        searching for it on every insertion is what made long documents slow)."""
+        self._body.sectPr.addprevious(p) if self._body.sectPr is not None else self._body.append(p)
+        return Paragraph(p, self.doc._body)
+
     def paragraph(
         self, text: str = "", *, bold: bool = False, italic: bool = False, indent: bool = True
     ):
-        paragraph = self.doc.add_paragraph(style=BODY_STYLE)
-        if not indent:
-            paragraph.paragraph_format.first_line_indent = Cm(0)
+        p = _new_p(
+            style_id=self._style_ids[BODY_STYLE], first_line_twips=None if indent else 0
+        )
         if text:
-            set_run_font(paragraph.add_run(nfc(text)), bold=bold, italic=italic)
+            _append_run(p, nfc(text), None, bold, italic)
+        paragraph = self._add_p(p)
         self._last_body = paragraph
         self.paragraph_count += 1
         return paragraph
@@ -429,11 +541,97 @@ class NDDocument:
             if line.strip():
                 self.paragraph(line.strip())
 
-    def heading(self, text: str, level: int = 1):
-        paragraph = self.doc.add_paragraph(style=f"Heading {min(max(level, 1), 2)}")
-        set_run_font(paragraph.add_run(nfc(text)), BODY_SIZE, bold=True)
+    def heading(self, text: str, level: int = 1, *, center: bool = False):
+        """A heading "Heading 1–3" (Word's navigation pane and the table of contents list
+        it). Level 1 centred is the style of "PHẦN I. CƠ SỞ DỮ LIỆU"."""
+        level = min(max(level, 1), 3)
+        p = _new_p(
+            style_id=self._style_ids[f"Heading {level}"],
+            align=WD_ALIGN_PARAGRAPH.CENTER if center else None,
+            first_line_twips=0 if center else None,
+        )
+        _append_run(p, nfc(text), BODY_SIZE, bold=True)
+        paragraph = self._add_p(p)
         self.paragraph_count += 1
+        if self._toc_anchor is not None:
+            self._toc_entries.append((level, nfc(text)))
         return paragraph
+
+    def centered(
+        self,
+        text: str,
+        *,
+        size: float = BODY_SIZE,
+        bold: bool = False,
+        italic: bool = False,
+        space_before: float = 0,
+    ):
+        """A centred line outside the body style (cover page, titles inside the content)."""
+        p = _new_p(align=WD_ALIGN_PARAGRAPH.CENTER, space_before_pt=space_before)
+        if text:
+            _append_run(p, nfc(text), size, bold, italic)
+        self.paragraph_count += 1
+        return self._add_p(p)
+
+    def labelled(self, label: str, text: str):
+        """ "Điểm mạnh: …" — a bold label followed by running text, one paragraph."""
+        paragraph = self.paragraph(indent=True)
+        _append_run(paragraph._p, nfc(label), None, bold=True)
+        if text:
+            _append_run(paragraph._p, " " + nfc(text), None)
+        return paragraph
+
+    def page_break(self) -> None:
+        p = OxmlElement("w:p")
+        run = OxmlElement("w:r")
+        run.append(_el("w:br", type="page"))
+        p.append(run)
+        self._add_p(p)
+        self._last_body = None
+
+    def header_block(self) -> None:
+        self._header_block()
+
+    def title_block(self) -> None:
+        self._title_block()
+
+    def toc(self, title: str = "MỤC LỤC", levels: str = "1-3") -> None:
+        """A real Word table of contents (a TOC field over Heading 1–3). Its cached result
+        lists the headings without page numbers; Word refreshes it on opening (updateFields)
+        and documents.pdf updates it before printing to PDF."""
+        self.centered(title, bold=True, space_before=6)
+        anchor = self.doc.add_paragraph()
+        _field_char(anchor, "begin")
+        run = anchor.add_run()
+        instr = OxmlElement("w:instrText")
+        instr.set(qn("xml:space"), "preserve")
+        instr.text = f' TOC \\o "{levels}" \\h \\z \\u '
+        run._r.append(instr)
+        _field_char(anchor, "separate")
+        self._toc_anchor = anchor
+        settings = self.doc.settings.element
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        settings.append(update)
+        self.paragraph_count += 2
+
+    def _fill_toc(self) -> None:
+        """Write the cached TOC result (one paragraph per heading) and close the field."""
+        anchor = self._toc_anchor
+        if anchor is None:
+            return
+        self._toc_anchor = None
+        after = anchor._p
+        for level, text in self._toc_entries:
+            p = OxmlElement("w:p")
+            after.addnext(p)
+            after = p
+            paragraph = Paragraph(p, anchor._parent)
+            paragraph.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+            set_run_font(paragraph.add_run(text), 13, bold=level == 1)
+        end = OxmlElement("w:p")
+        after.addnext(end)
+        _field_char(Paragraph(end, anchor._parent), "end")
 
     def table(
         self,
@@ -445,49 +643,94 @@ class NDDocument:
         landscape: bool = False,
     ):
         """A bordered table. `groups` adds a first header row of (title, span) over the column
-        titles (a span of 1 merges the two header rows of that column)."""
+        titles (a span of 1 merges the two header rows of that column). Header rows repeat on
+        every page; numbers are right-aligned in Vietnamese format."""
+        widths = [int(Mm(c.width_mm).twips) for c in columns]
+        tbl = OxmlElement("w:tbl")
+        tbl_pr = OxmlElement("w:tblPr")
+        tbl_pr.append(_el("w:tblW", w=0, type="auto"))
+        tbl_pr.append(_el("w:jc", val="center"))
+        tbl_pr.append(_borders_element(visible=True))
+        tbl_pr.append(_el("w:tblLayout", type="fixed"))
+        tbl.append(tbl_pr)
+        grid = OxmlElement("w:tblGrid")
+        for width in widths:
+            grid.append(_el("w:gridCol", w=width))
+        tbl.append(grid)
+
+        def cell(tr, text, col, span=1, *, bold=False, italic=False, align=None, vmerge=None):
+            tc = OxmlElement("w:tc")
+            tc_pr = OxmlElement("w:tcPr")
+            tc_pr.append(_el("w:tcW", w=sum(widths[col : col + span]), type="dxa"))
+            if span > 1:
+                tc_pr.append(_el("w:gridSpan", val=span))
+            if vmerge == "restart":
+                tc_pr.append(_el("w:vMerge", val="restart"))
+            elif vmerge == "continue":
+                tc_pr.append(OxmlElement("w:vMerge"))
+            tc_pr.append(_el("w:vAlign", val="center"))
+            tc.append(tc_pr)
+            p = _new_p(align=align)
+            if text:
+                _append_run(p, text, size, bold, italic)
+            tc.append(p)
+            tr.append(tc)
+
+        def header_row():
+            tr = OxmlElement("w:tr")
+            tr_pr = OxmlElement("w:trPr")
+            tr_pr.append(_el("w:tblHeader", val="true"))
+            tr.append(tr_pr)
+            tbl.append(tr)
+            return tr
+
+        center = WD_ALIGN_PARAGRAPH.CENTER
         header_rows = 2 if groups else 1
-        table = self.doc.add_table(rows=header_rows, cols=len(columns))
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _table_borders(table, visible=True)
         if groups:
-            top, bottom = table.rows
+            top, bottom = header_row(), header_row()
             col = 0
             for title, span in groups:
                 if span == 1:
-                    cell = top.cells[col].merge(bottom.cells[col])
-                    _cell_text(cell, columns[col].title, size=size, bold=True)
+                    cell(top, nfc(columns[col].title), col, bold=True, align=center, vmerge="restart")
+                    cell(bottom, "", col, vmerge="continue")
                 else:
-                    cell = top.cells[col].merge(top.cells[col + span - 1])
-                    _cell_text(cell, title, size=size, bold=True)
+                    cell(top, nfc(title), col, span, bold=True, align=center)
                     for i in range(col, col + span):
-                        _cell_text(bottom.cells[i], columns[i].title, size=size, bold=True)
+                        cell(bottom, nfc(columns[i].title), i, bold=True, align=center)
                 col += span
         else:
-            for cell, column in zip(table.rows[0].cells, columns, strict=True):
-                _cell_text(cell, column.title, size=size, bold=True)
-        for row in table.rows:
-            _repeat_header(row)
-            for cell in row.cells:
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            top = header_row()
+            for col, column in enumerate(columns):
+                cell(top, nfc(column.title), col, bold=True, align=center)
         for item in rows:
             row = item if isinstance(item, Row) else Row(item)
-            cells = table.add_row().cells
-            for cell, column, value in zip(cells, columns, row.cells, strict=True):
+            tr = OxmlElement("w:tr")
+            tbl.append(tr)
+            if row.merge:
+                cell(
+                    tr,
+                    display(row.cells[0]),
+                    0,
+                    len(columns),
+                    bold=row.bold,
+                    italic=row.italic,
+                    align=WD_ALIGN_PARAGRAPH.LEFT,
+                )
+                self.cell_count += 1
+                continue
+            for col, (column, value) in enumerate(zip(columns, row.cells, strict=True)):
                 if column.numeric or _is_number(value):
                     align = WD_ALIGN_PARAGRAPH.RIGHT
                 elif column.center:
-                    align = WD_ALIGN_PARAGRAPH.CENTER
+                    align = center
                 else:
                     align = WD_ALIGN_PARAGRAPH.LEFT
-                _cell_text(
-                    cell, display(value), size=size, bold=row.bold, italic=row.italic, align=align
-                )
+                cell(tr, display(value), col, bold=row.bold, italic=row.italic, align=align)
             self.cell_count += len(columns)
-        _column_widths(table, [c.width_mm for c in columns])
         self.cell_count += len(columns) * header_rows
+        self._add_p(tbl)
         self._last_body = None
-        return table
+        return Table(tbl, self.doc._body)
 
     def landscape(self) -> None:
         """Start a landscape section (wide tables); page numbers continue."""
@@ -504,12 +747,15 @@ class NDDocument:
 
     # -- closing -----------------------------------------------------------------------------
 
-    def finish(self, closing: str = "") -> None:
+    def finish(self, closing: str = "", *, closing_block: bool = True) -> None:
         """End the content with "./." (on `closing`, or on the last body paragraph), then the
-        recipients and the signature block."""
+        recipients and the signature block (`closing_block=False`: a bundle of forms, each
+        signed with `signature()`, ends without them)."""
         if self._finished:
             return
         self._finished = True
+        if not closing_block:
+            return
         if closing:
             self.paragraph(closing)
         last = self._last_body
@@ -519,26 +765,51 @@ class NDDocument:
             set_run_font(last.add_run(ENDING))
         self._closing_block()
 
+    def signature(self, title: str, name: str, *, date_line: str = "") -> None:
+        """A signature on the right (a form inside a bundle): the italic place-and-date line,
+        the title in caps bold, room to sign, the name bold."""
+        table = self.doc.add_table(rows=1, cols=2)
+        _table_borders(table, visible=False)
+        _column_widths(table, [self.text_width / 2 - 5, self.text_width / 2 + 5])
+        right = table.rows[0].cells[1]
+        first = right.paragraphs[0]
+        first.paragraph_format.space_before = Pt(12)
+        first.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if date_line:
+            set_run_font(first.add_run(nfc(date_line)), 14, italic=True)
+            _cell_text(right, nfc(title).upper(), size=14, bold=True, first=False)
+        else:
+            set_run_font(first.add_run(nfc(title).upper()), 14, bold=True)
+        for _ in range(3):
+            right.add_paragraph()
+        _cell_text(right, nfc(name), size=14, bold=True, first=False)
+        self._last_body = None
+
     def _closing_block(self) -> None:
         spec = self.spec
         table = self.doc.add_table(rows=1, cols=2)
         _table_borders(table, visible=False)
-        widths = [TEXT_WIDTH_MM / 2 - 5, TEXT_WIDTH_MM / 2 + 5]
+        widths = [self.text_width / 2 - 5, self.text_width / 2 + 5]
         _column_widths(table, widths)
         left, right = table.rows[0].cells
-        paragraph = left.paragraphs[0]
-        paragraph.paragraph_format.space_before = Pt(12)
-        set_run_font(paragraph.add_run("Nơi nhận:"), 12, bold=True, italic=True)
-        archive = nfc(spec.archive) or "VT"
-        for name in [*spec.recipients, f"Lưu: {archive}."]:
-            line = nfc(name)
-            if not line.startswith("-"):
-                line = f"- {line}"
-            _cell_text(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT, first=False)
+        if spec.show_recipients:
+            paragraph = left.paragraphs[0]
+            paragraph.paragraph_format.space_before = Pt(12)
+            set_run_font(paragraph.add_run("Nơi nhận:"), 12, bold=True, italic=True)
+            archive = nfc(spec.archive) or "VT"
+            for name in [*spec.recipients, f"Lưu: {archive}."]:
+                line = nfc(name)
+                if not line.startswith("-"):
+                    line = f"- {line}"
+                _cell_text(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT, first=False)
 
         first = right.paragraphs[0]
         first.paragraph_format.space_before = Pt(12)
         first.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if spec.date_above_signature:
+            set_run_font(first.add_run(spec.date_line()), 14, italic=True)
+            first = right.add_paragraph()
+            first.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if spec.signer_authority:
             set_run_font(first.add_run(nfc(spec.signer_authority).upper()), 14, bold=True)
             _cell_text(right, nfc(spec.signer_title).upper(), size=14, bold=True, first=False)
@@ -553,6 +824,7 @@ class NDDocument:
     def save(self, target) -> None:
         if not self._finished:
             self.finish()
+        self._fill_toc()
         self.doc.save(target)
 
     def to_bytes(self) -> bytes:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from documents import views
+from documents import views, views_assessment
 
 app_name = "documents"
 urlpatterns = [
@@ -11,4 +11,15 @@ urlpatterns = [
     path("jobs/<int:pk>/file/<str:fmt>/", views.job_file, name="job_file"),
     path("drafts/report/", views.report_draft, name="report_draft"),
     path("drafts/plan/<int:plan_id>/", views.plan_draft, name="plan_draft"),
+    path("assessments/<int:pk>/", views_assessment.assessment_documents, name="assessment"),
+    path(
+        "assessments/<int:pk>/generate/<slug:kind>/",
+        views_assessment.assessment_generate,
+        name="assessment_generate",
+    ),
+    path(
+        "assessments/<int:pk>/prose/",
+        views_assessment.assessment_prose,
+        name="assessment_prose",
+    ),
 ]

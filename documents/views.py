@@ -48,7 +48,7 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "documents/index.html",
         {
-            "kinds": builders.KINDS.values(),
+            "kinds": builders.UNIT_KINDS,
             "form": form,
             "jobs": selectors.my_documents(user=request.user)[:RECENT],
             "pdf_available": pdf.is_available(),
@@ -61,7 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def generate(request: HttpRequest, kind: str) -> HttpResponse:
     _require_scope(request)
-    if kind not in builders.KINDS:
+    if kind not in {k.code for k in builders.UNIT_KINDS}:
         raise Http404
     form = _form(request, request.POST)
     if not form.is_valid():

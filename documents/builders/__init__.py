@@ -12,6 +12,7 @@ from core.text import fold
 from documents.common import DocumentError, DocumentRequest, period_label
 
 from . import plan, report, statistics
+from .self_assessment import SA_KINDS, assessment_title
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,8 +28,11 @@ class Kind:
     needs_plan: bool
     needs_year: bool
     docx: Callable
-    xlsx: Callable
+    xlsx: Callable | None
     description: str = ""
+    needs_assessment: bool = False
+    # Which framework layouts offer it (empty: all); e.g. Biểu 2 only where TT57 declares it.
+    only_with: str = ""
 
 
 KINDS: dict[str, Kind] = {
@@ -65,6 +69,9 @@ KINDS: dict[str, Kind] = {
         description="Căn cứ, mục đích, mục tiêu cụ thể 2.1–2.3 theo năm, bảng tổng hợp.",
     ),
 }
+KINDS.update({k.code: k for k in SA_KINDS(Kind)})
+UNIT_KINDS = [k for k in KINDS.values() if not k.needs_assessment]
+ASSESSMENT_KINDS = [k for k in KINDS.values() if k.needs_assessment]
 
 
 def get_kind(code: str) -> Kind:
@@ -83,6 +90,8 @@ def validate(req: DocumentRequest) -> Kind:
         raise DocumentError("Cần chọn kế hoạch.")
     if kind.needs_year and not req.year:
         raise DocumentError("Cần chọn năm.")
+    if kind.needs_assessment and not req.assessment_id:
+        raise DocumentError("Cần chọn đợt tự đánh giá (--assessment).")
     return kind
 
 
@@ -93,7 +102,10 @@ def build_docx(req: DocumentRequest) -> bytes:
 def build_xlsx(req: DocumentRequest) -> bytes:
     from documents.xlsx import to_bytes
 
-    return to_bytes(validate(req).xlsx(req))
+    kind = validate(req)
+    if kind.xlsx is None:
+        raise DocumentError(f"“{kind.label}” chỉ có bản Word (.docx) và PDF.")
+    return to_bytes(kind.xlsx(req))
 
 
 def title_of(req: DocumentRequest) -> str:
@@ -105,6 +117,10 @@ def title_of(req: DocumentRequest) -> str:
         parts.append(period_label(req.period, req.year))
     if kind.needs_plan and req.plan_id:
         parts.append(f"kế hoạch #{req.plan_id}")
+    if kind.needs_assessment and req.assessment_id:
+        parts.append(assessment_title(req))
+        if req.criterion:
+            parts.append(f"tiêu chí {req.criterion}")
     return " — ".join(parts)
 
 

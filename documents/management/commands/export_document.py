@@ -4,6 +4,8 @@
     python manage.py export_document report --unit W03549 --year 2021 --period H1 \\
         --format docx --user xa_phongtho --output bao-cao.docx
     python manage.py export_document plan --plan 3 --format pdf --output ke-hoach.pdf
+    python manage.py export_document sa-report --assessment 12 --format pdf --output bc.pdf
+    python manage.py export_document sa-sheets --assessment 12 --criterion 1.1 --output p.docx
 
 Exit code 2 with a Vietnamese message for an unknown kind, unit, plan or user."""
 
@@ -26,6 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("kind", help="Loại văn bản: " + ", ".join(builders.KINDS))
         parser.add_argument("--unit", default="", help="Mã đơn vị (uid), ví dụ P12, W03549")
         parser.add_argument("--plan", default="", help="Mã (id) kế hoạch")
+        parser.add_argument(
+            "--assessment", default="", help="Mã (id) đợt tự đánh giá (văn bản sa-…)"
+        )
+        parser.add_argument("--criterion", default="", help="Một tiêu chí (sa-sheets), ví dụ 1.1")
         parser.add_argument("--year", default="", help="Năm báo cáo")
         parser.add_argument("--period", default="H1", help="H1, H2 hoặc Y (cả năm)")
         parser.add_argument("--on", default="", help="Ngày số liệu YYYY-MM-DD (mặc định hôm nay)")
@@ -53,6 +59,8 @@ class Command(BaseCommand):
                     "period": opts["period"],
                     "on": opts["on"] or timezone.localdate().isoformat(),
                     "header": header,
+                    "assessment": opts["assessment"],
+                    "criterion": opts["criterion"],
                 },
             )
             data = document_render(req=req, fmt=opts["format"])
