@@ -99,6 +99,7 @@ def unit_detail(request, uid: str):
             "valid_from": unit.valid_from.isoformat() if unit.valid_from else None,
             "valid_to": unit.valid_to.isoformat() if unit.valid_to else None,
             "successors": [s.uid for s in unit.successors.all()],
+            "successors_are_guess": unit.mapping_is_guess,
             "children": [
                 {"uid": c.uid, "name": c.name, "school_count": c.school_count}
                 for c in unit_selectors.unit_children(user=request.user, unit=unit)

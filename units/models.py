@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import NormalizedTextMixin
 
+# units_load_historical writes it at the head of the note of a unit whose successor links
+# (mapping_is_guess in units/data/historical_units.json) have not been checked against a text.
+GUESS_PREFIX = "[Ánh xạ ước đoán, cần xác minh]"
+
 
 class AdminUnitQuerySet(models.QuerySet):
     def current(self):
@@ -52,6 +56,11 @@ class AdminUnit(NormalizedTextMixin):
     @property
     def is_current(self) -> bool:
         return self.valid_to is None
+
+    @property
+    def mapping_is_guess(self) -> bool:
+        """Its successor links are a guess (not checked against the merging resolution)."""
+        return self.note.startswith(GUESS_PREFIX)
 
     def compute_path(self) -> str:
         prefix = self.parent.path if self.parent_id else "/"

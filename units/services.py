@@ -10,7 +10,7 @@ from pathlib import Path
 from django.db import transaction
 
 from core.text import fold, nfc, sort_key
-from units.models import AdminUnit
+from units.models import GUESS_PREFIX, AdminUnit
 
 HISTORICAL_FILE = Path(__file__).parent / "data" / "historical_units.json"
 REFORM_DATE = dt.date(2025, 7, 1)  # Nghị quyết 202/2025/QH15: two-tier local government
@@ -88,7 +88,8 @@ def units_load_current() -> tuple[int, int]:
 @transaction.atomic
 def units_load_historical(path: Path = HISTORICAL_FILE) -> int:
     """Retired units with their validity and successor links. Parents come before children in
-    the file, so one pass creates the tree."""
+    the file, so one pass creates the tree. valid_from stays empty where no source gives the
+    date (the file says "valid_from_unknown"); pages show it as «không rõ»."""
     if not path.exists():
         return 0
     records = json.loads(path.read_text(encoding="utf-8"))
@@ -103,7 +104,7 @@ def units_load_historical(path: Path = HISTORICAL_FILE) -> int:
         unit.valid_to = _date(rec.get("valid_to"))
         note = rec.get("note", "")
         if rec.get("mapping_is_guess"):
-            note = f"[Ánh xạ ước đoán, cần xác minh] {note}".strip()
+            note = f"{GUESS_PREFIX} {note}".strip()
         unit.note = note
         unit.save()
         by_uid[unit.uid] = unit

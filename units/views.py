@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from units import selectors
+from units.services import REFORM_DATE
 
 
 @login_required
@@ -34,6 +35,8 @@ def unit_detail(request, uid: str):
         "successors": unit.successors.all(),
         "predecessors": unit.predecessors.all(),
         "on": on,
+        # Most retired units ended with the two-tier reform; the 2019 commune merges did not.
+        "ended_by_reform": unit.valid_to == REFORM_DATE,
         "schools": selectors.schools_located_at(user=request.user, unit=unit, on=on)[:1000],
     }
     return render(request, "units/detail.html", context)

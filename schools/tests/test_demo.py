@@ -214,3 +214,11 @@ def test_demo_accounts_on_every_interface_prints_a_browsable_address(demo, monke
     monkeypatch.setenv("PORT", "9000")
     assert "http://127.0.0.1:9000/" in _accounts_output()
     assert "http://[::1]:8001/" in _accounts_output(host="::1", port="8001")
+
+
+def test_communes_merged_in_2019_lead_to_todays_commune(demo_units):
+    ninh_hoa = AdminUnit.objects.get(uid="HW299-NINHHOA")
+    assert [s.uid for s in ninh_hoa.successors.all()] == ["W11167"]  # Xã Tân An
+    assert ninh_hoa.mapping_is_guess and ninh_hoa.valid_from is None
+    assert ninh_hoa.valid_to == dt.date(2020, 1, 1)
+    assert not AdminUnit.objects.get(uid="HP30").mapping_is_guess
