@@ -119,6 +119,11 @@ class SchoolSiteForm(forms.ModelForm):
 
 
 class BaseSiteFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs.update({"class": "form-check-input"})
+
     def clean(self):
         super().clean()
         mains = sum(
