@@ -1,6 +1,8 @@
 """What changed between two states of a self-assessment: two snapshots of one cycle, or two
 cycles of one school. Works on the snapshot content (services.snapshot_content), so a live
-assessment and a stored snapshot compare the same way. Pure Python (difflib for the texts)."""
+assessment and a stored snapshot compare the same way: criteria (decisions, texts, citations),
+per-standard texts, Mức 4 decisions and the evidence register. A snapshot taken before a part
+existed simply lacks it and compares as empty. Pure Python (difflib for the texts)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ _TOKEN_RE = re.compile(r"\s+|[^\s]+")
 
 @dataclass
 class TextDiff:
-    kind: str  # "state" (with level) | "strengths" | "weaknesses" | "actions"; labelled in the page
+    # Sheets: "state" (with level) | "strengths" | "weaknesses" | "actions" | "citations";
+    # standards: the StandardReview field names. Labelled in the page.
+    kind: str
     level: str
     segments: list[tuple[str, str]]  # (" " same | "-" removed | "+" added, text)
 
@@ -37,12 +41,37 @@ class CriterionDiff:
 
 
 @dataclass
+class StandardDiff:
+    code: str
+    texts: list[TextDiff]
+
+
+@dataclass
+class EvidenceChange:
+    code: str
+    name: str
+    fields: list[str] = field(default_factory=list)  # changed metadata, for "changed" items
+
+
+@dataclass
+class EvidenceDiff:
+    added: list[EvidenceChange] = field(default_factory=list)
+    removed: list[EvidenceChange] = field(default_factory=list)
+    changed: list[EvidenceChange] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+@dataclass
 class Comparison:
     old_level: int | None
     new_level: int | None
     criteria: list[CriterionDiff]
     level4: list[IndicatorChange]
     unchanged: int
+    standards: list[StandardDiff] = field(default_factory=list)
+    evidence: EvidenceDiff = field(default_factory=EvidenceDiff)
 
     @property
     def changed(self) -> int:
@@ -79,7 +108,49 @@ def _texts(old: dict[str, Any], new: dict[str, Any]) -> list[TextDiff]:
     for name in ("strengths", "weaknesses"):
         pairs.append((name, "", old.get(name, ""), new.get(name, "")))
     pairs.append(("actions", "", _actions(old), _actions(new)))
+    pairs.append(
+        ("citations", "", ", ".join(old.get("citations", [])), ", ".join(new.get("citations", [])))
+    )
     return [TextDiff(kind, lv, text_segments(a, b)) for kind, lv, a, b in pairs if a != b]
+
+
+REVIEW_FIELDS = ("intro", "strengths", "weaknesses", "causes", "direction", "conclusion")
+
+
+def _standards(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[StandardDiff]:
+    a = {s["standard"]: s for s in old}
+    b = {s["standard"]: s for s in new}
+    out = []
+    for code in dict.fromkeys([*b, *a]):
+        texts = [
+            TextDiff(
+                name,
+                "",
+                text_segments(a.get(code, {}).get(name, ""), b.get(code, {}).get(name, "")),
+            )
+            for name in REVIEW_FIELDS
+            if a.get(code, {}).get(name, "") != b.get(code, {}).get(name, "")
+        ]
+        if texts:
+            out.append(StandardDiff(code, texts))
+    return out
+
+
+def _evidence(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> EvidenceDiff:
+    a = {e["code"]: e for e in old}
+    b = {e["code"]: e for e in new}
+    result = EvidenceDiff()
+    for code, item in b.items():
+        if code not in a:
+            result.added.append(EvidenceChange(code, item.get("name", "")))
+            continue
+        fields = [k for k in dict.fromkeys([*a[code], *item]) if a[code].get(k) != item.get(k)]
+        if fields:
+            result.changed.append(EvidenceChange(code, item.get("name", ""), fields))
+    for code, item in a.items():
+        if code not in b:
+            result.removed.append(EvidenceChange(code, item.get("name", "")))
+    return result
 
 
 def _actions(sheet: dict[str, Any]) -> str:
@@ -129,4 +200,6 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Comparison:
         criteria,
         _indicators(old.get("level4", {}), new.get("level4", {})),
         unchanged,
+        _standards(old.get("standards", []), new.get("standards", [])),
+        _evidence(old.get("evidence", []), new.get("evidence", [])),
     )

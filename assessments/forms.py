@@ -134,6 +134,51 @@ class SheetForm(forms.Form):
         return data
 
 
+# Per framework family: (field, label, main). The main fields come first and open; the others
+# are kept for every framework (the builders read all six) but shown as optional.
+STANDARD_REVIEW_LAYOUT = {
+    "2026": [
+        ("strengths", _lazy("Điểm mạnh"), True),
+        ("weaknesses", _lazy("Điểm yếu, hạn chế chủ yếu"), True),
+        ("causes", _lazy("Nguyên nhân"), True),
+        ("direction", _lazy("Hướng cải tiến"), True),
+        ("intro", _lazy("Mở đầu"), False),
+        ("conclusion", _lazy("Kết luận về tiêu chuẩn"), False),
+    ],
+    "2018": [
+        ("intro", _lazy("Mở đầu"), True),
+        ("conclusion", _lazy("Kết luận về tiêu chuẩn"), True),
+        ("strengths", _lazy("Điểm mạnh"), False),
+        ("weaknesses", _lazy("Điểm yếu"), False),
+        ("causes", _lazy("Nguyên nhân"), False),
+        ("direction", _lazy("Hướng cải tiến"), False),
+    ],
+}
+
+
+class StandardReviewForm(forms.Form):
+    """The per-standard texts; `version` travels with the form (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, family: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout = STANDARD_REVIEW_LAYOUT.get(family, STANDARD_REVIEW_LAYOUT["2026"])
+        for name, label, main in self.layout:
+            self.fields[name] = forms.CharField(
+                label=label,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5 if main else 3}),
+            )
+        _bootstrap(self)
+
+    def main_fields(self):
+        return [self[name] for name, _label, main in self.layout if main]
+
+    def other_fields(self):
+        return [self[name] for name, _label, main in self.layout if not main]
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_lazy("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
 

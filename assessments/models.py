@@ -67,6 +67,8 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Optimistic lock of the school-wide Mức 4 decisions (their page sends it with each click).
+    level4_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-school_year", "school__sort_key"]
@@ -199,7 +201,12 @@ class CriterionSheet(models.Model):
     # Every indicator of the criterion has a met / not-met decision.
     filled = models.BooleanField(default=False)
     level = models.PositiveSmallIntegerField(_("mức đạt"), default=0)
+    # Two optimistic locks: `version` for the texts and the improvement plan (the form and its
+    # autosave), `indicators_version` for the met / not-met decisions (each click sends it).
+    # Kept apart so that a member ticking indicators does not invalidate the paragraph a
+    # colleague is typing in the same sheet, and the other way round.
     version = models.PositiveIntegerField(default=1, editable=False)
+    indicators_version = models.PositiveIntegerField(default=1, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -267,6 +274,54 @@ class ImprovementAction(models.Model):
 
     def __str__(self) -> str:
         return self.action[:60]
+
+
+class StandardReview(models.Model):
+    """The texts a report writes once per standard: TT57 evaluates strengths, weaknesses, their
+    causes and the direction of improvement per standard ("Đánh giá chung"); the 2018 reports
+    open each standard with "Mở đầu" and close it with "Kết luận về Tiêu chuẩn n". All six exist
+    for every framework; the page labels and orders them per framework family. The document
+    builders read them through selectors.standard_reviews."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="standard_reviews"
+    )
+    standard = models.ForeignKey(
+        "frameworks.Standard",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tiêu chuẩn"),
+    )
+    intro = models.TextField(_("Mở đầu"), blank=True)
+    strengths = models.TextField(_("Điểm mạnh"), blank=True)
+    weaknesses = models.TextField(_("Điểm yếu"), blank=True)
+    causes = models.TextField(_("Nguyên nhân"), blank=True)
+    direction = models.TextField(_("Hướng cải tiến"), blank=True)
+    conclusion = models.TextField(_("Kết luận về tiêu chuẩn"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    TEXT_FIELDS = ("intro", "strengths", "weaknesses", "causes", "direction", "conclusion")
+
+    class Meta:
+        ordering = ["standard__position"]
+        verbose_name = _("đánh giá chung tiêu chuẩn")
+        verbose_name_plural = _("đánh giá chung tiêu chuẩn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "standard"], name="standard_review_one_per_standard"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.standard.code}"
 
 
 class ChangeLog(models.Model):

@@ -9,10 +9,11 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from accounts.models import Role
 from accounts.scope import scope_for
 from frameworks.models import Standard
 
-from .models import Assessment, ChangeLog, CriterionSheet, IndicatorResult
+from .models import Assessment, ChangeLog, CriterionSheet, IndicatorResult, StandardReview
 
 
 def assessment_list(*, user) -> QuerySet[Assessment]:
@@ -43,12 +44,12 @@ def sheet_get_or_404(*, assessment: Assessment, code: str) -> CriterionSheet:
 
 
 def startable_schools(*, user):
-    """Schools where the user may open a cycle (principal or staff of the school)."""
-    scope = scope_for(user)
-    schools = scope.schools().select_related("unit")
+    """Schools where the user may open a cycle: those whose principal they are
+    (access.can_start)."""
+    schools = scope_for(user).schools().select_related("unit")
     if user.is_superuser:
         return schools
-    return schools.filter(pk__in=scope.edit_school_ids)
+    return schools.filter(memberships__user=user, memberships__role=Role.PRINCIPAL).distinct()
 
 
 @dataclass
@@ -94,6 +95,35 @@ def level4_results(*, assessment: Assessment) -> list[IndicatorResult]:
     )
 
 
+def level4_history(*, assessment: Assessment) -> QuerySet[ChangeLog]:
+    """Changes of the school-wide Mức 4 decisions (logged without a sheet)."""
+    return assessment.changes.filter(
+        sheet__isnull=True, field__startswith="indicator:"
+    ).select_related("user")
+
+
+def standard_reviews(*, assessment: Assessment) -> dict[str, StandardReview]:
+    """The per-standard texts of a cycle keyed by standard code, in the framework's order.
+    Every standard of the framework is present: one never written comes back blank and unsaved
+    (pk None; assessment_start creates them, older cycles may lack some). The six text fields:
+    intro, strengths, weaknesses, causes, direction, conclusion."""
+    saved = {r.standard_id: r for r in assessment.standard_reviews.all()}
+    out: dict[str, StandardReview] = {}
+    for standard in Standard.objects.filter(framework_id=assessment.framework_id).order_by(
+        "position"
+    ):
+        review = saved.get(standard.pk) or StandardReview(assessment=assessment, standard=standard)
+        review.standard = standard
+        out[standard.code] = review
+    return out
+
+
+def standard_review_history(*, assessment: Assessment, code: str) -> QuerySet[ChangeLog]:
+    return assessment.changes.filter(
+        sheet__isnull=True, field__startswith=f"standard:{code}."
+    ).select_related("user")
+
+
 def sheet_history(*, sheet: CriterionSheet) -> QuerySet[ChangeLog]:
     return sheet.changes.select_related("user").order_by("-at", "-pk")
 
@@ -102,40 +132,68 @@ def assessment_history(*, assessment: Assessment) -> QuerySet[ChangeLog]:
     return assessment.changes.filter(sheet__isnull=True).select_related("user")
 
 
-def progress(*, user, school_year: str | None = None) -> list[dict[str, Any]]:
+@dataclass(slots=True)
+class ProgressRow:
+    """One line of the managing unit's table: plain values, no model instance (1,500 of them
+    per page)."""
+
+    assessment_id: int
+    school_id: int
+    school_name: str
+    unit_name: str
+    school_year: str
+    status: str
+    locked: bool
+    level: int
+    last_activity_at: Any
+    filled: int
+    total: int
+
+    @property
+    def share(self) -> int:
+        return (self.filled * 100 // self.total) if self.total else 0
+
+
+def progress(*, user, school_year: str | None = None) -> list[ProgressRow]:
     """The managing unit's table: one row per assessment of its schools (latest year unless
     `school_year` is given) with share of criteria filled, cached level, status and last
-    activity. Two queries whatever the number of schools: the rows, then the sheet counts
-    grouped by assessment only (grouping the rows themselves by every selected column made
-    the database sort 1,500 × 26 wide rows — seconds instead of milliseconds)."""
-    qs = assessment_list(user=user)
+    activity. Two queries whatever the number of schools, both reading plain columns (no model
+    instances): the rows, then the sheet counts grouped by assessment only (grouping the rows
+    themselves by every selected column made the database sort 1,500 × 26 wide rows)."""
+    qs = Assessment.objects.filter(scope_for(user).school_filter("school__"))
     if school_year:
         qs = qs.filter(school_year=school_year)
-    # Not the framework: its `data` is a large JSON document, decoded once per row otherwise.
-    qs = qs.select_related(None).select_related("school__unit")
-    qs = qs.order_by("school__sort_key", "-school_year")
     counts = {
-        row["assessment_id"]: row
-        for row in CriterionSheet.objects.filter(assessment__in=qs.values("pk"))
+        assessment_id: (total, filled)
+        for assessment_id, total, filled in CriterionSheet.objects.filter(
+            assessment__in=qs.values("pk")
+        )
         .values("assessment_id")
         .annotate(total=Count("id"), filled=Count("id", filter=Q(filled=True)))
         .order_by()
+        .values_list("assessment_id", "total", "filled")
     }
-    rows: list[dict[str, Any]] = []
+    rows: list[ProgressRow] = []
     seen: set[int] = set()
-    for a in qs:
-        if not school_year and a.school_id in seen:
+    for pk, school_id, name, unit, year, status, locked, level, last in qs.order_by(
+        "school__sort_key", "school_id", "-school_year"
+    ).values_list(
+        "pk",
+        "school_id",
+        "school__name",
+        "school__unit__name",
+        "school_year",
+        "status",
+        "locked",
+        "computed_level",
+        "last_activity_at",
+    ):
+        if school_id in seen:
             continue  # keep only the latest cycle of each school
-        seen.add(a.school_id)
-        count = counts.get(a.pk, {"total": 0, "filled": 0})
-        total, filled = count["total"], count["filled"]
+        seen.add(school_id)
+        total, filled = counts.get(pk, (0, 0))
         rows.append(
-            {
-                "assessment": a,
-                "filled": filled,
-                "total": total,
-                "share": (filled * 100 // total) if total else 0,
-            }
+            ProgressRow(pk, school_id, name, unit, year, status, locked, level, last, filled, total)
         )
     return rows
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.text import nfc
-from frameworks.models import Criterion, Indicator
+from frameworks.models import Criterion, Indicator, Standard
 from frameworks.selectors import framework_for
 
 from . import access, levels
@@ -33,12 +33,15 @@ from .models import (
     PlanMilestone,
     Snapshot,
     SnapshotKind,
+    StandardReview,
     Status,
     WorkingGroup,
 )
 
 TEXT_FIELDS = ("strengths", "weaknesses")
 ACTION_FIELDS = ("action", "responsible", "start", "end", "resources", "expected_evidence")
+ACTION_TEXT_FIELDS = ("action", "resources", "expected_evidence")
+REVIEW_FIELDS = StandardReview.TEXT_FIELDS
 _YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
 
 
@@ -59,6 +62,21 @@ class EditConflict(AssessmentError):
                 "cần giữ rồi lưu lại."
             )
             % {"what": what or _("Phiếu đánh giá")}
+        )
+
+
+class StaleIndicators(EditConflict):
+    """A met / not-met click made on a page older than the decisions stored."""
+
+    def __init__(self, what: str = "") -> None:
+        AssessmentError.__init__(
+            self,
+            _(
+                "Không lưu lựa chọn vừa bấm: %(what)s đã được người khác cập nhật sau khi bạn "
+                "mở trang. Trang đã hiện lại đánh giá hiện tại; hãy xem lại rồi chọn lại nếu "
+                "vẫn cần."
+            )
+            % {"what": what or _("các chỉ báo")},
         )
 
 
@@ -89,6 +107,29 @@ def _log(assessment, user, field_name, old, new, *, sheet=None, note="") -> Chan
     )
 
 
+def change_log_record(
+    *,
+    user,
+    assessment: Assessment,
+    changes: list[tuple[str, Any, Any]],
+    sheet: CriterionSheet | None = None,
+    note: str = "",
+) -> None:
+    """Record changes made by another app on this assessment (the evidence register: items
+    added, changed, deleted; citations added and removed, per sheet). `changes` are
+    (field, old, new). Also marks the assessment's last activity. The caller checks rights and
+    runs inside its own transaction."""
+    if not changes:
+        return
+    ChangeLog.objects.bulk_create(
+        [
+            _log(assessment, user, name, old, new, sheet=sheet, note=note)
+            for name, old, new in changes
+        ]
+    )
+    _touch(assessment)
+
+
 def _touch(assessment: Assessment, *, bump: bool = False) -> None:
     now = timezone.now()
     updates: dict[str, Any] = {"last_activity_at": now, "updated_at": now}
@@ -101,6 +142,26 @@ def _touch(assessment: Assessment, *, bump: bool = False) -> None:
 def _require_editable(assessment: Assessment) -> None:
     if not assessment.is_editable:
         raise Locked()
+
+
+def _require_editable_now(assessment: Assessment) -> None:
+    """The lock as stored now (row locked until the end of the transaction), not as it was
+    when the caller loaded the assessment: a submit in between must win."""
+    status, locked = (
+        Assessment.objects.select_for_update()
+        .filter(pk=assessment.pk)
+        .values_list("status", "locked")
+        .get()
+    )
+    assessment.status, assessment.locked = status, locked
+    _require_editable(assessment)
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return f"{full} ({user.username})" if full else user.username
 
 
 def validate_school_year(value: str) -> str:
@@ -145,7 +206,8 @@ def _refresh_levels(assessment: Assessment, sheet: CriterionSheet | None) -> lev
 @dataclass
 class StartResult:
     assessment: Assessment
-    carried: list[str] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)  # criteria whose texts were copied
+    carried_standards: list[str] = field(default_factory=list)
     not_carried: list[str] = field(default_factory=list)
     evidence_items: int = 0
     evidence_citations: int = 0
@@ -156,11 +218,11 @@ def assessment_start(
     *, user, school, school_year: str, on_date: dt.date, copy_previous: bool = False
 ) -> StartResult:
     """Open a cycle: the framework in force for the school's kind on `on_date`, one sheet per
-    criterion, one undecided result per indicator. With `copy_previous`, the texts and
-    improvement plans of the latest earlier cycle are carried over criterion by criterion when
-    both cycles use the same framework family; what cannot be carried is listed."""
-    if not access.is_school_editor(user, school):
-        raise NotAllowed(_("Chỉ hiệu trưởng hoặc cán bộ của trường được mở đợt tự đánh giá."))
+    criterion, one undecided result per indicator, one blank per-standard text. With
+    `copy_previous`, the latest earlier cycle's texts, improvement plans, evidence register and
+    citations are carried over (see _copy_previous); what cannot be carried is listed."""
+    if not access.can_start(user, school):
+        raise NotAllowed(_("Chỉ hiệu trưởng của trường được mở đợt tự đánh giá."))
     school_year = validate_school_year(school_year)
     choice = framework_for(school.kind, on_date)
     if choice is None:
@@ -187,7 +249,11 @@ def assessment_start(
         raise AssessmentError(
             _("Trường đã có đợt tự đánh giá năm học %(year)s.") % {"year": school_year}
         ) from exc
-    criteria = list(Criterion.objects.filter(framework=choice.framework).order_by("position"))
+    criteria = list(
+        Criterion.objects.filter(framework=choice.framework)
+        .select_related("standard")
+        .order_by("position")
+    )
     sheets = CriterionSheet.objects.bulk_create(
         [CriterionSheet(assessment=assessment, criterion=c) for c in criteria]
     )
@@ -202,16 +268,58 @@ def assessment_start(
             for ind in Indicator.objects.filter(framework=choice.framework)
         ]
     )
+    reviews = StandardReview.objects.bulk_create(
+        [
+            StandardReview(assessment=assessment, standard=std)
+            for std in Standard.objects.filter(framework=choice.framework).order_by("position")
+        ]
+    )
     result = StartResult(assessment)
     log = [_log(assessment, user, "status", "", Status.DRAFT, note=_("Mở đợt tự đánh giá"))]
     if copy_previous:
-        _copy_previous(user, assessment, sheets, result, log)
+        _copy_previous(user, assessment, sheets, reviews, result, log)
     ChangeLog.objects.bulk_create(log)
     _refresh_levels(assessment, None)
     return result
 
 
-def _copy_previous(user, assessment, sheets, result: StartResult, log: list[ChangeLog]) -> None:
+def _sheet_has_text(sheet: CriterionSheet, actions: list[ImprovementAction]) -> list[str]:
+    """What a sheet holds, in words, for the list of what was not carried."""
+    parts = []
+    if any(v for v in sheet.current_state.values()):
+        parts.append(_("hiện trạng"))
+    if sheet.strengths:
+        parts.append(_("điểm mạnh"))
+    if sheet.weaknesses:
+        parts.append(_("điểm yếu"))
+    if actions:
+        parts.append(_("kế hoạch cải tiến"))
+    return parts
+
+
+def _copy_previous(
+    user,
+    assessment: Assessment,
+    sheets: list[CriterionSheet],
+    reviews: list[StandardReview],
+    result: StartResult,
+    log: list[ChangeLog],
+) -> None:
+    """Carry the latest earlier cycle into the one just opened, criterion by criterion and
+    standard by standard, matched by code — also across a change of framework (2018 → TT57),
+    where the criteria sharing a code are carried and the others are listed:
+
+    * the evidence register first (evidence.services.evidence_carry_over: every item whose
+      criterion still exists, re-coded in the new style when needed, and the citations of the
+      sheets whose criterion code exists in both);
+    * then the texts (current state per level, strengths, weaknesses, improvement plan) and the
+      per-standard texts, with the evidence codes written in them rewritten to the new codes
+      (evidence.codes.rewrite_codes);
+    * and, in `result.not_carried`, every text, level, citation and item left behind, and every
+      code still written in a carried text whose item could not follow."""
+    from evidence import codes
+    from evidence import services as evidence_services
+
     previous = (
         Assessment.objects.filter(school=assessment.school, school_year__lt=assessment.school_year)
         .select_related("framework")
@@ -223,102 +331,141 @@ def _copy_previous(user, assessment, sheets, result: StartResult, log: list[Chan
         return
     assessment.copied_from = previous
     Assessment.objects.filter(pk=assessment.pk).update(copied_from=previous)
+    year, new_fw = previous.school_year, assessment.framework.code
     same_family = previous.framework.family == assessment.framework.family
+
+    carry = evidence_services.evidence_carry_over(
+        user=user, source=previous, target=assessment, with_citations=True
+    )
+    result.evidence_items = carry.items
+    result.evidence_citations = carry.citations
+    old_style = codes.style_from_data(previous.framework.data)
+    new_style = codes.style_from_data(assessment.framework.data)
+    changed = {old: new for old, new in carry.mapping.items() if old != new}
+
+    def recode(text: str) -> str:
+        return codes.rewrite_codes(text, old_style, new_style, changed) if changed else text
+
+    lost_codes = list(carry.dropped)
+    leftovers: dict[str, set[str]] = {}  # where: codes of items that did not follow
+
+    def check_leftovers(where: str, texts: list[str]) -> None:
+        if lost_codes:
+            found = codes.codes_in(" ".join(texts), old_style, lost_codes)
+            if found:
+                leftovers.setdefault(where, set()).update(found)
+
+    levels_of: dict[int, set[str]] = {}
+    for crit_id, level in (
+        Indicator.objects.filter(framework=assessment.framework, criterion__isnull=False)
+        .values_list("criterion_id", "level")
+        .distinct()
+    ):
+        levels_of.setdefault(crit_id, set()).add(str(level))
+
     old_sheets = {
         s.criterion.code: s
         for s in previous.sheets.select_related("criterion").prefetch_related("actions")
     }
+    note = _("Sao chép từ đợt %(year)s") % {"year": year}
     for sheet in sheets:
         code = sheet.criterion.code
         old = old_sheets.pop(code, None)
         if old is None:
             continue
-        if not same_family:
+        actions = list(old.actions.all())
+        if not _sheet_has_text(old, actions):
             continue
-        sheet.current_state = dict(old.current_state)
-        sheet.strengths, sheet.weaknesses = old.strengths, old.weaknesses
-        sheet.save(update_fields=["current_state", "strengths", "weaknesses"])
-        ImprovementAction.objects.bulk_create(
-            [
-                ImprovementAction(
-                    sheet=sheet, **{f: getattr(a, f) for f in ACTION_FIELDS}, position=a.position
+        allowed = levels_of.get(sheet.criterion_id, set())
+        state = {}
+        for level, text in sorted(old.current_state.items()):
+            if not text:
+                continue
+            if level in allowed:
+                state[level] = recode(text)
+            else:
+                result.not_carried.append(
+                    _(
+                        "Tiêu chí %(code)s: hiện trạng Mức %(level)s của đợt %(year)s không "
+                        "sao chép vì tiêu chí %(code)s của %(fw)s không có Mức %(level)s."
+                    )
+                    % {"code": code, "level": level, "year": year, "fw": new_fw}
                 )
-                for a in old.actions.all()
-            ]
+        sheet.current_state = state
+        sheet.strengths, sheet.weaknesses = recode(old.strengths), recode(old.weaknesses)
+        sheet.save(update_fields=["current_state", "strengths", "weaknesses"])
+        new_actions = []
+        for a in actions:
+            row = {f: getattr(a, f) for f in ACTION_FIELDS}
+            for name in ACTION_TEXT_FIELDS:
+                row[name] = recode(row[name])
+            new_actions.append(ImprovementAction(sheet=sheet, position=a.position, **row))
+        ImprovementAction.objects.bulk_create(new_actions)
+        check_leftovers(
+            _("Tiêu chí %(code)s") % {"code": code},
+            [*state.values(), sheet.strengths, sheet.weaknesses]
+            + [getattr(a, n) for a in new_actions for n in ACTION_TEXT_FIELDS],
         )
         result.carried.append(code)
-        log.append(
-            _log(
-                assessment,
-                user,
-                "copy",
-                "",
-                previous.school_year,
-                sheet=sheet,
-                note=_("Sao chép từ đợt %(year)s") % {"year": previous.school_year},
+        log.append(_log(assessment, user, "copy", "", year, sheet=sheet, note=note))
+    for code, old in old_sheets.items():
+        parts = _sheet_has_text(old, list(old.actions.all()))
+        if parts:
+            result.not_carried.append(
+                _(
+                    "Tiêu chí %(code)s của đợt %(year)s (%(parts)s) không sao chép: %(fw)s "
+                    "không có tiêu chí %(code)s."
+                )
+                % {"code": code, "year": year, "parts": ", ".join(parts), "fw": new_fw}
             )
+
+    old_reviews = {r.standard.code: r for r in previous.standard_reviews.select_related("standard")}
+    for review in reviews:
+        old = old_reviews.pop(review.standard.code, None)
+        if old is None or not any(getattr(old, f) for f in REVIEW_FIELDS):
+            continue
+        for name in REVIEW_FIELDS:
+            setattr(review, name, recode(getattr(old, name)))
+        review.save(update_fields=list(REVIEW_FIELDS))
+        check_leftovers(
+            _("Tiêu chuẩn %(code)s") % {"code": review.standard.code},
+            [getattr(review, f) for f in REVIEW_FIELDS],
         )
-    _carry_evidence(user, previous, assessment, sheets, same_family, result)
-    if not same_family:
+        result.carried_standards.append(review.standard.code)
+        log.append(_log(assessment, user, f"standard:{review.standard.code}", "", year, note=note))
+    for code, old in old_reviews.items():
+        if any(getattr(old, f) for f in REVIEW_FIELDS):
+            result.not_carried.append(
+                _(
+                    "Đánh giá chung Tiêu chuẩn %(code)s của đợt %(year)s không sao chép: "
+                    "%(fw)s không có Tiêu chuẩn %(code)s."
+                )
+                % {"code": code, "year": year, "fw": new_fw}
+            )
+
+    result.not_carried.extend(carry.not_carried)
+    for where, found in leftovers.items():
         result.not_carried.append(
             _(
-                "Đợt %(year)s theo %(old)s, đợt này theo %(new)s: các tiêu chí khác nhau nên "
-                "không sao chép nội dung; hãy dùng đợt cũ làm tài liệu tham khảo."
+                "%(where)s: nội dung đã chép còn ghi mã %(codes)s của minh chứng không chuyển "
+                "sang được; hãy sửa lại."
             )
             % {
-                "year": previous.school_year,
-                "old": previous.framework.code,
-                "new": assessment.framework.code,
+                "where": where,
+                "codes": ", ".join(old_style.show(c) for c in sorted(found)),
             }
         )
-    else:
-        for code in old_sheets:
-            result.not_carried.append(
-                _("Tiêu chí %(code)s của đợt %(year)s không còn trong bộ tiêu chuẩn mới.")
-                % {"code": code, "year": previous.school_year}
-            )
-
-
-def _carry_evidence(user, previous, assessment, sheets, same_family, result: StartResult) -> None:
-    """The evidence register follows the texts: every item is carried (re-coded when the
-    framework's codes differ) and, where the texts were copied, so are the citations and the
-    codes written in the texts."""
-    from evidence import codes
-    from evidence import services as evidence_services
-
-    carry = evidence_services.evidence_carry_over(
-        user=user, source=previous, target=assessment, with_citations=same_family
-    )
-    result.evidence_items = carry.items
-    result.evidence_citations = carry.citations
-    result.not_carried.extend(carry.not_carried)
-    if carry.items and not same_family:
-        result.not_carried.append(
+    if not same_family:
+        result.not_carried.insert(
+            0,
             _(
-                "Đã chuyển %(n)d minh chứng sang danh mục mới (mã theo %(fw)s) nhưng chưa trích "
-                "dẫn vào tiêu chí nào: hãy trích dẫn lại khi viết phiếu đánh giá."
+                "Đợt %(year)s theo %(old)s, đợt này theo %(new)s: chỉ sao chép nội dung, minh "
+                "chứng và trích dẫn của các tiêu chí, tiêu chuẩn có cùng mã ở hai bộ (mã minh "
+                "chứng viết trong bài đã đổi sang kiểu mới). Tiêu chí cùng mã ở hai bộ có thể "
+                "khác nội dung: hãy rà soát lại từng tiêu chí đã sao chép."
             )
-            % {"n": carry.items, "fw": assessment.framework.code}
+            % {"year": year, "old": previous.framework.code, "new": new_fw},
         )
-    changed = {old: new for old, new in carry.mapping.items() if old != new}
-    if not (changed and same_family):
-        return
-    old_style = codes.style_from_data(previous.framework.data)
-    new_style = codes.style_from_data(assessment.framework.data)
-    for sheet in sheets:
-        if sheet.criterion.code not in result.carried:
-            continue
-        sheet.current_state = {
-            k: codes.rewrite_codes(v, old_style, new_style, changed)
-            for k, v in sheet.current_state.items()
-        }
-        for name in TEXT_FIELDS:
-            setattr(
-                sheet,
-                name,
-                codes.rewrite_codes(getattr(sheet, name), old_style, new_style, changed),
-            )
-        sheet.save(update_fields=["current_state", *TEXT_FIELDS])
 
 
 # --------------------------------------------------------------------------------------------
@@ -381,8 +528,13 @@ def council_warnings(assessment: Assessment) -> list[str]:
 
 def _require_manager(user, assessment: Assessment) -> None:
     if not access.can_manage(user, assessment):
-        raise NotAllowed(_("Chỉ hiệu trưởng hoặc cán bộ của trường được sửa hội đồng."))
-    _require_editable(assessment)
+        raise NotAllowed(
+            _(
+                "Chỉ hiệu trưởng, chủ tịch hoặc thư ký hội đồng tự đánh giá được sửa hội đồng, "
+                "nhóm công tác, phân công và kế hoạch."
+            )
+        )
+    _require_editable_now(assessment)
 
 
 @transaction.atomic
@@ -449,12 +601,24 @@ def working_group_assign(*, user, group: WorkingGroup, criteria: list[Criterion]
 
 @transaction.atomic
 def sheet_assign(*, user, sheet: CriterionSheet, assignee) -> None:
+    """Give a criterion to one person (on top of any working group holding it), or take it
+    back with `assignee=None`. Only a principal or staff member of the school can be given a
+    criterion: nobody else could write the sheet."""
     assessment = sheet.assessment
     _require_manager(user, assessment)
+    if assignee is not None and not access.is_school_editor(assignee, assessment.school):
+        raise AssessmentError(
+            _(
+                "Chỉ phân công tiêu chí cho hiệu trưởng hoặc cán bộ, giáo viên có tài khoản "
+                "của trường."
+            )
+        )
     old = sheet.assigned_to
+    if (old.pk if old else None) == (assignee.pk if assignee else None):
+        return
     sheet.assigned_to = assignee
     sheet.save(update_fields=["assigned_to"])
-    _log(assessment, user, "assigned_to", old or "", assignee or "", sheet=sheet).save()
+    _log(assessment, user, "assigned_to", _person(old), _person(assignee), sheet=sheet).save()
     _touch(assessment)
 
 
@@ -512,7 +676,7 @@ def _require_sheet_editor(user, sheet: CriterionSheet) -> None:
         raise NotAllowed(
             _(
                 "Bạn không được phân công tiêu chí %(code)s; chỉ người hoặc nhóm được phân "
-                "công và hiệu trưởng được sửa."
+                "công, hiệu trưởng, chủ tịch và thư ký hội đồng được sửa."
             )
             % {"code": sheet.criterion.code}
         )
@@ -627,9 +791,17 @@ def sheet_save(
 
 
 @transaction.atomic
-def indicator_set(*, user, result: IndicatorResult, met: bool | None) -> levels.LiveLevels:
-    """Record met / not met / undecided for one indicator; returns the new live levels. A
-    single toggle is not version-checked (last click wins) but every click is logged."""
+def indicator_set(
+    *, user, result: IndicatorResult, met: bool | None, version: int | None = None
+) -> levels.LiveLevels:
+    """Record met / not met / undecided for one indicator; returns the new live levels. Every
+    change is logged.
+
+    `version` is the decisions' version the click was made on: the sheet's
+    `indicators_version`, or the assessment's `level4_version` for a school-wide Mức 4
+    requirement. When someone changed a decision since, nothing is written and
+    StaleIndicators is raised (the page then shows the current decisions). The pages always
+    send it; None skips the check, for server-side callers acting on the stored state."""
     result = (
         IndicatorResult.objects.select_for_update(of=("self",))
         .select_related(
@@ -644,13 +816,35 @@ def indicator_set(*, user, result: IndicatorResult, met: bool | None) -> levels.
         .get(pk=result.pk)
     )
     assessment = result.assessment
-    if result.sheet is not None:
-        result.sheet.assessment = assessment
-        _require_sheet_editor(user, result.sheet)
+    sheet = result.sheet
+    if sheet is not None:
+        sheet.assessment = assessment
+        _require_sheet_editor(user, sheet)
+        current = (
+            CriterionSheet.objects.select_for_update()
+            .filter(pk=sheet.pk)
+            .values_list("indicators_version", flat=True)
+            .get()
+        )
+        what = _("các chỉ báo của tiêu chí %(code)s") % {"code": sheet.criterion.code}
     else:
         _require_editable(assessment)
-        if not access.is_principal(user, assessment.school):
-            raise NotAllowed(_("Chỉ hiệu trưởng đánh giá các yêu cầu Mức 4 toàn trường."))
+        if not access.can_decide_level4(user, assessment):
+            raise NotAllowed(
+                _(
+                    "Chỉ hiệu trưởng, chủ tịch hoặc thư ký hội đồng đánh giá các yêu cầu Mức 4 "
+                    "toàn trường."
+                )
+            )
+        current = (
+            Assessment.objects.select_for_update()
+            .filter(pk=assessment.pk)
+            .values_list("level4_version", flat=True)
+            .get()
+        )
+        what = _("các yêu cầu Mức 4")
+    if version is not None and version != current:
+        raise StaleIndicators(what)
     if result.met != met:
         _log(
             assessment,
@@ -658,12 +852,20 @@ def indicator_set(*, user, result: IndicatorResult, met: bool | None) -> levels.
             f"indicator:{result.indicator.ident}",
             _met_text(result.met),
             _met_text(met),
-            sheet=result.sheet,
+            sheet=sheet,
         ).save()
         result.met = met
         result.save(update_fields=["met"])
+        if sheet is not None:
+            CriterionSheet.objects.filter(pk=sheet.pk).update(
+                indicators_version=F("indicators_version") + 1
+            )
+        else:
+            Assessment.objects.filter(pk=assessment.pk).update(
+                level4_version=F("level4_version") + 1
+            )
         _touch(assessment)
-    return _refresh_levels(assessment, result.sheet)
+    return _refresh_levels(assessment, sheet)
 
 
 def _met_text(met: bool | None) -> str:
@@ -671,17 +873,89 @@ def _met_text(met: bool | None) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# Per-standard texts
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def standard_review_save(
+    *, user, assessment: Assessment, standard: Standard, data: dict[str, Any], version: int
+) -> StandardReview:
+    """Save the per-standard texts (StandardReview.TEXT_FIELDS keys of `data`, all optional)
+    opened at `version`. Someone saved them since: EditConflict, nothing written. Managers and
+    members assigned a criterion of the standard may write (access.can_edit_standard)."""
+    assessment = (
+        Assessment.objects.select_related("school", "school__unit", "framework")
+        .filter(pk=assessment.pk)
+        .get()
+    )
+    if standard.framework_id != assessment.framework_id:
+        raise AssessmentError(
+            _("Tiêu chuẩn %(code)s không thuộc bộ tiêu chuẩn của đợt này.")
+            % {"code": standard.code}
+        )
+    _require_editable(assessment)
+    if not access.can_edit_standard(user, assessment, standard):
+        raise NotAllowed(
+            _(
+                "Bạn không được phân công tiêu chí nào của Tiêu chuẩn %(code)s; chỉ thành viên "
+                "phụ trách tiêu chí của tiêu chuẩn, hiệu trưởng, chủ tịch và thư ký hội đồng "
+                "được sửa."
+            )
+            % {"code": standard.code}
+        )
+    StandardReview.objects.get_or_create(assessment=assessment, standard=standard)
+    review = (
+        StandardReview.objects.select_for_update(of=("self",))
+        .select_related("standard")
+        .get(assessment=assessment, standard=standard)
+    )
+    if review.version != version:
+        raise EditConflict(_("Đánh giá chung Tiêu chuẩn %(code)s") % {"code": standard.code})
+    changes = []
+    for name in REVIEW_FIELDS:
+        if name not in data:
+            continue
+        new = nfc(data[name])
+        old = getattr(review, name)
+        if new != old:
+            changes.append(_log(assessment, user, f"standard:{standard.code}.{name}", old, new))
+            setattr(review, name, new)
+    if changes:
+        review.version += 1
+        review.updated_by = user
+        review.save(update_fields=[*REVIEW_FIELDS, "version", "updated_by", "updated_at"])
+        ChangeLog.objects.bulk_create(changes)
+        _touch(assessment)
+    return review
+
+
+# --------------------------------------------------------------------------------------------
 # Workflow
 # --------------------------------------------------------------------------------------------
 
 
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def snapshot_content(assessment: Assessment) -> dict[str, Any]:
     """Everything the council vouches for, in a stable order (no timestamps, so the same state
-    always gives the same hash)."""
+    always gives the same hash): council, groups, every sheet with its decisions, texts,
+    improvement plan and cited evidence codes, the per-standard texts, the Mức 4 decisions and
+    the evidence register itself (metadata and the file's SHA-256)."""
+    from evidence.models import Evidence, EvidenceCitation
+
+    from .selectors import standard_reviews
+
     live = live_levels(assessment)
     sheets = []
+    citations = Prefetch(
+        "evidence_citations",
+        queryset=EvidenceCitation.objects.select_related("evidence").order_by("position", "pk"),
+    )
     for sheet in assessment.sheets.select_related("criterion").prefetch_related(
-        "actions", "results__indicator"
+        "actions", "results__indicator", citations
     ):
         sheets.append(
             {
@@ -695,16 +969,9 @@ def snapshot_content(assessment: Assessment) -> dict[str, Any]:
                 "strengths": sheet.strengths,
                 "weaknesses": sheet.weaknesses,
                 "actions": [
-                    {
-                        f: (
-                            getattr(a, f).isoformat()
-                            if isinstance(getattr(a, f), dt.date)
-                            else getattr(a, f)
-                        )
-                        for f in ACTION_FIELDS
-                    }
-                    for a in sheet.actions.all()
+                    {f: _iso(getattr(a, f)) for f in ACTION_FIELDS} for a in sheet.actions.all()
                 ],
+                "citations": [c.evidence.code for c in sheet.evidence_citations.all()],
             }
         )
     level4 = {
@@ -713,6 +980,24 @@ def snapshot_content(assessment: Assessment) -> dict[str, Any]:
         .select_related("indicator")
         .order_by("indicator__position")
     }
+    evidence = [
+        {
+            "code": e.code,
+            "criterion": e.first_criterion.code,
+            "name": e.name,
+            "number": e.number,
+            "issued_on": _iso(e.issued_on),
+            "issuer": e.issuer,
+            "note": e.note,
+            "box": e.box,
+            "link": e.link,
+            "file": e.original_name,
+            "sha256": e.sha256,
+        }
+        for e in Evidence.objects.filter(assessment=assessment)
+        .select_related("first_criterion")
+        .order_by("first_criterion__position", "seq", "pk")
+    ]
     return {
         "school": assessment.school.code,
         "school_name": assessment.school.name,
@@ -740,6 +1025,11 @@ def snapshot_content(assessment: Assessment) -> dict[str, Any]:
         ],
         "level4": level4,
         "sheets": sheets,
+        "standards": [
+            {"standard": code, **{f: getattr(review, f) for f in REVIEW_FIELDS}}
+            for code, review in standard_reviews(assessment=assessment).items()
+        ],
+        "evidence": evidence,
     }
 
 

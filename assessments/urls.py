@@ -16,6 +16,9 @@ urlpatterns = [
     path("<int:pk>/ban-chup/<int:snapshot_id>/", views.snapshot_detail, name="snapshot"),
     path("<int:pk>/so-sanh-ban-chup/", views.compare_snapshots, name="compare_snapshots"),
     path("<int:pk>/so-sanh-dot/<int:other_pk>/", views.compare_cycles, name="compare_cycles"),
+    path("<int:pk>/muc-4/", views.level4, name="level4"),
+    path("<int:pk>/muc-4/<int:result_id>/", views.level4_set, name="level4_set"),
+    path("<int:pk>/tieu-chuan/<str:code>/", views.standard_review, name="standard"),
     path("<int:pk>/tieu-chi/<str:code>/", views.sheet_detail, name="sheet"),
     path("<int:pk>/tieu-chi/<str:code>/lich-su/", views.sheet_history, name="history"),
     path(

@@ -4,46 +4,61 @@ Every page first finds the assessment inside the user's scope, so an outsider ge
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import Role
 from evidence import selectors as evidence_selectors
-from frameworks.models import Criterion
+from frameworks.models import Criterion, Standard
 
-from . import access, diff, selectors, services
+from . import access, diff, progress_table, selectors, services
 from .forms import (
     CouncilMemberForm,
     GroupForm,
     MilestoneForm,
     ReasonForm,
     SheetForm,
+    StandardReviewForm,
     StartForm,
 )
-from .models import CouncilMember, IndicatorResult, PlanMilestone, Snapshot, Status, WorkingGroup
-
-STATUS_BADGE = {
-    Status.ACCEPTED: "text-bg-success",
-    Status.SUBMITTED: "text-bg-primary",
-    Status.RETURNED: "text-bg-danger",
-}
+from .models import (
+    CouncilMember,
+    CriterionSheet,
+    IndicatorResult,
+    PlanMilestone,
+    Snapshot,
+    Status,
+    WorkingGroup,
+)
 
 
 def _rights(user, assessment) -> dict[str, bool]:
     school = assessment.school
     officer = access.is_managing_officer(user, school)
     principal = access.is_principal(user, school)
+    manager = access.can_manage(user, assessment)
     return {
-        "can_manage": access.can_manage(user, assessment) and assessment.is_editable,
+        "can_manage": manager and assessment.is_editable,
         "can_submit": principal and assessment.is_editable,
         "can_unlock": principal and assessment.locked,
         "can_review": officer and assessment.status == Status.SUBMITTED,
         "is_principal": principal,
     }
+
+
+def _version(value) -> int:
+    """The optimistic-lock version a page sent; anything unreadable never matches."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
 
 
 @login_required
@@ -107,7 +122,9 @@ def assessment_detail(request, pk: int):
     assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
     live = services.live_levels(assessment)
     blocks = selectors.overview(assessment=assessment)
+    reviews = selectors.standard_reviews(assessment=assessment)
     for block in blocks:
+        block.review = reviews.get(block.standard.code)
         for sheet in block.sheets:
             sheet.live = live.criteria[sheet.criterion.code]
     context = {
@@ -120,12 +137,26 @@ def assessment_detail(request, pk: int):
         "snapshots": assessment.snapshots.select_related("created_by"),
         "events": selectors.assessment_history(assessment=assessment)[:20],
         "reason_form": ReasonForm(),
+        "is_2018": assessment.framework.family == "2018",
         "other_cycles": selectors.assessment_list(user=request.user)
         .filter(school=assessment.school)
         .exclude(pk=assessment.pk),
         **_rights(request.user, assessment),
     }
     return render(request, "assessments/detail.html", context)
+
+
+def _assignable_users(assessment):
+    """Accounts a criterion can be given to: the school's principal and staff."""
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__school=assessment.school,
+            memberships__role__in=[Role.PRINCIPAL, Role.STAFF],
+        )
+        .distinct()
+        .order_by("username")
+    )
 
 
 @login_required
@@ -137,7 +168,7 @@ def council(request, pk: int):
     milestone_form = MilestoneForm(prefix="p")
     if request.method == "POST":
         if not access.can_manage(request.user, assessment):
-            raise Http404
+            raise PermissionDenied
         op = request.POST.get("op")
         try:
             if op == "member":
@@ -175,6 +206,27 @@ def council(request, pk: int):
                     user=request.user, group=group, criteria=list(criteria)
                 )
                 return redirect("assessments:council", pk=pk)
+            elif op == "assign_person":
+                sheet = get_object_or_404(
+                    CriterionSheet.objects.select_related("criterion", "assigned_to"),
+                    pk=request.POST.get("sheet") or 0,
+                    assessment=assessment,
+                )
+                sheet.assessment = assessment
+                assignee = None
+                if request.POST.get("user"):
+                    # Who may be given a criterion is the service's rule (school staff only).
+                    assignee = get_object_or_404(get_user_model(), pk=request.POST.get("user"))
+                services.sheet_assign(user=request.user, sheet=sheet, assignee=assignee)
+                messages.success(
+                    request,
+                    _("Đã phân công tiêu chí %(code)s cho %(who)s.")
+                    % {"code": sheet.criterion.code, "who": assignee.username}
+                    if assignee
+                    else _("Đã bỏ phân công cá nhân của tiêu chí %(code)s.")
+                    % {"code": sheet.criterion.code},
+                )
+                return redirect(f"{request.path}#assign-people")
             elif op == "milestone":
                 milestone_form = MilestoneForm(request.POST, prefix="p")
                 if milestone_form.is_valid():
@@ -196,13 +248,23 @@ def council(request, pk: int):
     all_criteria = list(
         Criterion.objects.filter(framework=assessment.framework).order_by("position")
     )
+    groups_of: dict[int, list[str]] = {}
     for group in groups:
         group.criterion_ids = {c.pk for c in group.criteria.all()}
+        for criterion_id in group.criterion_ids:
+            groups_of.setdefault(criterion_id, []).append(group.name)
+    sheets = list(
+        assessment.sheets.select_related("criterion", "assigned_to").order_by("criterion__position")
+    )
+    for sheet in sheets:
+        sheet.group_names = groups_of.get(sheet.criterion_id, [])
     context = {
         "assessment": assessment,
         "members": assessment.council_members.select_related("user", "group"),
         "groups": groups,
         "all_criteria": all_criteria,
+        "sheets": sheets,
+        "assignable": list(_assignable_users(assessment)) if rights["can_manage"] else [],
         "milestones": assessment.milestones.all(),
         "warnings": services.council_warnings(assessment),
         "council_rule": services.council_rule(assessment),
@@ -257,7 +319,12 @@ def sheet_detail(request, pk: int, code: str):
         levels = [(lv, name) for lv, name, _r in selectors.sheet_levels(sheet=sheet)]
         form = SheetForm(request.POST, levels=levels)
         if request.headers.get("X-Autosave"):
-            return _autosave(request, sheet, form)
+            return _autosave(
+                form,
+                lambda data: services.sheet_save(
+                    user=request.user, sheet=sheet, data=data, version=data["version"]
+                ),
+            )
         if form.is_valid():
             try:
                 services.sheet_save(
@@ -277,20 +344,15 @@ def sheet_detail(request, pk: int, code: str):
     return render(request, "assessments/sheet.html", context, status=status)
 
 
-def _autosave(request, sheet, form: SheetForm) -> JsonResponse:
-    """The sheet page's background save (static/js/sheet.js): JSON, and a status the script can
-    tell apart — 409 when someone saved the sheet since it was opened, 403 when the user may not
-    write it (any more), 400 for a value to correct. Nothing is written on any of them."""
+def _autosave(form, save) -> JsonResponse:
+    """A page's background save (static/js/sheet.js): JSON, and a status the script can tell
+    apart — 409 when someone saved since the page was opened, 403 when the user may not write
+    (any more), 400 for a value to correct. Nothing is written on any of them."""
     if not form.is_valid():
         errors = [str(e) for errs in form.errors.values() for e in errs]
         return JsonResponse({"error": " ".join(errors)}, status=400)
     try:
-        saved = services.sheet_save(
-            user=request.user,
-            sheet=sheet,
-            data=form.cleaned_data,
-            version=form.cleaned_data["version"],
-        )
+        saved = save(form.cleaned_data)
     except services.EditConflict as exc:
         return JsonResponse({"error": str(exc), "conflict": True}, status=409)
     except (services.NotAllowed, services.Locked) as exc:
@@ -306,23 +368,38 @@ def _autosave(request, sheet, form: SheetForm) -> JsonResponse:
     )
 
 
+def _met_choice(request) -> bool | None:
+    return {"1": True, "0": False}.get(request.POST.get("met", ""), None)
+
+
 @login_required
 @require_POST
 def indicator_set(request, pk: int, code: str, result_id: int):
+    """One met / not-met click on a criterion sheet. The page sends the sheet's
+    `indicators_version`; a click made on an older page is refused with 409 and the current
+    decisions (the indicator list, swapped out of band) so the member sees what is stored."""
     assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
     sheet = selectors.sheet_get_or_404(assessment=assessment, code=code)
     result = get_object_or_404(IndicatorResult, pk=result_id, sheet=sheet)
-    met = {"1": True, "0": False}.get(request.POST.get("met", ""), None)
-    error = ""
+    error, status = "", 200
     try:
-        live = services.indicator_set(user=request.user, result=result, met=met)
+        live = services.indicator_set(
+            user=request.user,
+            result=result,
+            met=_met_choice(request),
+            version=_version(request.POST.get("indicators_version")),
+        )
+    except services.StaleIndicators as exc:
+        error, status = str(exc), 409
     except services.AssessmentError as exc:
-        error = str(exc)
+        error, status = str(exc), 403
+    if error:
         live = services.live_levels(assessment)
     if not request.htmx:
         if error:
             messages.error(request, error)
         return redirect("assessments:sheet", pk=pk, code=code)
+    sheet.refresh_from_db(fields=["indicators_version", "level", "filled"])
     context = {
         "assessment": assessment,
         "sheet": sheet,
@@ -330,8 +407,129 @@ def indicator_set(request, pk: int, code: str, result_id: int):
         "criterion_live": live.criteria[code],
         "error": error,
         "met_without_evidence": evidence_selectors.sheet_met_without_evidence(sheet),
+        "can_edit": assessment.is_editable and access.can_edit_sheet(request.user, sheet),
+        "stale": status == 409,
     }
-    return render(request, "assessments/_sheet_live.html", context, status=403 if error else 200)
+    if status == 409:
+        context["levels"] = selectors.sheet_levels(sheet=sheet)
+    return render(request, "assessments/_indicator_response.html", context, status=status)
+
+
+@login_required
+def level4(request, pk: int):
+    """The school-wide Mức 4 requirements of the 2018 frameworks: no criterion, no sheet,
+    decided by the managers, with the school level live and the decisions' change log."""
+    assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    results = selectors.level4_results(assessment=assessment)
+    if not results:
+        raise Http404("Bộ tiêu chuẩn này không có yêu cầu Mức 4 toàn trường.")
+    context = {
+        "assessment": assessment,
+        "results": results,
+        "live": services.live_levels(assessment),
+        "can_decide": assessment.is_editable and access.can_decide_level4(request.user, assessment),
+        "changes": selectors.level4_history(assessment=assessment)[:50],
+    }
+    return render(request, "assessments/level4.html", context)
+
+
+@login_required
+@require_POST
+def level4_set(request, pk: int, result_id: int):
+    assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    result = get_object_or_404(
+        IndicatorResult, pk=result_id, assessment=assessment, sheet__isnull=True
+    )
+    error, status = "", 200
+    try:
+        services.indicator_set(
+            user=request.user,
+            result=result,
+            met=_met_choice(request),
+            version=_version(request.POST.get("level4_version")),
+        )
+    except services.StaleIndicators as exc:
+        error, status = str(exc), 409
+    except services.AssessmentError as exc:
+        error, status = str(exc), 403
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("assessments:level4", pk=pk)
+    assessment.refresh_from_db(fields=["level4_version", "computed_level"])
+    context = {
+        "assessment": assessment,
+        "live": services.live_levels(assessment),
+        "error": error,
+        "stale": status == 409,
+        "changes": selectors.level4_history(assessment=assessment)[:50],
+        "can_decide": assessment.is_editable and access.can_decide_level4(request.user, assessment),
+    }
+    if status == 409:
+        context["results"] = selectors.level4_results(assessment=assessment)
+    return render(request, "assessments/_level4_response.html", context, status=status)
+
+
+def _standard_or_404(assessment, code: str) -> Standard:
+    standard = Standard.objects.filter(framework_id=assessment.framework_id, code=code).first()
+    if standard is None:
+        raise Http404("Không có tiêu chuẩn này trong đợt tự đánh giá.")
+    return standard
+
+
+@login_required
+def standard_review(request, pk: int, code: str):
+    """The per-standard texts (TT57: Đánh giá chung — strengths, weaknesses, causes, direction;
+    2018: Mở đầu and Kết luận về Tiêu chuẩn n), with the same optimistic lock, autosave and
+    change log as a criterion sheet."""
+    assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    standard = _standard_or_404(assessment, code)
+    review = selectors.standard_reviews(assessment=assessment)[standard.code]
+    family = assessment.framework.family
+    can_edit = assessment.is_editable and access.can_edit_standard(
+        request.user, assessment, standard
+    )
+    if request.method == "POST":
+        form = StandardReviewForm(request.POST, family=family)
+
+        def save(data):
+            return services.standard_review_save(
+                user=request.user,
+                assessment=assessment,
+                standard=standard,
+                data=data,
+                version=data["version"],
+            )
+
+        if request.headers.get("X-Autosave"):
+            return _autosave(form, save)
+        if form.is_valid():
+            try:
+                save(form.cleaned_data)
+            except services.AssessmentError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, _("Đã lưu đánh giá chung Tiêu chuẩn %(c)s.") % {"c": standard.code}
+                )
+                return redirect("assessments:standard", pk=pk, code=standard.code)
+    else:
+        initial = {"version": review.version}
+        initial.update({f: getattr(review, f) for f in services.REVIEW_FIELDS})
+        form = StandardReviewForm(initial=initial, family=family)
+    criteria = list(standard.criteria.order_by("position"))
+    context = {
+        "assessment": assessment,
+        "standard": standard,
+        "review": review,
+        "form": form,
+        "can_edit": can_edit,
+        "criteria": criteria,
+        "changes": selectors.standard_review_history(assessment=assessment, code=standard.code)[
+            :50
+        ],
+    }
+    return render(request, "assessments/standard.html", context)
 
 
 @login_required
@@ -469,23 +667,14 @@ def progress(request):
         raise Http404
     year = request.GET.get("year", "")
     rows = selectors.progress(user=request.user, school_year=year or None)
-    # 1,500 rows: labels, badge classes and links are worked out once per distinct value here
-    # rather than by template tags in every row (the table's budget is 300 ms).
-    prefix = reverse("assessments:list")
-    level_labels: dict[int, str] = {}
-    for row in rows:
-        a = row["assessment"]
-        row["url"] = f"{prefix}{a.pk}/"
-        if a.computed_level not in level_labels:
-            level_labels[a.computed_level] = (
-                _("Mức %(n)d") % {"n": a.computed_level}
-                if a.computed_level
-                else _("Chưa đạt Mức 1")
-            )
-        row["level"] = level_labels[a.computed_level]
-        row["badge"] = STATUS_BADGE.get(a.status, "text-bg-secondary")
     return render(
         request,
         "assessments/progress.html",
-        {"rows": rows, "year": year, "years": selectors.school_years(user=request.user)},
+        {
+            "rows": rows,
+            # 1,500 rows: built in Python, see assessments.progress_table.
+            "rows_html": progress_table.render_rows(rows, csrf_token=get_token(request)),
+            "year": year,
+            "years": selectors.school_years(user=request.user),
+        },
     )

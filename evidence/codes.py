@@ -111,6 +111,27 @@ def style_from_data(data: dict[str, Any] | None) -> CodeStyle:
     )
 
 
+def _codes_pattern(style: CodeStyle, codes) -> tuple[re.Pattern[str], dict[str, str]]:
+    shown = {style.show(code): code for code in codes} if style.opening else {}
+    keys = sorted([*shown, *codes], key=len, reverse=True)
+    # A bare code must not be the tail or head of a longer code (H1-1.1-01 in H1-1.1-010).
+    pattern = re.compile(
+        r"(?<![\w.-])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w-]|\.\d)"
+    )
+    return pattern, shown
+
+
+def codes_in(text: str, style: CodeStyle, codes) -> list[str]:
+    """Which of the bare `codes` a text cites (bracketed in `style` or bare), in order of first
+    appearance: used to list codes left in a copied text whose item did not follow."""
+    codes = list(codes)
+    if not text or not codes:
+        return []
+    pattern, shown = _codes_pattern(style, codes)
+    found = [shown.get(m.group(0), m.group(0)) for m in pattern.finditer(text)]
+    return list(dict.fromkeys(found))
+
+
 def rewrite_codes(text: str, old: CodeStyle, new: CodeStyle, mapping: dict[str, str]) -> str:
     """Re-code the citations written in a text after the register was carried into a cycle with
     other codes: `mapping` is old bare code → new bare code. A code written with the old
@@ -119,12 +140,7 @@ def rewrite_codes(text: str, old: CodeStyle, new: CodeStyle, mapping: dict[str, 
     text, so a new code equal to another old code is never rewritten twice."""
     if not text or not mapping:
         return text
-    shown = {old.show(code): code for code in mapping} if old.opening else {}
-    keys = sorted([*shown, *mapping], key=len, reverse=True)
-    # A bare code must not be the tail or head of a longer code (H1-1.1-01 in H1-1.1-010).
-    pattern = re.compile(
-        r"(?<![\w.-])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w-]|\.\d)"
-    )
+    pattern, shown = _codes_pattern(old, mapping)
 
     def swap(match: re.Match[str]) -> str:
         found = match.group(0)

@@ -47,9 +47,19 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("Tệp"), required=False)
     remove_file = forms.BooleanField(label=_("Xóa tệp hiện có"), required=False)
 
-    def __init__(self, *args, assessment: Assessment, editing: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        assessment: Assessment,
+        editing: bool = False,
+        criterion_ids: set[int] | None = None,
+        **kwargs,
+    ):
+        """`criterion_ids`: the criteria the user may file items under (None: all)."""
         super().__init__(*args, **kwargs)
         criteria = Criterion.objects.filter(framework=assessment.framework).order_by("position")
+        if criterion_ids is not None and not editing:
+            criteria = criteria.filter(pk__in=criterion_ids)
         self.fields["first_criterion"].choices = [("", "—")] + [
             (c.pk, f"{c.code}. {c.title[:90]}") for c in criteria
         ]

@@ -75,12 +75,21 @@ def _words(query: str) -> list[str]:
     return [w for w in re.split(r"\s+", fold(query)) if w]
 
 
+def _with_display(assessment: Assessment, items):
+    """Give each item `display`, its code as printed ("[H1-1.1-01]", "(MC.1.1.01)"), from one
+    style per call (Evidence.display_code would decode the framework once per item)."""
+    style = style_from_data(assessment.framework.data)
+    for e in items:
+        e.display = style.show(e.code)
+    return items
+
+
 def evidence_search(assessment: Assessment, query: str = "", limit: int = 50) -> list[Evidence]:
     """Accent-insensitive: "bien ban hop" finds "Biên bản họp"; a code finds its item."""
     qs = evidence_list(assessment)
     for word in _words(query):
         qs = qs.filter(search_text__contains=word)
-    return list(qs[:limit])
+    return _with_display(assessment, list(qs[:limit]))
 
 
 def picker_items(assessment: Assessment, query: str = "", limit: int = 50) -> list[dict[str, Any]]:
@@ -137,10 +146,13 @@ def catalogue(assessment: Assessment) -> Catalogue:
     """The danh mục minh chứng as the 2018 guidance lays it out. Each item appears under its
     first criterion; under every other criterion whose sheet cites it, it appears again with
     the same code marked "dùng lại", so that every code cited in a sheet is in the catalogue."""
-    items = list(
-        evidence_list(assessment).prefetch_related(
-            Prefetch("citations", queryset=EvidenceCitation.objects.select_related("sheet"))
-        )
+    items = _with_display(
+        assessment,
+        list(
+            evidence_list(assessment).prefetch_related(
+                Prefetch("citations", queryset=EvidenceCitation.objects.select_related("sheet"))
+            )
+        ),
     )
     by_criterion: dict[int, list[CatalogueRow]] = {}
     for e in items:
@@ -191,6 +203,8 @@ class MetWithoutEvidence:
 
 @dataclass
 class Warnings:
+    """Items carry `display` (the code as printed) for the page."""
+
     met_without_evidence: list[MetWithoutEvidence]
     never_cited: list[Evidence]
     outside_cycle: list[Evidence]
@@ -224,10 +238,10 @@ def evidence_warnings(assessment: Assessment) -> Warnings:
         grouped.setdefault(r.sheet_id, MetWithoutEvidence(r.sheet, [])).indicators.append(
             r.indicator.ident
         )
-    items = list(evidence_list(assessment))
+    items = _with_display(assessment, list(evidence_list(assessment)))
     never = [e for e in items if not e.citation_count]
     window = cycle_window(assessment)
-    outside = []
+    outside: list[Evidence] = []
     if window:
         outside = [e for e in items if e.issued_on and not (window[0] <= e.issued_on <= window[1])]
     return Warnings(list(grouped.values()), never, outside, window)

@@ -35,13 +35,75 @@ MAX_LENGTHS = {"name": 500, "number": 120, "issuer": 255, "link": 1000}
 _url_validator = URLValidator(schemes=["http", "https"])
 
 
-def _require_edit(user, assessment: Assessment) -> None:
-    if not access.can_edit(user, assessment):
-        if not assessment.is_editable:
-            raise PermissionDenied(
-                _("Đợt tự đánh giá đã nộp hoặc đã khóa: không thể thay đổi minh chứng.")
-            )
-        raise PermissionDenied(_("Bạn không có quyền thay đổi minh chứng của trường này."))
+def _refresh_lock(assessment: Assessment) -> None:
+    """Rights depend on the lock as stored now, not as the caller loaded it."""
+    status, locked = (
+        Assessment.objects.filter(pk=assessment.pk).values_list("status", "locked").get()
+    )
+    assessment.status, assessment.locked = status, locked
+
+
+def _refuse(assessment: Assessment, message: str) -> None:
+    if not assessment.is_editable:
+        raise PermissionDenied(
+            _("Đợt tự đánh giá đã nộp hoặc đã khóa: không thể thay đổi minh chứng.")
+        )
+    raise PermissionDenied(message)
+
+
+def _require_manage(user, assessment: Assessment) -> None:
+    """The whole register (import, carrying over): the cycle's managers."""
+    _refresh_lock(assessment)
+    if not access.can_manage(user, assessment):
+        _refuse(
+            assessment,
+            _(
+                "Chỉ hiệu trưởng, chủ tịch hoặc thư ký hội đồng được thay đổi toàn bộ danh mục "
+                "minh chứng."
+            ),
+        )
+
+
+def _require_add(user, assessment: Assessment, criterion_id: int | None = None) -> None:
+    _refresh_lock(assessment)
+    allowed = (
+        access.can_add(user, assessment)
+        if criterion_id is None
+        else access.can_add_for(user, assessment, criterion_id)
+    )
+    if not allowed:
+        _refuse(
+            assessment,
+            _(
+                "Bạn chỉ được thêm, sửa minh chứng của tiêu chí được phân công cho mình hoặc "
+                "cho nhóm của mình."
+            ),
+        )
+
+
+def _require_item(user, evidence: Evidence) -> None:
+    _refresh_lock(evidence.assessment)
+    if not access.can_edit_item(user, evidence):
+        _refuse(
+            evidence.assessment,
+            _(
+                "Bạn chỉ được sửa, xóa minh chứng của tiêu chí được phân công cho mình hoặc cho "
+                "nhóm của mình."
+            ),
+        )
+
+
+def _record(user, assessment: Assessment, changes, *, sheet=None, note: str = "") -> None:
+    """Every change of the register goes to the assessment's change log (per sheet for
+    citations)."""
+    from assessments.services import change_log_record
+
+    change_log_record(user=user, assessment=assessment, changes=changes, sheet=sheet, note=note)
+
+
+def _label(evidence: Evidence, style: CodeStyle | None = None) -> str:
+    style = style or style_for(evidence.assessment)
+    return f"{style.show(evidence.code)} {evidence.name}"
 
 
 def style_for(assessment: Assessment) -> CodeStyle:
@@ -200,8 +262,9 @@ def evidence_create(
     """Add one item to the register: a file (checked by content), a link, or a paper document
     kept in a box (neither). `data`: first_criterion (Criterion or id), name, number,
     issued_on (date), issuer, note, box, link."""
-    _require_edit(user, assessment)
+    _require_add(user, assessment)
     clean = _clean_metadata(assessment, data)
+    _require_add(user, assessment, clean["first_criterion"].pk)
     evidence = Evidence(assessment=assessment, uploaded_by=user, **clean)
     checked = None
     if file is not None:
@@ -211,6 +274,12 @@ def evidence_create(
     try:
         with transaction.atomic():
             _insert_with_code(evidence)
+            _record(
+                user,
+                assessment,
+                [(f"evidence:{style_for(assessment).show(evidence.code)}", "", evidence.name)],
+                note=_("Thêm minh chứng"),
+            )
     except Exception:
         if checked is not None:
             _delete_stored(evidence.file.name, evidence.file.storage)
@@ -231,9 +300,16 @@ def evidence_update(
     change here: the code is already printed in texts and on boxes (a changed box number is
     recorded but does not re-code)."""
     assessment = evidence.assessment
-    _require_edit(user, assessment)
+    _require_item(user, evidence)
     data = {k: v for k, v in data.items() if k != "first_criterion"}
     clean = _clean_metadata(assessment, data, partial=True)
+    code = style_for(assessment).show(evidence.code)
+    changes = [
+        (f"evidence:{code}.{key}", getattr(evidence, key), value)
+        for key, value in clean.items()
+        if getattr(evidence, key) != value
+    ]
+    old_original = evidence.original_name
     old_name = evidence.file.name if evidence.file else ""
     storage = evidence.file.storage
     checked = None
@@ -247,9 +323,12 @@ def evidence_update(
         evidence.size = None
     for key, value in clean.items():
         setattr(evidence, key, value)
+    if checked is not None or (remove_file and old_name):
+        changes.append((f"evidence:{code}.file", old_original, evidence.original_name))
     try:
         with transaction.atomic():
             evidence.save()
+            _record(user, assessment, changes)
             if old_name and (checked is not None or remove_file):
                 transaction.on_commit(lambda: _delete_stored(old_name, storage))
     except Exception:
@@ -263,13 +342,19 @@ def evidence_update(
 def evidence_delete(*, user, evidence: Evidence) -> None:
     """Delete an item that no sheet cites. Its code is not reused (numbers may have gaps):
     a code once printed must never come to mean another document."""
-    _require_edit(user, evidence.assessment)
+    _require_item(user, evidence)
     if evidence.citations.exists():
         raise ValidationError(
             _("Minh chứng %(code)s đang được trích dẫn; hãy bỏ trích dẫn trước khi xóa.")
             % {"code": evidence.display_code}
         )
     name, storage = (evidence.file.name if evidence.file else ""), evidence.file.storage
+    _record(
+        user,
+        evidence.assessment,
+        [(f"evidence:{evidence.display_code}", evidence.name, "")],
+        note=_("Xóa minh chứng"),
+    )
     evidence.delete()
     transaction.on_commit(lambda: _delete_stored(name, storage))
 
@@ -282,22 +367,28 @@ def evidence_cite(*, user, evidence: Evidence, sheet: CriterionSheet) -> Evidenc
         raise ValidationError(
             _("Minh chứng và phiếu đánh giá không thuộc cùng một đợt tự đánh giá.")
         )
+    _refresh_lock(sheet.assessment)
     if not access.can_cite(user, sheet):
         raise PermissionDenied(_("Bạn không có quyền sửa phiếu đánh giá tiêu chí này."))
     existing = EvidenceCitation.objects.filter(evidence=evidence, sheet=sheet).first()
     if existing is not None:
         return existing
     top = EvidenceCitation.objects.filter(sheet=sheet).aggregate(top=Max("position"))["top"]
-    return EvidenceCitation.objects.create(
+    citation = EvidenceCitation.objects.create(
         evidence=evidence, sheet=sheet, position=(top or 0) + 1, created_by=user
     )
+    _record(user, sheet.assessment, [("citation", "", _label(evidence))], sheet=sheet)
+    return citation
 
 
 @transaction.atomic
 def evidence_uncite(*, user, evidence: Evidence, sheet: CriterionSheet) -> bool:
+    _refresh_lock(sheet.assessment)
     if not access.can_cite(user, sheet):
         raise PermissionDenied(_("Bạn không có quyền sửa phiếu đánh giá tiêu chí này."))
     deleted, _detail = EvidenceCitation.objects.filter(evidence=evidence, sheet=sheet).delete()
+    if deleted:
+        _record(user, sheet.assessment, [("citation", _label(evidence), "")], sheet=sheet)
     return bool(deleted)
 
 
@@ -308,6 +399,7 @@ def evidence_uncite(*, user, evidence: Evidence, sheet: CriterionSheet) -> bool:
 @dataclass
 class CarryResult:
     mapping: dict[str, str] = field(default_factory=dict)  # old bare code → new bare code
+    dropped: list[str] = field(default_factory=list)  # old bare codes of items left behind
     items: int = 0
     citations: int = 0
     not_carried: list[str] = field(default_factory=list)
@@ -338,7 +430,7 @@ def evidence_carry_over(
     and `mapping` says old → new so the texts can be rewritten (codes.rewrite_codes). With
     `with_citations`, citations follow to the sheet of the same criterion code. Whatever cannot
     follow is listed in Vietnamese in `not_carried`."""
-    _require_edit(user, target)
+    _require_manage(user, target)
     result = CarryResult()
     old_style, new_style = style_for(source), style_for(target)
     same_style = old_style.template == new_style.template
@@ -361,6 +453,7 @@ def evidence_carry_over(
         .order_by("first_criterion__position", "seq", "pk")
     )
     carried: dict[int, Evidence] = {}
+    log: list[tuple[str, str, str]] = []
     for old in items:
         crit = criteria.get(old.first_criterion.code)
         if crit is None:
@@ -385,6 +478,7 @@ def evidence_carry_over(
                     "fw": target.framework.code,
                 }
             )
+            result.dropped.append(old.code)
             continue
         new = Evidence(
             assessment=target,
@@ -414,6 +508,7 @@ def evidence_carry_over(
         carried[old.pk] = new
         result.mapping[old.code] = new.code
         result.items += 1
+        log.append((f"evidence:{new_style.show(new.code)}", "", new.name))
     if with_citations:
         rows = []
         for old in items:
@@ -435,6 +530,12 @@ def evidence_carry_over(
                 )
         EvidenceCitation.objects.bulk_create(rows)
         result.citations = len(rows)
+    _record(
+        user,
+        target,
+        log,
+        note=_("Sao chép từ đợt %(year)s") % {"year": source.school_year},
+    )
     return result
 
 
@@ -460,7 +561,7 @@ def evidence_import(*, user, assessment: Assessment, rows) -> ImportResult:
     changed since the preview) and one failing row rolls everything back."""
     from . import importing  # the reader imports openpyxl; only the import pays for it
 
-    _require_edit(user, assessment)
+    _require_manage(user, assessment)
     created: list[Evidence] = []
     with transaction.atomic():
         Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
@@ -491,5 +592,12 @@ def evidence_import(*, user, assessment: Assessment, rows) -> ImportResult:
             else:
                 _insert_with_code(evidence)
             created.append(evidence)
+        style = style_for(assessment)
+        _record(
+            user,
+            assessment,
+            [(f"evidence:{style.show(e.code)}", "", e.name) for e in created],
+            note=_("Nhập từ Excel"),
+        )
     created.sort(key=lambda e: (e.first_criterion.position, e.seq))
     return ImportResult(created)

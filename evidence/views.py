@@ -26,16 +26,20 @@ from .uploads import CONTENT_TYPES, human_size, max_bytes
 IMPORT_SESSION_KEY = "evidence_import"
 
 
-def _require_edit(request: HttpRequest, assessment) -> None:
-    if not access.can_edit(request.user, assessment):
+def _require(allowed: bool) -> None:
+    """Inside the scope but without the right: 403 (outside the scope is 404 already)."""
+    if not allowed:
         raise PermissionDenied
 
 
 def _base_context(request: HttpRequest, assessment) -> dict:
+    addable = access.addable_criterion_ids(request.user, assessment)
     return {
         "assessment": assessment,
         "style": services.style_for(assessment),
-        "can_edit": access.can_edit(request.user, assessment),
+        "can_add": addable is None or bool(addable),
+        "addable": addable,  # None: every criterion
+        "can_manage": access.can_manage(request.user, assessment),
     }
 
 
@@ -73,12 +77,16 @@ def _form_data(form: EvidenceForm) -> dict:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.get_assessment_or_404(request.user, assessment_id)
-    _require_edit(request, assessment)
+    _require(access.can_add(request.user, assessment))
     initial = {}
     if request.GET.get("criterion", "").isdigit():
         initial["first_criterion"] = int(request.GET["criterion"])
     form = EvidenceForm(
-        request.POST or None, request.FILES or None, assessment=assessment, initial=initial
+        request.POST or None,
+        request.FILES or None,
+        assessment=assessment,
+        initial=initial,
+        criterion_ids=access.addable_criterion_ids(request.user, assessment),
     )
     status = 200
     if request.method == "POST":
@@ -94,6 +102,8 @@ def create(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 )
             except ValidationError as exc:
                 _apply_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
             else:
                 messages.success(
                     request,
@@ -114,6 +124,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "evidence": evidence,
+            "can_edit": access.can_edit_item(request.user, evidence),
             "citations": evidence.citations.select_related("sheet__criterion").order_by(
                 "sheet__criterion__position"
             ),
@@ -127,7 +138,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = selectors.get_evidence_or_404(request.user, pk)
     assessment = evidence.assessment
-    _require_edit(request, assessment)
+    _require(access.can_edit_item(request.user, evidence))
     initial = {
         "first_criterion": evidence.first_criterion_id,
         "name": evidence.name,
@@ -175,7 +186,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = selectors.get_evidence_or_404(request.user, pk)
-    _require_edit(request, evidence.assessment)
+    _require(access.can_edit_item(request.user, evidence))
     try:
         services.evidence_delete(user=request.user, evidence=evidence)
     except ValidationError as exc:
@@ -233,7 +244,9 @@ def picker(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 "items": items,
                 "assessment": assessment,
                 "query": query,
-                "sheet_id": request.GET.get("sheet", ""),
+                "sheet_id": request.GET.get("sheet", "")
+                if request.GET.get("sheet", "").isdigit()
+                else "",
             },
         )
     return JsonResponse(
@@ -252,13 +265,13 @@ def picker(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 def _cite_response(request, evidence, sheet, cited: bool) -> HttpResponse:
     if getattr(request, "htmx", False):
-        # The criterion sheet's evidence block, and the met-without-evidence warning out of band.
+        # The criterion sheet's evidence block, its met-without-evidence warning included: one
+        # main swap, nothing out of band, so it lands whatever happened to the clicked button.
         sheet.assessment = evidence.assessment
         context = {
             "assessment": evidence.assessment,
             "sheet": sheet,
             "can_edit": access.can_cite(request.user, sheet),
-            "oob": True,
             **selectors.sheet_evidence_context(sheet),
         }
         return render(request, "assessments/_sheet_evidence.html", context)
@@ -318,7 +331,7 @@ def _discard_pending(request: HttpRequest) -> None:
 @require_GET
 def import_template(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.get_assessment_or_404(request.user, assessment_id)
-    _require_edit(request, assessment)
+    _require(access.can_manage(request.user, assessment))
     return FileResponse(
         importing.build_template(assessment),
         as_attachment=True,
@@ -331,7 +344,7 @@ def import_template(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.get_assessment_or_404(request.user, assessment_id)
-    _require_edit(request, assessment)
+    _require(access.can_manage(request.user, assessment))
     if request.method == "GET":
         return render(request, "evidence/import.html", _import_context(request, assessment))
     _discard_pending(request)
@@ -373,7 +386,7 @@ def import_upload(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.get_assessment_or_404(request.user, assessment_id)
-    _require_edit(request, assessment)
+    _require(access.can_manage(request.user, assessment))
     here = reverse("evidence:import", kwargs={"assessment_id": assessment.pk})
     pending = request.session.get(IMPORT_SESSION_KEY)
     if request.POST.get("action") == "cancel":

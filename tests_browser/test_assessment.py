@@ -1,7 +1,10 @@
 """Issue 5's quality bar in a real browser: a working-group member ticks indicators and sees the
 criterion level and the engine's explanation change; inserts an evidence code from the picker;
 and an autosave that fails (network cut by page.route, then a concurrent edit) keeps the typed
-text and says so in Vietnamese."""
+text and says so in Vietnamese. Also: a citation whose button disappears while the request is in
+flight still updates the page, and a click made on a stale page shows the current decisions.
+
+Every step waits on something the page shows (expect), never on time."""
 
 from __future__ import annotations
 
@@ -51,6 +54,23 @@ def member_setup(principal, school, make_user, settings, tmp_path):
     return assessment, member
 
 
+HTMX_ERRORS = """() => {
+  window.__htmxErrors = [];
+  for (const name of ["htmx:oobErrorNoTarget", "htmx:targetError", "htmx:swapError",
+                      "htmx:responseError", "htmx:sendError"]) {
+    document.body.addEventListener(name, (e) => window.__htmxErrors.push(name));
+  }
+}"""
+
+
+def _watch_htmx_errors(page) -> None:
+    page.evaluate(HTMX_ERRORS)
+
+
+def _htmx_errors(page) -> list[str]:
+    return page.evaluate("() => window.__htmxErrors")
+
+
 def _radio(page, ident: str, value: str):
     item = page.locator(
         "li.list-group-item", has=page.locator("code", has_text=re.compile(f"^{re.escape(ident)}$"))
@@ -78,16 +98,22 @@ def test_member_ticks_indicators_and_sees_level_and_explanation_change(
     expect(explanation).to_contain_text("thiếu 1.1-M2 để đạt Mức 2")
 
     # Evidence picker: the code goes where the cursor is, in the framework's style.
+    _watch_htmx_errors(page)
     box = page.locator("textarea[name=state_1]")
     box.fill("Nhà trường có kế hoạch chiến lược")
     page.fill("#evidence-q", "ke hoach")
-    insert = page.locator("#evidence-picker-results button[data-evidence-code='[H1-1.1-01]']")
+    results = page.locator("#evidence-picker-results")
+    expect(results).to_have_attribute("data-query", "ke hoach")  # the search has answered
+    insert = results.locator("button[data-evidence-code='[H1-1.1-01]']")
     insert.click()
     expect(box).to_have_value("Nhà trường có kế hoạch chiến lược [H1-1.1-01]")
     expect(page.get_by_test_id("cited-evidence")).to_contain_text("[H1-1.1-01]")
     expect(page.get_by_test_id("evidence-warning")).not_to_contain_text("được đánh giá đạt")
     status = page.get_by_test_id("autosave-status")
+    # "saved" only once the server has everything on the screen (sheet.js).
+    expect(status).to_have_attribute("data-state", "ok")
     expect(status).to_contain_text("Đã tự động lưu lúc")
+    assert _htmx_errors(page) == []
     screenshot("assessment_sheet_member")
     sheet = CriterionSheet.objects.get(assessment=assessment, criterion__code="1.1")
     assert sheet.current_state["1"] == "Nhà trường có kế hoạch chiến lược [H1-1.1-01]"
@@ -131,3 +157,67 @@ def test_a_failed_autosave_keeps_the_text_and_says_so(
     screenshot("assessment_autosave_conflict")
     sheet.refresh_from_db()
     assert sheet.strengths == "Bản của HT"
+
+
+def test_a_citation_lands_even_if_the_search_replaces_the_list_meanwhile(
+    page, live_server, login, member_setup, principal
+):
+    """The flaky step of the first test, made deterministic: the clicked button is removed from
+    the page while its citation is in flight (what a search refresh does). The answer must still
+    update the cited list and the met-without-evidence warning."""
+    assessment, member = member_setup
+    result = assessment.indicator_results.get(indicator__ident="1.1-M1a")
+    services.indicator_set(user=principal, result=result, met=True)
+    login(member.username)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/tieu-chi/1.1/")
+    warning = page.get_by_test_id("evidence-warning")
+    expect(warning).to_contain_text("1.1-M1a được đánh giá đạt")
+    button = "#evidence-picker-results button[data-evidence-code='[H1-1.1-01]']"
+    expect(page.locator(button)).to_be_visible()
+    _watch_htmx_errors(page)
+    page.evaluate(
+        """(selector) => {
+          document.querySelector(selector).click();
+          const list = document.getElementById("evidence-picker-results");
+          list.outerHTML = '<ul class="list-group" id="evidence-picker-results"></ul>';
+        }""",
+        button,
+    )
+    expect(page.get_by_test_id("cited-evidence")).to_contain_text("[H1-1.1-01]")
+    expect(page.get_by_test_id("citation-count")).to_have_text("1")
+    expect(warning).not_to_contain_text("được đánh giá đạt")
+    assert _htmx_errors(page) == []
+    sheet = CriterionSheet.objects.get(assessment=assessment, criterion__code="1.1")
+    assert sheet.evidence_citations.count() == 1
+
+
+def test_a_click_on_a_stale_page_shows_the_current_decisions(
+    page, live_server, login, screenshot, member_setup, principal
+):
+    assessment, member = member_setup
+    login(member.username)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/tieu-chi/1.1/")
+    expect(page.get_by_test_id("criterion-level")).to_have_text("Chưa đạt Mức 1")
+
+    # Meanwhile, in another browser, the principal marks 1.1-M1a met.
+    result = assessment.indicator_results.get(indicator__ident="1.1-M1a")
+    services.indicator_set(user=principal, result=result, met=True)
+
+    _radio(page, "1.1-M1a", "0").check()
+    error = page.get_by_test_id("indicator-error")
+    expect(error).to_contain_text("Không lưu lựa chọn vừa bấm")
+    expect(error).to_contain_text("đã được người khác cập nhật")
+    expect(_radio(page, "1.1-M1a", "1")).to_be_checked()  # what is stored, not the stale click
+    expect(_radio(page, "1.1-M1a", "0")).not_to_be_checked()
+    screenshot("assessment_sheet_stale_click")
+    result.refresh_from_db()
+    assert result.met is True
+
+    # Now that the page is current, the same click goes through.
+    _radio(page, "1.1-M1a", "0").check()
+    expect(error).to_have_count(0)
+    expect(page.get_by_test_id("criterion-explanation")).to_contain_text(
+        "thiếu 1.1-M1a, 1.1-M1b, 1.1-M1c để đạt Mức 1"
+    )
+    result.refresh_from_db()
+    assert result.met is False

@@ -14,6 +14,7 @@ def _urls(assessment):
     sheet = sheet_of(assessment, "1.1")
     result = results_of(assessment, "1.1")["1.1-M1a"]
     snap = assessment.snapshots.first()
+    level4 = assessment.indicator_results.filter(sheet__isnull=True).first()
     pk = assessment.pk
     urls = [
         ("get", reverse("assessments:detail", args=[pk])),
@@ -28,6 +29,10 @@ def _urls(assessment):
         ("post", reverse("assessments:accept", args=[pk])),
         ("post", reverse("assessments:unlock", args=[pk])),
         ("get", reverse("assessments:start") + f"?school={assessment.school.code}"),
+        ("get", reverse("assessments:level4", args=[pk])),
+        ("post", reverse("assessments:level4_set", args=[pk, level4.pk])),
+        ("get", reverse("assessments:standard", args=[pk, "1"])),
+        ("post", reverse("assessments:standard", args=[pk, "1"])),
     ]
     if snap:
         urls.append(("get", reverse("assessments:snapshot", args=[pk, snap.pk])))
@@ -156,13 +161,19 @@ def test_ticking_an_indicator_with_htmx_returns_the_updated_levels(client, asses
     results = results_of(assessment, "1.1")
     for ident in ("1.1-M1a", "1.1-M1b"):
         url = reverse("assessments:indicator", args=[assessment.pk, "1.1", results[ident].pk])
-        response = client.post(url, {"met": "1"}, HTTP_HX_REQUEST="true")
+        version = sheet_of(assessment, "1.1").indicators_version  # as the page sends it
+        response = client.post(
+            url, {"met": "1", "indicators_version": version}, HTTP_HX_REQUEST="true"
+        )
     body = response.content.decode()
     assert response.status_code == 200
     assert 'id="sheet-live"' in body and "<html" not in body
     assert "thiếu 1.1-M1c để đạt Mức 1" in body
+    assert f'id="indicators-version" name="indicators_version" value="{version + 1}"' in body
     url = reverse("assessments:indicator", args=[assessment.pk, "1.1", results["1.1-M1c"].pk])
-    body = client.post(url, {"met": "1"}, HTTP_HX_REQUEST="true").content.decode()
+    body = client.post(
+        url, {"met": "1", "indicators_version": version + 1}, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "thiếu 1.1-M2 để đạt Mức 2" in body
     assert 'data-testid="criterion-level">Mức 1<' in body
 

@@ -45,11 +45,12 @@ def tt57(db) -> Framework:
 def make_assessment(school, framework: Framework, year: str = "2025-2026") -> Assessment:
     import datetime as dt
 
+    version = framework.versions.order_by("effective_from").values_list("code", flat=True).first()
     return Assessment.objects.create(
         school=school,
         school_year=year,
         framework=framework,
-        framework_version=framework.code,
+        framework_version=version or framework.code,
         started_on=dt.date(int(year[:4]), 9, 15),
     )
 

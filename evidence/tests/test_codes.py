@@ -170,9 +170,13 @@ def test_read_only_roles_and_outsiders_cannot_create(viewer, outsider, commune_o
     assert Evidence.objects.count() == 0
 
 
-def test_staff_can_create_and_a_locked_assessment_refuses(staff, assessment):
+def test_staff_can_create_and_a_locked_assessment_refuses(staff, principal, assessment):
     from django.core.exceptions import PermissionDenied
 
+    from assessments import services as assessment_services
+
+    # Staff file evidence under the criteria assigned to them (see test_access.py).
+    assessment_services.sheet_assign(user=principal, sheet=sheet(assessment, "1.1"), assignee=staff)
     assert add(staff, assessment).code == "H1-1.1-01"
     assessment.locked = True
     assessment.save()

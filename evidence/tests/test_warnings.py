@@ -59,3 +59,31 @@ def test_not_met_indicators_are_not_flagged(assessment):
     ind = Indicator.objects.filter(criterion=s.criterion).first()
     IndicatorResult.objects.create(assessment=assessment, sheet=s, indicator=ind, met=False)
     assert evidence_warnings(assessment).met_without_evidence == []
+
+
+def test_the_register_page_shows_the_three_warnings_with_printed_codes(
+    client, principal, assessment, outsider
+):
+    from django.urls import reverse
+
+    s = sheet(assessment, "1.1")
+    ind = Indicator.objects.filter(criterion=s.criterion).order_by("position").first()
+    IndicatorResult.objects.create(assessment=assessment, sheet=s, indicator=ind, met=True)
+    add(principal, assessment, name="Quyết định năm 2019", issued_on=dt.date(2019, 5, 1))
+    add(principal, assessment, "2.1", name="Danh sách giáo viên")
+    url = reverse("evidence:register", kwargs={"assessment_id": assessment.pk})
+    client.force_login(principal)
+    body = client.get(url).content.decode()
+    block = body.split('data-testid="evidence-warnings"', 1)[1].split("</section>", 1)[0]
+    assert "4 cảnh báo" in block
+    assert (
+        f"Tiêu chí 1.1: chỉ báo {ind.ident} được đánh giá đạt nhưng phiếu chưa trích dẫn" in block
+    )
+    assert "Chưa được trích dẫn ở phiếu nào:" in block
+    assert "<code>[H2-2.1-01]</code> Danh sách giáo viên" in block
+    # Outside the cycle: the code as printed, brackets and all (audit item 11).
+    assert "Ngày ban hành 01/05/2019 nằm ngoài chu kỳ đánh giá (01/09/2020 – 31/08/2026):" in block
+    assert "<code>[H1-1.1-01]</code> Quyết định năm 2019" in block
+    assert "<code>H1-1.1-01</code>" not in body
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
