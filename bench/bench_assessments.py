@@ -2,6 +2,10 @@
 (goal ≤ 150 ms median), saving it (≤ 100 ms) and a province's progress table of 1,500 schools
 (≤ 300 ms). Each figure comes with a raw SQL floor doing the same reads/writes without Django.
 
+The progress table's schools are spread over every status (draft, submitted, returned,
+accepted; about one in seven submitted), so the per-row accept / return forms with their CSRF
+token are rendered and counted in every timed request, not only the plain rows.
+
 Each database runs in its own subprocess (the settings read DATABASE_URL once at start):
     python -m bench.bench_assessments --worker <label>
 Printed figures (median ms, ratio = view / floor):
@@ -23,7 +27,10 @@ SCHOOLS = 1_500
 EVIDENCE = 40
 REPEAT = 25
 PROVINCE_UID = "PB9"
-PG_ASM_URL = PG_URL.rsplit("/", 1)[0] + "/truongchuan_bench_asm"
+# Own database, so that benchmarks run by several people on one server do not share data.
+PG_ASM_URL = (
+    PG_URL.rsplit("/", 1)[0] + "/" + os.environ.get("BENCH_ASM_DB", "truongchuan_bench_asm")
+)
 
 
 def run() -> None:
@@ -161,8 +168,33 @@ def _build() -> None:
             ],
             batch_size=5000,
         )
+    _spread_statuses()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def _spread_statuses() -> int:
+    """Every 7th school submitted (locked), every 11th returned, every 13th accepted (locked);
+    idempotent, so a database built before this spread gets it too. Returns how many rows the
+    table must show with accept / return forms."""
+    from assessments.models import Assessment, Status
+
+    qs = Assessment.objects.filter(school__code__startswith="BENCH-ASM-").exclude(
+        school__code="BENCH-ASM-00000"
+    )
+    if not qs.filter(status=Status.SUBMITTED).exists():
+        for pk, code in qs.values_list("pk", "school__code"):
+            n = int(code.rsplit("-", 1)[1])
+            status, locked = Status.DRAFT, False
+            if n % 13 == 0:
+                status, locked = Status.ACCEPTED, True
+            elif n % 11 == 0:
+                status = Status.RETURNED
+            elif n % 7 == 0:
+                status, locked = Status.SUBMITTED, True
+            if status != Status.DRAFT:
+                Assessment.objects.filter(pk=pk).update(status=status, locked=locked)
+    return qs.filter(status=Status.SUBMITTED).count()
 
 
 def _worker(label: str) -> None:
@@ -182,6 +214,7 @@ def _worker(label: str) -> None:
     call_command("migrate", verbosity=0, interactive=False)
     if not AdminUnit.objects.filter(uid=PROVINCE_UID).exists():
         _build()
+    submitted = _spread_statuses()
     user_model = get_user_model()
     principal = user_model.objects.get(username="bench_asm_ht")
     officer = user_model.objects.get(username="bench_asm_so")
@@ -278,24 +311,44 @@ def _worker(label: str) -> None:
     officer_client.force_login(officer)
     response = officer_client.get("/assessments/tien-do/")
     assert response.status_code == 200, response.status_code
-    rows = response.content.decode().count('role="progressbar"')
+    page = response.content.decode()
+    rows = page.count('role="progressbar"')
     assert rows == SCHOOLS, rows
-    progress_ms = median_ms(lambda: officer_client.get("/assessments/tien-do/"), repeat=REPEAT)
+    # Every row: share, level, status badge, last activity; the submitted ones: both forms,
+    # each with the request's CSRF token.
+    assert page.count("<tr data-assessment=") == SCHOOLS
+    assert page.count('<span class="badge text-bg-') >= SCHOOLS
+    assert page.count('name="next" value="progress"') == 2 * submitted, submitted
+    assert page.count('name="csrfmiddlewaretoken"') >= 2 * submitted
+    print(f"# {label}: {submitted} trường đã nộp (có nút chấp nhận / trả lại)", flush=True)
+
+    def progress_request() -> None:
+        resp = officer_client.get("/assessments/tien-do/")
+        assert resp.status_code == 200 and len(resp.content) > 500_000
+
+    progress_ms = median_ms(progress_request, repeat=REPEAT)
     province_path = AdminUnit.objects.get(uid=PROVINCE_UID).path
 
     def progress_floor() -> None:
+        # The same reads as the page, without Django: the rows (school, commune, status, level,
+        # last activity), then the filled / total sheet counts grouped by assessment only.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT a.id, a.school_year, a.status, a.locked, a.computed_level,"
-                " a.last_activity_at, sc.name, u.name, COUNT(s.id),"
-                " SUM(CASE WHEN s.filled THEN 1 ELSE 0 END)"
+                "SELECT a.id, a.school_id, sc.name, u.name, a.school_year, a.status, a.locked,"
+                " a.computed_level, a.last_activity_at"
                 " FROM assessments_assessment a JOIN schools_school sc ON sc.id = a.school_id"
                 " JOIN units_adminunit u ON u.id = sc.unit_id"
-                " LEFT JOIN assessments_criterionsheet s ON s.assessment_id = a.id"
-                " WHERE u.path LIKE %s"
-                " GROUP BY a.id, a.school_year, a.status, a.locked, a.computed_level,"
-                " a.last_activity_at, sc.name, u.name, sc.sort_key"
-                " ORDER BY sc.sort_key, a.school_year DESC",
+                " WHERE u.path LIKE %s ORDER BY sc.sort_key, a.school_id, a.school_year DESC",
+                [province_path + "%"],
+            )
+            cursor.fetchall()
+            cursor.execute(
+                "SELECT s.assessment_id, COUNT(s.id), SUM(CASE WHEN s.filled THEN 1 ELSE 0 END)"
+                " FROM assessments_criterionsheet s WHERE s.assessment_id IN ("
+                " SELECT a.id FROM assessments_assessment a"
+                " JOIN schools_school sc ON sc.id = a.school_id"
+                " JOIN units_adminunit u ON u.id = sc.unit_id WHERE u.path LIKE %s)"
+                " GROUP BY s.assessment_id",
                 [province_path + "%"],
             )
             cursor.fetchall()
