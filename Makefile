@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/truongchuan
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-python install-node install-system demo serve test test-sqlite test-postgres lint bench clean
+.PHONY: install install-python install-node install-system demo serve test test-sqlite test-postgres lint bench preview clean
 
 install: install-python install-node
 
@@ -38,6 +38,7 @@ demo: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_programme_demo
 	$(PY) manage.py refresh_recognition_status
+	$(PY) manage.py load_assessment_demo
 	@HOST="$(HOST)" PORT="$(PORT)" $(PY) manage.py demo_accounts
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -57,6 +58,19 @@ test-postgres: install install-system
 
 bench: install
 	$(PY) -m bench
+
+# The demo self-assessment reports as PDF (LibreOffice) and PNG pictures of their first and
+# summary pages under build/preview/, on a database of its own (db.sqlite3 is left alone).
+PREVIEW_DB := build/preview/demo.sqlite3
+preview: install install-system
+	@mkdir -p build/preview && rm -f $(PREVIEW_DB)
+	@export DATABASE_URL=sqlite:///$(PREVIEW_DB); set -e; \
+	$(PY) manage.py migrate --noinput >/dev/null; \
+	$(PY) manage.py load_units >/dev/null; \
+	$(PY) manage.py load_frameworks >/dev/null; \
+	$(PY) manage.py load_demo >/dev/null; \
+	$(PY) manage.py load_assessment_demo; \
+	$(PY) manage.py preview_report --output-dir build/preview
 
 clean:
 	rm -rf .venv node_modules build db.sqlite3* media

@@ -376,7 +376,6 @@ def _new_p(
     return p
 
 
-
 class NDDocument:
     """One NĐ30 document being built. Usage:
 
@@ -447,6 +446,19 @@ class NDDocument:
             pf.keep_with_next = True
         for name in ("Header", "Footer"):
             _style_font(styles[name], 13)
+        # The table of contents' own paragraph styles ("TOC 1–3" in Word, "Contents 1–3" in
+        # LibreOffice): without them the generated entries fall back to a default font that
+        # breaks Vietnamese diacritics in the PDF.
+        for level in (1, 2, 3):
+            name = f"TOC {level}"
+            try:
+                style = styles[name]
+            except KeyError:
+                style = styles.add_style(name, 1)
+                style.base_style = normal
+            _style_font(style, 13, bold=level == 1)
+            style.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+            style.paragraph_format.space_after = Pt(2)
 
     def _page_numbers(self, section) -> None:
         section.different_first_page_header_footer = True
@@ -525,9 +537,7 @@ class NDDocument:
     def paragraph(
         self, text: str = "", *, bold: bool = False, italic: bool = False, indent: bool = True
     ):
-        p = _new_p(
-            style_id=self._style_ids[BODY_STYLE], first_line_twips=None if indent else 0
-        )
+        p = _new_p(style_id=self._style_ids[BODY_STYLE], first_line_twips=None if indent else 0)
         if text:
             _append_run(p, nfc(text), None, bold, italic)
         paragraph = self._add_p(p)
@@ -623,12 +633,10 @@ class NDDocument:
         self._toc_anchor = None
         after = anchor._p
         for level, text in self._toc_entries:
-            p = OxmlElement("w:p")
+            p = _new_p(style_id=self.doc.styles[f"TOC {level}"].style_id)
+            _append_run(p, text, 13, bold=level == 1)
             after.addnext(p)
             after = p
-            paragraph = Paragraph(p, anchor._parent)
-            paragraph.paragraph_format.left_indent = Cm(0.6 * (level - 1))
-            set_run_font(paragraph.add_run(text), 13, bold=level == 1)
         end = OxmlElement("w:p")
         after.addnext(end)
         _field_char(Paragraph(end, anchor._parent), "end")
@@ -691,7 +699,9 @@ class NDDocument:
             col = 0
             for title, span in groups:
                 if span == 1:
-                    cell(top, nfc(columns[col].title), col, bold=True, align=center, vmerge="restart")
+                    cell(
+                        top, nfc(columns[col].title), col, bold=True, align=center, vmerge="restart"
+                    )
                     cell(bottom, "", col, vmerge="continue")
                 else:
                     cell(top, nfc(title), col, span, bold=True, align=center)

@@ -142,7 +142,9 @@ def _general_info(doc: nd30.NDDocument, data: SAData, spec: nd30.DocumentSpec) -
     )
 
 
-def _year_tables(doc: nd30.NDDocument, data: SAData, *, start: int) -> None:
+def _year_tables(
+    doc: nd30.NDDocument, data: SAData, *, start: int, prefix: str = "", level: int = 2
+) -> None:
     table = data.years
     missing = table.missing_years()
     if missing:
@@ -155,7 +157,7 @@ def _year_tables(doc: nd30.NDDocument, data: SAData, *, start: int) -> None:
     year_width = min(24.0, 90.0 / len(table.years))
     label_width = nd30.TEXT_WIDTH_MM - year_width * len(table.years)
     for n, section in enumerate(table.schema.sections, start=start):
-        doc.heading(f"{n}. {section.title}", 2)
+        doc.heading(f"{prefix}{n}. {section.title}", level)
         rows = []
         for row in section.rows:
             values = [table.values[y].get(row.key) for y in table.years]
@@ -419,7 +421,7 @@ def _bieu1(doc: nd30.NDDocument, data: SAData, spec: nd30.DocumentSpec) -> None:
     doc.heading("4. Quá trình tự đánh giá", 2)
     doc.paragraphs(prose.text(data, "process"))
     doc.heading(f"5. Số liệu {len(data.years.years):02d} năm học gần nhất", 2)
-    _year_tables(doc, data, start=1)
+    _year_tables(doc, data, start=1, prefix="5.", level=3)
 
     doc.page_break()
     doc.heading("PHẦN II. TỰ ĐÁNH GIÁ THEO TIÊU CHUẨN, TIÊU CHÍ", 1, center=True)

@@ -6,9 +6,8 @@ import unicodedata
 import pytest
 
 from documents import nd30, pdf
+from documents.tests.helpers import needs_soffice
 from documents.tests.test_nd30 import spec
-
-needs_soffice = pytest.mark.skipif(not pdf.is_available(), reason="LibreOffice chưa cài")
 
 
 def test_missing_libreoffice_gives_a_clear_vietnamese_message(monkeypatch):

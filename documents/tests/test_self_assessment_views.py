@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import subprocess
 import unicodedata
 
@@ -18,18 +17,12 @@ from django.urls import reverse
 
 from accounts.models import Role
 from assessments import services as asm
-from documents import pdf
 from documents.models import AssessmentProse, GeneratedDocument
 from documents.selfassessment.demo import demo_assessment
-from documents.tests.helpers import all_text, open_docx
+from documents.tests.helpers import all_text, needs_soffice, open_docx
 from frameworks.services import framework_load_dir
 
 HOSTILE = "<script>alert('x')</script>"
-# CI sets TC_REQUIRE_PDF=1: a missing LibreOffice must fail there, not skip silently.
-needs_soffice = pytest.mark.skipif(
-    not pdf.is_available() and not os.environ.get("TC_REQUIRE_PDF"),
-    reason="LibreOffice chưa cài",
-)
 
 
 @pytest.fixture

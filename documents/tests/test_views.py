@@ -1,12 +1,11 @@
 import io
 
 import openpyxl
-import pytest
 from django.urls import reverse
 
 from documents import pdf
 from documents.models import GeneratedDocument, ReportDraft
-from documents.tests.helpers import all_text, open_docx
+from documents.tests.helpers import all_text, needs_soffice, open_docx
 
 
 def post_generate(client, kind, follow=False, **data):
@@ -66,7 +65,7 @@ def test_missing_libreoffice_is_explained_on_the_page(
     assert not GeneratedDocument.objects.exists()
 
 
-@pytest.mark.skipif(not pdf.is_available(), reason="LibreOffice chưa cài")
+@needs_soffice
 def test_pdf_job_runs_and_only_its_owner_downloads(
     client, commune_officer, outsider, commune, nine_schools
 ):
