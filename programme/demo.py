@@ -7,21 +7,33 @@
   "plan_targets" of schools/demo_data/*.json) and unit targets;
 - seed 000's investment table exactly (I: 9.765, II: 5.000, construction 14.765; equipment
   1.915 million đồng, a unit-level row because the seed gives only the total);
-- Trạm Tấu's 2025 monthly reports, some months deliberately missing, and two reminders.
+- Trạm Tấu's 2025 monthly reports, some months deliberately missing, and two reminders;
+- re-recognitions (ILLUSTRATIVE too, note says so): a certificate lasts 5 years, so each
+  recognition above is followed by "công nhận lại" decisions dated within a few months before
+  its expiry (in its expiry year), until one is in force today — the demo looks like a province
+  that keeps its schools recognised, not like one whose 2016–2021 recognitions all lapsed.
+  Seed 000's district gets none in 2021 (its 2021 report is unchanged); Ninh Giang's fall in
+  the years of seed 004 §2.1; Trạm Tấu's school that lapsed at the end of 2025 is re-recognised
+  in 2026;
+- two illustrative schools of Ninh Giang (TH Tân Hương, TH Ứng Hòe): seed 004 names only four
+  "xã trắng" in 2016, so communes Tân Hương and Ứng Hòe had a standard school outside the lists
+  2.1–2.3 (recognised 2011, re-recognised 2016, hence in no list of 2017–2020).
 
 Idempotent: plans are keyed by (unit, kind, title), targets by their unique key, projects by
-(plan, name, school), decisions by (school, number, date); running it twice changes nothing."""
+(plan, name, school), decisions by (school, number, date); running it twice the same day
+changes nothing. The demo owns its "MH-…" decisions: one it no longer makes is deleted."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from programme import rules
+from programme import plans, rules
 from programme.models import (
     FundingSource,
     InvestmentCategory,
@@ -37,13 +49,24 @@ from programme.models import (
     Reminder,
     TargetKind,
 )
-from schools.management.demo import DATA_DIR, DemoDataError
-from schools.models import School
+from programme.services import refresh_standard_levels
+from schools.management.demo import DATA_DIR, REFORM_DATE, DemoDataError
+from schools.models import School, SchoolLocation
 from units.models import AdminUnit
 
 ILLUSTRATIVE = (
     "Dữ liệu minh họa: số và ngày quyết định không có trong văn bản gốc; chỉ trạng thái đạt "
     "chuẩn (số trường, mức độ) lấy từ văn bản {source}."
+)
+RENEWED = (
+    "Dữ liệu minh họa: quyết định công nhận lại giả định (văn bản {source} không có), ký trong "
+    "vài tháng trước khi công nhận trước hết hiệu lực 5 năm, để dữ liệu mẫu hôm nay giống một "
+    "địa phương vẫn duy trì trường đạt chuẩn."
+)
+RENEWED_LATE = (
+    "Dữ liệu minh họa: công nhận trước hết hiệu lực cuối năm 2025 (văn bản {source}: «các trường "
+    "hết thời hạn công nhận trong năm 2025»); quyết định công nhận lại sau khi hết hạn là giả "
+    "định."
 )
 
 SEED_000 = "000_9121dc382680020c.txt"
@@ -77,10 +100,41 @@ def _unit(uid: str) -> AdminUnit:
     return unit
 
 
+@dataclass
+class _Run:
+    """Counts of what this run created, and the demo decisions it keeps (all others with an
+    "MH-" number on the demo's schools are leftovers of an earlier version and go)."""
+
+    today: dt.date
+    counts: dict[str, int] = field(default_factory=lambda: {"decisions": 0, "monthly_reports": 0})
+    keep: set[tuple[int, str, dt.date]] = field(default_factory=set)
+
+    def __getitem__(self, key: str) -> int:
+        return self.counts[key]
+
+    def __setitem__(self, key: str, value: int) -> None:
+        self.counts[key] = value
+
+
+def _number(school: School, seq: int, step: int = 0) -> str:
+    prefix = school.code.split("-")[0]
+    return f"MH-{seq:03d}/QĐ-{prefix}" if not step else f"MH-L{step}-{seq:03d}/QĐ-{prefix}"
+
+
 def _decision(
-    school: School, kind: str, signed_on: dt.date, level: int | None, seq: int, source: str
+    run: _Run,
+    school: School,
+    kind: str,
+    signed_on: dt.date,
+    level: int | None,
+    seq: int,
+    source: str,
+    *,
+    number: str = "",
+    note: str = "",
 ) -> bool:
-    number = f"MH-{seq:03d}/QĐ-{school.code.split('-')[0]}"
+    number = number or _number(school, seq)
+    run.keep.add((school.pk, number, signed_on))
     _, created = RecognitionDecision.objects.get_or_create(
         school=school,
         number=number,
@@ -89,10 +143,57 @@ def _decision(
             "kind": kind,
             "level": level,
             "signing_body": "UBND tỉnh (minh họa)",
-            "note": ILLUSTRATIVE.format(source=source),
+            "note": note or ILLUSTRATIVE.format(source=source),
         },
     )
+    run["decisions"] += created
     return created
+
+
+def _renew_until_today(
+    run: _Run,
+    school: School,
+    signed_on: dt.date,
+    level: int | None,
+    seq: int,
+    source: str,
+    *,
+    late_months: int = 0,
+) -> None:
+    """Illustrative re-recognitions after the decision of `signed_on`, until one is in force
+    today: each 1–4 months before the previous certificate expires, within its expiry year
+    (late_months > 0: the first one that many months after it lapsed)."""
+    last, step = signed_on, 0
+    while (until := rules.valid_until(rules.STANDARD_RENEWAL, last)) < run.today:
+        step += 1
+        if late_months and step == 1:
+            day, note = rules.add_months(until, late_months), RENEWED_LATE.format(source=source)
+        else:
+            before = rules.add_months(until, -(1 + (seq + step) % 4))
+            day = min(until, max(before, dt.date(until.year, 1, 2)))
+            note = RENEWED.format(source=source)
+        if day > run.today:
+            break
+        _decision(
+            run,
+            school,
+            rules.STANDARD_RENEWAL,
+            day,
+            level,
+            seq,
+            source,
+            number=_number(school, seq, step),
+            note=note,
+        )
+        last = day
+
+
+def _recognised(
+    run: _Run, school: School, signed_on: dt.date, level: int, seq: int, source: str, **renew
+) -> None:
+    """A school's first recognition and its re-recognitions until today."""
+    _decision(run, school, rules.STANDARD_NEW, signed_on, level, seq, source)
+    _renew_until_today(run, school, signed_on, level, seq, source, **renew)
 
 
 def _plan(unit: AdminUnit, kind: str, title: str, **fields) -> ProgrammePlan:
@@ -111,7 +212,8 @@ def _target(plan: ProgrammePlan, school: School, year: int | None, target: str, 
 def _unit_targets(plan: ProgrammePlan, rows: list[tuple]) -> None:
     # Owned by the demo: replaced so that a re-run mirrors this file.
     plan.unit_targets.all().delete()
-    for order, (label, year, value, value_max, measure, note) in enumerate(rows, start=1):
+    for order, row in enumerate(rows, start=1):
+        label, year, value, value_max, measure, note, *metric = row
         PlanUnitTarget.objects.create(
             plan=plan,
             label=label,
@@ -120,6 +222,7 @@ def _unit_targets(plan: ProgrammePlan, rows: list[tuple]) -> None:
             value_max=Decimal(value_max) if value_max is not None else None,
             measure=measure,
             note=note,
+            metric=metric[0] if metric else "",
             order=order,
         )
 
@@ -189,7 +292,7 @@ PHONG_THO_EQUIPMENT = Decimal("1915")
 FUNDING_NOTE = "Văn bản 000 không ghi nguồn vốn: ghi «ngân sách nhà nước» là giả định."
 
 
-def _phong_tho(stats: dict[str, int]) -> None:
+def _phong_tho(run: _Run) -> None:
     records = _records("phong_tho")
     schools = _schools(records)
     district = _unit("HD109")
@@ -232,18 +335,24 @@ def _phong_tho(stats: dict[str, int]) -> None:
     _unit_targets(
         plan,
         [
-            ("Duy trì trường đạt chuẩn quốc gia", 2021, "14", None, "trường", "14/14 trường"),
+            (
+                "Duy trì trường đạt chuẩn quốc gia",
+                2021,
+                "14",
+                None,
+                "trường",
+                "14/14 trường",
+                plans.METRIC_STANDARD_COUNT,
+            ),
             ("Xây dựng mới, nâng mức trường đạt chuẩn", 2021, "4", None, "trường", ""),
         ],
     )
     # 14 standard schools in mid-2021: decisions signed 2017–2020 so that they are in force
-    # on 01/07/2021 (and on 31/12/2021, for the "maintain" targets).
+    # on 01/07/2021 (and on 31/12/2021, for the "maintain" targets); re-recognised 2022–2025.
     standard = [r for r in records if r["standard_level"]]
     for i, r in enumerate(standard):
         signed = dt.date(2017 + i % 4, 3 + i % 9, 10 + i % 15)
-        stats["decisions"] += _decision(
-            schools[r["code"]], rules.STANDARD_NEW, signed, r["standard_level"], i + 1, SEED_000
-        )
+        _recognised(run, schools[r["code"]], signed, r["standard_level"], i + 1, SEED_000)
         _target(plan, schools[r["code"]], 2021, TargetKind.MAINTAIN)
     for r in records:
         for t in r.get("plan_targets", []):
@@ -307,7 +416,7 @@ def _project(
 # Ninh Giang (seed 004)
 
 
-def _ninh_giang(stats: dict[str, int]) -> None:
+def _ninh_giang(run: _Run) -> None:
     records = _records("ninh_giang")
     schools = _schools(records)
     plan = _plan(
@@ -384,25 +493,64 @@ def _ninh_giang(stats: dict[str, int]) -> None:
             _target(plan, school, t["year"], _json_target(t))
         if r["standard_level"]:
             # Recognised before the plan; a school due for re-recognition in year Y was
-            # recognised in Y - 5 (certificates last 5 years).
+            # recognised in Y - 5 (certificates last 5 years) and is re-recognised in Y. One in
+            # no list of 2.1 (TH Hồng Phong, only in 2.3) was recognised in 2011 and renewed in
+            # 2016, before the plan's lists.
             renewal = [t["year"] for t in targets if t["target"] == "re_recognition"]
-            year = (renewal[0] - 5) if renewal else 2014
+            year = (renewal[0] - 5) if renewal else 2011
             seq += 1
-            stats["decisions"] += _decision(
-                school,
-                rules.STANDARD_NEW,
-                dt.date(year, 6, 15),
-                r["standard_level"],
-                seq,
-                SEED_004,
-            )
+            _recognised(run, school, dt.date(year, 6, 15), r["standard_level"], seq, SEED_004)
+    for code, name, old_uid in NINH_GIANG_EXTRA:
+        # Recognised 2011, re-recognised 2016 (before the plan's lists), 2021, 2026.
+        seq += 1
+        school = _extra_school(code, name, _unit(old_uid), _unit("W11164"))
+        _recognised(run, school, dt.date(2011, 6, 15), 1, seq, SEED_004)
+
+
+# Seed 004 names four "xã trắng" (An Đức, Kiến Quốc, Đông Xuyên, Quang Hưng): Tân Hương and Ứng
+# Hòe therefore had a standard school in 2016, which the seed's lists do not name (recognised
+# 2011, re-recognised 2016). The demo adds one ILLUSTRATIVE primary school to each.
+NINH_GIANG_EXTRA = (
+    ("HP-NG-TH-TANHUONG", "Trường Tiểu học Tân Hương", "HW11179"),
+    ("HP-NG-TH-UNGHOE", "Trường Tiểu học Ứng Hòe", "HW11161"),
+)
+EXTRA_NOTE = (
+    "Trường minh họa: văn bản {source} chỉ nêu 4 xã trắng (An Đức, Kiến Quốc, Đông Xuyên, Quang "
+    "Hưng) nên xã {commune} có trường đạt chuẩn năm 2016 ngoài danh sách 2.1–2.3; tên trường, "
+    "cấp học và các quyết định là giả định. Xã hiện nay là ánh xạ ước đoán, cần xác minh."
+)
+
+
+def _extra_school(code: str, name: str, old: AdminUnit, current: AdminUnit) -> School:
+    school, _ = School.objects.update_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "kind": "TH",
+            "ownership": "cong_lap",
+            "managing_body": f"UBND {current.name[:1].lower()}{current.name[1:]}",
+            "unit": current,
+            "standard_level": 1,
+            "is_illustrative": True,
+            "note": EXTRA_NOTE.format(source=SEED_004, commune=old.name.removeprefix("Xã ")),
+        },
+    )
+    # Locations are owned by the demo (as in schools/management/demo.py): replaced each run.
+    school.locations.all().delete()
+    SchoolLocation.objects.bulk_create(
+        [
+            SchoolLocation(school=school, unit=old, valid_to=REFORM_DATE),
+            SchoolLocation(school=school, unit=current, valid_from=REFORM_DATE, is_guess=True),
+        ]
+    )
+    return school
 
 
 # ---------------------------------------------------------------------------------------------
 # Bình Lãng (seed 001)
 
 
-def _binh_lang(stats: dict[str, int]) -> None:
+def _binh_lang(run: _Run) -> None:
     records = _records("binh_lang")
     schools = _schools(records)
     plan = _plan(
@@ -442,14 +590,8 @@ def _binh_lang(stats: dict[str, int]) -> None:
         for t in r.get("plan_targets", []):
             _target(plan, schools[r["code"]], t["year"], _json_target(t))
         if r["standard_level"]:
-            stats["decisions"] += _decision(
-                schools[r["code"]],
-                rules.STANDARD_NEW,
-                dt.date(2019, 5, 20 + i),
-                r["standard_level"],
-                i + 1,
-                SEED_001,
-            )
+            signed = dt.date(2019, 5, 20 + i)
+            _recognised(run, schools[r["code"]], signed, r["standard_level"], i + 1, SEED_001)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -461,7 +603,7 @@ TRAM_TAU_PROGRESS = (
 )
 
 
-def _tram_tau(stats: dict[str, int]) -> None:
+def _tram_tau(run: _Run) -> None:
     records = _records("tram_tau")
     schools = _schools(records)
     plan = _plan(
@@ -503,6 +645,7 @@ def _tram_tau(stats: dict[str, int]) -> None:
                 None,
                 "trường",
                 "",
+                plans.METRIC_STANDARD_COUNT,
             ),
             ("Nâng cao chất lượng trường chưa đạt chuẩn quốc gia", 2025, "20", None, "trường", ""),
             ("Trường triển khai phần mềm kiểm định chất lượng", 2025, "100", None, "%", ""),
@@ -513,14 +656,17 @@ def _tram_tau(stats: dict[str, int]) -> None:
         school = schools[r["code"]]
         # Six recognitions still in force through 2025; two end in 2025 ("các trường hết thời
         # hạn công nhận trong năm 2025"): one is re-recognised in 2025, one is not.
+        # After 2025 (illustrative): the recognitions of 2021 are re-recognised in 2026, and the
+        # one that lapsed in December 2025 is re-recognised three months later.
         signed = dt.date(2021 + i % 3, 4 + i, 12) if i < 6 else dt.date(2020, 5 + i, 8)
-        stats["decisions"] += _decision(
-            school, rules.STANDARD_NEW, signed, r["standard_level"], i + 1, SEED_002
-        )
+        level = r["standard_level"]
         if i == 6:
-            stats["decisions"] += _decision(
-                school, rules.STANDARD_RENEWAL, dt.date(2025, 9, 5), 1, 100 + i, SEED_002
-            )
+            _decision(run, school, rules.STANDARD_NEW, signed, level, i + 1, SEED_002)
+            renewed = dt.date(2025, 9, 5)
+            _decision(run, school, rules.STANDARD_RENEWAL, renewed, 1, 100 + i, SEED_002)
+            _renew_until_today(run, school, renewed, 1, i + 1, SEED_002)
+        else:
+            _recognised(run, school, signed, level, i + 1, SEED_002, late_months=3 * (i == 7))
         _target(plan, school, 2025, TargetKind.MAINTAIN)
     for r in records:
         if not r["standard_level"]:
@@ -547,7 +693,7 @@ def _tram_tau(stats: dict[str, int]) -> None:
                     "submitted_at": dt.datetime(month.year, month.month, 25, 9, 0, tzinfo=tz),
                 },
             )
-            stats["monthly_reports"] += created
+            run["monthly_reports"] += created
     for school, month in ((targets[3], dt.date(2025, 7, 1)), (targets[11], dt.date(2025, 7, 1))):
         Reminder.objects.get_or_create(
             plan=plan,
@@ -558,13 +704,25 @@ def _tram_tau(stats: dict[str, int]) -> None:
 
 
 @transaction.atomic
-def load_programme_demo() -> dict[str, int]:
-    """Load everything; returns counts of what was created on this run."""
-    stats = {"decisions": 0, "monthly_reports": 0}
-    _phong_tho(stats)
-    _ninh_giang(stats)
-    _binh_lang(stats)
-    _tram_tau(stats)
+def load_programme_demo(*, today: dt.date | None = None) -> dict[str, int]:
+    """Load everything; returns counts of what was created on this run. Re-recognitions are
+    made up to `today` (default: today)."""
+    run = _Run(today=today or timezone.localdate())
+    _phong_tho(run)
+    _ninh_giang(run)
+    _binh_lang(run)
+    _tram_tau(run)
+    school_ids = {pk for pk, _number, _day in run.keep}
+    stale = [
+        d.pk
+        for d in RecognitionDecision.objects.filter(
+            school_id__in=school_ids, number__startswith="MH-"
+        )
+        if (d.school_id, d.number, d.signed_on) not in run.keep
+    ]
+    RecognitionDecision.objects.filter(pk__in=stale).delete()
+    refresh_standard_levels(today=run.today, school_ids=school_ids)
+    stats = dict(run.counts)
     stats["plans"] = ProgrammePlan.objects.count()
     stats["targets"] = PlanSchoolTarget.objects.count()
     stats["projects"] = InvestmentProject.objects.count()

@@ -12,8 +12,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from programme import plans, rules, selectors_plans
+from programme import dashboard, plans, rules, selectors_plans
 from programme.models import (
     InvestmentProject,
     MonthlyReport,
@@ -70,8 +71,11 @@ def test_seed_000_investment_table(programme_demo):
 def test_phong_tho_register_matches_the_2021_report(programme_demo):
     mid_2021 = dt.date(2021, 7, 1)
     levels = Counter()
+    # One line per school (order_by(): the model's ordering would defeat distinct() now that
+    # schools have several decisions).
     for school_id in (
         RecognitionDecision.objects.filter(school__code__startswith="LC-PT-")
+        .order_by()
         .values_list("school_id", flat=True)
         .distinct()
     ):
@@ -103,9 +107,9 @@ def test_ninh_giang_plan_has_every_school_of_seed_004(programme_demo):
     assert ("Có trình độ thạc sĩ và tiến sĩ", Decimal("5"), Decimal("8")) in labels
     report = selectors_plans.plan_report(user=programme_demo, plan=plan, today=dt.date(2026, 1, 1))
     white = {c.name for c in report.white[0].communes}
-    # Seed 004 names four "xã trắng"; the demo registry lacks some standard schools of other
-    # communes (Tân Hương, Ứng Hòe), so those show as white too.
-    assert {"Xã An Đức", "Xã Kiến Quốc", "Xã Đông Xuyên", "Xã Quang Hưng"} <= white
+    # Seed 004 names exactly four "xã trắng" when the plan starts; Tân Hương and Ứng Hòe had a
+    # standard school then (illustrative schools of the demo, outside the lists 2.1–2.3).
+    assert white == {"Xã An Đức", "Xã Kiến Quốc", "Xã Đông Xuyên", "Xã Quang Hưng"}
 
 
 def test_binh_lang_targets_of_seed_001(programme_demo):
@@ -134,3 +138,64 @@ def test_tram_tau_2025_plan_maintains_8_and_improves_20(programme_demo):
     report = selectors_plans.plan_report(user=programme_demo, plan=plan, today=dt.date(2026, 1, 1))
     row = report.result.years[0]
     assert (row.targeted, row.achieved, row.missed, row.not_measured) == (28, 7, 1, 20)
+
+
+DEMO_PREFIXES = ("LC-PT-", "HP-NG-", "HP-TK-", "LCA-TT-")
+
+
+def demo_histories() -> dict[int, list[RecognitionDecision]]:
+    out: dict[int, list[RecognitionDecision]] = {}
+    for d in RecognitionDecision.objects.order_by("signed_on", "id").select_related("school"):
+        out.setdefault(d.school_id, []).append(d)
+    return out
+
+
+def test_the_demo_today_looks_like_a_live_province(programme_demo):
+    """The illustrative 2016–2021 recognitions lapse after 5 years: each is re-recognised
+    within months of its expiry, so every school recognised in the demo still holds the
+    standard today (except Trạm Tấu's school that lapsed at the end of 2025, re-recognised in
+    2026), and the dashboard does not look empty."""
+    today = timezone.localdate()
+    histories = demo_histories()
+    lapsed = [
+        ds[0].school.code
+        for ds in histories.values()
+        if not rules.school_status(ds, today).standard_level
+    ]
+    assert lapsed == []
+    rows = dashboard.status_rows(user=programme_demo, unit=None, on=today)
+    total = sum(n for *_rest, n in rows)
+    standard = sum(n for _p, _k, status, _r, n in rows if status)
+    assert standard * 100 >= 40 * total  # 14 + 45 + 2 + 8 of 147 demo schools
+    renewals = RecognitionDecision.objects.filter(kind=rules.STANDARD_RENEWAL)
+    assert renewals.count() >= 60
+    for d in renewals:
+        assert d.number.startswith("MH-") and "minh họa" in d.note.lower()
+        assert d.signed_on <= today
+
+
+def test_re_recognitions_come_within_months_of_expiry_and_keep_2021_untouched(programme_demo):
+    for decisions in demo_histories().values():
+        for before, after in zip(decisions, decisions[1:], strict=False):
+            if after.kind != rules.STANDARD_RENEWAL:
+                continue
+            gap = (after.signed_on - before.valid_until).days
+            assert -125 <= gap <= 100, (after.school.code, before.valid_until, after.signed_on)
+    # Seed 000's district: nothing re-recognised in 2021 (the report of 2021 is unchanged).
+    assert not RecognitionDecision.objects.filter(
+        school__code__startswith="LC-PT-", kind=rules.STANDARD_RENEWAL, signed_on__year=2021
+    ).exists()
+
+
+def test_every_demo_history_passes_the_register_rules(programme_demo):
+    for decisions in demo_histories().values():
+        for i, d in enumerate(decisions):
+            problems = rules.check_decision(decisions[:i], d, today=d.signed_on)
+            assert problems == [], (d.school.code, d.number, problems)
+
+
+def test_ninh_giang_re_recognitions_fall_in_the_years_of_seed_004(programme_demo):
+    plan = ProgrammePlan.objects.get(unit__uid="HD299")
+    report = selectors_plans.plan_report(user=programme_demo, plan=plan, today=dt.date(2026, 1, 1))
+    by_year = {r.year: r.by_kind.get("re_recognition") for r in report.result.years}
+    assert by_year == {2016: None, 2017: [9, 9], 2018: [11, 11], 2019: [8, 8], 2020: [14, 14]}
