@@ -46,6 +46,46 @@ def run() -> None:
         print(f"# bench_register thất bại, mã {result.returncode}", flush=True)
 
 
+def school_history(rng: random.Random, *, today, start, span: int) -> list[tuple]:
+    """One school's register over the window [start, today] as (kind, date, level), in date
+    order, always starting with a "new" recognition: three schools in four are recognised
+    (first half of the window), re-recognised 10–150 days before each 5-year expiry unless
+    let lapse (15%), some upgraded to Mức độ 2 two years or more after Mức độ 1 (30%), a few
+    revoked (3%); one in two also has an accreditation decision. Shared with bench_documents."""
+    import datetime as dt
+
+    from programme import rules
+
+    out: list[tuple] = []
+    if rng.random() < 0.75:  # three schools in four have been recognised
+        day = start + dt.timedelta(days=rng.randrange(span // 2))
+        level = 1
+        out.append((rules.STANDARD_NEW, day, level))
+        while True:
+            nxt = rules.add_years(day, 5) - dt.timedelta(days=rng.randrange(10, 150))
+            if level == 1 and rng.random() < 0.3:
+                up = rules.add_years(day, 2) + dt.timedelta(days=rng.randrange(200))
+                if up <= today:
+                    day, level = up, 2
+                    out.append((rules.STANDARD_UPGRADE, day, 2))
+                    continue
+            if nxt > today or rng.random() < 0.15:
+                break  # not yet due, or let it lapse
+            day = nxt
+            out.append((rules.STANDARD_RENEWAL, day, level))
+        if rng.random() < 0.03 and day < today:
+            out.append((rules.REVOCATION, min(today, day + dt.timedelta(days=400)), None))
+    if rng.random() < 0.5:
+        out.append(
+            (
+                rules.ACCREDITATION,
+                start + dt.timedelta(days=rng.randrange(span)),
+                rng.choice([1, 2, 2, 3]),
+            )
+        )
+    return out
+
+
 def _generate(province, user_model) -> None:
     import datetime as dt
 
@@ -106,31 +146,8 @@ def _generate(province, user_model) -> None:
             decisions.append(d)
 
         for school in schools:
-            if rng.random() < 0.75:  # three schools in four have been recognised
-                day = start + dt.timedelta(days=rng.randrange(span // 2))
-                level = 1
-                add(school, rules.STANDARD_NEW, day, level)
-                while True:
-                    nxt = rules.add_years(day, 5) - dt.timedelta(days=rng.randrange(10, 150))
-                    if level == 1 and rng.random() < 0.3:
-                        up = rules.add_years(day, 2) + dt.timedelta(days=rng.randrange(200))
-                        if up <= today:
-                            day, level = up, 2
-                            add(school, rules.STANDARD_UPGRADE, day, 2)
-                            continue
-                    if nxt > today or rng.random() < 0.15:
-                        break  # not yet due, or let it lapse
-                    day = nxt
-                    add(school, rules.STANDARD_RENEWAL, day, level)
-                if rng.random() < 0.03 and day < today:
-                    add(school, rules.REVOCATION, min(today, day + dt.timedelta(days=400)))
-            if rng.random() < 0.5:
-                add(
-                    school,
-                    rules.ACCREDITATION,
-                    start + dt.timedelta(days=rng.randrange(span)),
-                    rng.choice([1, 2, 2, 3]),
-                )
+            for kind, day, level in school_history(rng, today=today, start=start, span=span):
+                add(school, kind, day, level)
         RecognitionDecision.objects.bulk_create(decisions, batch_size=1000)
         officer = user_model.objects.create_user("bench_so", password="Bench-So-2025!")
         Membership.objects.create(user=officer, unit=province, role=Role.PROVINCE_OFFICER)
