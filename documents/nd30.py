@@ -771,8 +771,10 @@ class NDDocument:
         last = self._last_body
         if last is None:
             last = self.paragraph()
-        if not last.text.rstrip().endswith(ENDING):
-            set_run_font(last.add_run(ENDING))
+        text = last.text.rstrip()
+        if not text.endswith(ENDING):
+            # "… thi hành Quyết định này." ends "… này./.", not "… này../."
+            set_run_font(last.add_run(ENDING[1:] if text.endswith(".") else ENDING))
         self._closing_block()
 
     def signature(self, title: str, name: str, *, date_line: str = "") -> None:

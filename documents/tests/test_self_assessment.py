@@ -168,7 +168,11 @@ def test_the_summary_table_equals_the_engine(principal, a2018):
     engine = {code: c.level for code, c in live.criteria.items()}
     assert levels == engine
     assert live.school_level == 2  # the demo leaves three Mức 3 indicators unmet
-    assert "Kết luận: Trường đạt Mức 2." in all_text(d)
+    text = all_text(d)
+    assert "Kết luận: Trường đạt Mức 2." in text
+    # The current state says what the council decided, indicator by indicator.
+    assert "Nhà trường đã bảo đảm yêu cầu: phù hợp mục tiêu giáo dục" in text
+    assert "Nhà trường chưa đáp ứng đầy đủ yêu cầu: có kế hoạch dài hạn, trung hạn" in text
 
 
 def test_every_code_cited_in_the_text_is_in_the_catalogue_and_back(principal, a2018):
@@ -333,6 +337,7 @@ def test_the_decision_lists_the_council_by_role(principal, a2018):
     roles = [r[3] for r in table_values(members)[1:]]
     assert roles.count("Chủ tịch Hội đồng") == 1 and roles.count("Thư ký Hội đồng") == 1
     assert "Nơi nhận:" in text and "- Như Điều 3;" in text
+    assert "thi hành Quyết định này./." in text
 
 
 def test_the_plan_has_groups_assignments_coding_and_timeline(principal, a2018):
