@@ -264,3 +264,14 @@ def test_the_command_refuses_with_exit_status_2(
         run(*base, *args)
     assert exc.value.returncode == 2
     assert message in str(exc.value)
+
+
+def test_without_libreoffice_the_pdf_button_says_how_to_enable_it(
+    client, principal, assessment, monkeypatch
+):
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    client.force_login(principal)
+    assert "libreoffice-writer-nogui" in client.get(page(assessment.pk)).content.decode()
+    response = client.post(generate(assessment.pk, "sa-report"), {"fmt": "pdf"}, follow=True)
+    assert "libreoffice-writer-nogui" in response.content.decode()
+    assert not GeneratedDocument.objects.exists()
