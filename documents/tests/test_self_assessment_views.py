@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from assessments import services as asm
+from documents import pdf
 from documents.models import AssessmentProse, GeneratedDocument
 from documents.selfassessment.demo import demo_assessment
 from documents.tests.helpers import all_text, needs_soffice, open_docx
