@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scope import scope_for
+from assessments.selectors import assessment_list
 from documents import builders, pdf, selectors, services
 from documents.builders import plan as plan_builder
 from documents.builders import report as report_builder
@@ -51,6 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "kinds": builders.UNIT_KINDS,
             "form": form,
             "jobs": selectors.my_documents(user=request.user)[:RECENT],
+            "assessments": assessment_list(user=request.user)[:RECENT],
             "pdf_available": pdf.is_available(),
             "pdf_missing": pdf.MISSING_MESSAGE,
         },

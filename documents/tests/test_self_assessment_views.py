@@ -276,3 +276,14 @@ def test_without_libreoffice_the_pdf_button_says_how_to_enable_it(
     response = client.post(generate(assessment.pk, "sa-report"), {"fmt": "pdf"}, follow=True)
     assert "libreoffice-writer-nogui" in response.content.decode()
     assert not GeneratedDocument.objects.exists()
+
+
+def test_the_documents_index_lists_assessments_in_scope(
+    client, principal, make_user, other_commune, assessment
+):
+    client.force_login(principal)
+    body = client.get(reverse("documents:index")).content.decode()
+    assert page(assessment.pk) in body
+    client.force_login(make_user(Role.COMMUNE_OFFICER, unit=other_commune))
+    response = client.get(reverse("documents:index"))
+    assert page(assessment.pk) not in response.content.decode()
