@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -100,6 +101,26 @@ def level4_history(*, assessment: Assessment) -> QuerySet[ChangeLog]:
     return assessment.changes.filter(
         sheet__isnull=True, field__startswith="indicator:"
     ).select_related("user")
+
+
+def assignable_users(*, assessment: Assessment):
+    """Accounts a criterion can be given to: the school's principal and staff."""
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__school=assessment.school,
+            memberships__role__in=[Role.PRINCIPAL, Role.STAFF],
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def standard_get_or_404(*, assessment: Assessment, code: str) -> Standard:
+    standard = Standard.objects.filter(framework_id=assessment.framework_id, code=code).first()
+    if standard is None:
+        raise Http404("Không có tiêu chuẩn này trong đợt tự đánh giá.")
+    return standard
 
 
 def standard_reviews(*, assessment: Assessment) -> dict[str, StandardReview]:

@@ -643,6 +643,8 @@ def milestone_add(
 def milestone_set_status(*, user, milestone: PlanMilestone, status: str) -> None:
     assessment = milestone.assessment
     _require_manager(user, assessment)
+    if status not in MilestoneStatus.values:
+        raise AssessmentError(_("Tình trạng “%(value)s” không hợp lệ.") % {"value": status})
     if milestone.status != status:
         _log(
             assessment,

@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from evidence import selectors as evidence_selectors
-from frameworks.models import Criterion, Standard
+from frameworks.models import Criterion
 
 from . import access, diff, progress_table, selectors, services
 from .forms import (
@@ -59,6 +58,14 @@ def _version(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         return -1
+
+
+def _pk(value) -> int:
+    """An id posted by a form; anything unreadable finds nothing (404), never a 500."""
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 @login_required
@@ -146,19 +153,6 @@ def assessment_detail(request, pk: int):
     return render(request, "assessments/detail.html", context)
 
 
-def _assignable_users(assessment):
-    """Accounts a criterion can be given to: the school's principal and staff."""
-    return (
-        get_user_model()
-        .objects.filter(
-            memberships__school=assessment.school,
-            memberships__role__in=[Role.PRINCIPAL, Role.STAFF],
-        )
-        .distinct()
-        .order_by("username")
-    )
-
-
 @login_required
 def council(request, pk: int):
     assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
@@ -180,7 +174,7 @@ def council(request, pk: int):
                     return redirect("assessments:council", pk=pk)
             elif op == "remove":
                 member = get_object_or_404(
-                    CouncilMember, pk=request.POST.get("member"), assessment=assessment
+                    CouncilMember, pk=_pk(request.POST.get("member")), assessment=assessment
                 )
                 services.council_member_remove(user=request.user, member=member)
                 return redirect("assessments:council", pk=pk)
@@ -197,10 +191,11 @@ def council(request, pk: int):
                     return redirect("assessments:council", pk=pk)
             elif op == "assign":
                 group = get_object_or_404(
-                    WorkingGroup, pk=request.POST.get("group"), assessment=assessment
+                    WorkingGroup, pk=_pk(request.POST.get("group")), assessment=assessment
                 )
                 criteria = Criterion.objects.filter(
-                    framework=assessment.framework, pk__in=request.POST.getlist("criteria")
+                    framework=assessment.framework,
+                    pk__in=[v for v in request.POST.getlist("criteria") if v.isdigit()],
                 )
                 services.working_group_assign(
                     user=request.user, group=group, criteria=list(criteria)
@@ -209,14 +204,14 @@ def council(request, pk: int):
             elif op == "assign_person":
                 sheet = get_object_or_404(
                     CriterionSheet.objects.select_related("criterion", "assigned_to"),
-                    pk=request.POST.get("sheet") or 0,
+                    pk=_pk(request.POST.get("sheet")),
                     assessment=assessment,
                 )
                 sheet.assessment = assessment
                 assignee = None
                 if request.POST.get("user"):
                     # Who may be given a criterion is the service's rule (school staff only).
-                    assignee = get_object_or_404(get_user_model(), pk=request.POST.get("user"))
+                    assignee = get_object_or_404(get_user_model(), pk=_pk(request.POST.get("user")))
                 services.sheet_assign(user=request.user, sheet=sheet, assignee=assignee)
                 messages.success(
                     request,
@@ -236,7 +231,7 @@ def council(request, pk: int):
                     return redirect("assessments:council", pk=pk)
             elif op == "milestone_status":
                 milestone = get_object_or_404(
-                    PlanMilestone, pk=request.POST.get("milestone"), assessment=assessment
+                    PlanMilestone, pk=_pk(request.POST.get("milestone")), assessment=assessment
                 )
                 services.milestone_set_status(
                     user=request.user, milestone=milestone, status=request.POST.get("status")
@@ -264,7 +259,9 @@ def council(request, pk: int):
         "groups": groups,
         "all_criteria": all_criteria,
         "sheets": sheets,
-        "assignable": list(_assignable_users(assessment)) if rights["can_manage"] else [],
+        "assignable": list(selectors.assignable_users(assessment=assessment))
+        if rights["can_manage"]
+        else [],
         "milestones": assessment.milestones.all(),
         "warnings": services.council_warnings(assessment),
         "council_rule": services.council_rule(assessment),
@@ -470,20 +467,13 @@ def level4_set(request, pk: int, result_id: int):
     return render(request, "assessments/_level4_response.html", context, status=status)
 
 
-def _standard_or_404(assessment, code: str) -> Standard:
-    standard = Standard.objects.filter(framework_id=assessment.framework_id, code=code).first()
-    if standard is None:
-        raise Http404("Không có tiêu chuẩn này trong đợt tự đánh giá.")
-    return standard
-
-
 @login_required
 def standard_review(request, pk: int, code: str):
     """The per-standard texts (TT57: Đánh giá chung — strengths, weaknesses, causes, direction;
     2018: Mở đầu and Kết luận về Tiêu chuẩn n), with the same optimistic lock, autosave and
     change log as a criterion sheet."""
     assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
-    standard = _standard_or_404(assessment, code)
+    standard = selectors.standard_get_or_404(assessment=assessment, code=code)
     review = selectors.standard_reviews(assessment=assessment)[standard.code]
     family = assessment.framework.family
     can_edit = assessment.is_editable and access.can_edit_standard(

@@ -180,6 +180,27 @@ def test_milestones_reject_outsider(client, assessment, principal, outsider):
     assert PlanMilestone.objects.count() == 1
 
 
+def test_malformed_posts_are_refused_without_a_server_error(client, assessment, principal):
+    milestone = services.milestone_add(
+        user=principal, assessment=assessment, activity="Họp", due=None, status="todo"
+    )
+    client.force_login(principal)
+    url = council_url(assessment)
+    for data in (
+        {"op": "assign_person", "sheet": "abc", "user": "1"},
+        {"op": "assign_person", "sheet": sheet_of(assessment, "1.1").pk, "user": "x"},
+        {"op": "remove", "member": "x"},
+        {"op": "milestone_status", "milestone": "1; drop", "status": "done"},
+    ):
+        assert client.post(url, data).status_code == 404, data
+    response = client.post(
+        url, {"op": "milestone_status", "milestone": milestone.pk, "status": "xong"}, follow=True
+    )
+    assert "Tình trạng “xong” không hợp lệ." in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.status == "todo"
+
+
 def test_a_milestone_of_a_locked_assessment_stays(client, assessment, principal):
     milestone = services.milestone_add(
         user=principal, assessment=assessment, activity="Họp", due=None, status="todo"
