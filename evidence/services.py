@@ -16,7 +16,7 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Prefetch
 from django.utils.translation import gettext as _
 
@@ -36,10 +36,13 @@ _url_validator = URLValidator(schemes=["http", "https"])
 
 
 def _refresh_lock(assessment: Assessment) -> None:
-    """Rights depend on the lock as stored now, not as the caller loaded it."""
-    status, locked = (
-        Assessment.objects.filter(pk=assessment.pk).values_list("status", "locked").get()
-    )
+    """Rights depend on the lock as stored now, not as the caller loaded it. Inside a
+    transaction the assessment row stays locked until the end (as assessment_submit locks it),
+    so a submit cannot slip between this check and the write."""
+    qs = Assessment.objects.filter(pk=assessment.pk)
+    if connection.in_atomic_block:
+        qs = qs.select_for_update()
+    status, locked = qs.values_list("status", "locked").get()
     assessment.status, assessment.locked = status, locked
 
 
@@ -273,6 +276,7 @@ def evidence_create(
         _store_file(evidence, file, checked)
     try:
         with transaction.atomic():
+            _require_add(user, assessment, clean["first_criterion"].pk)  # again, row locked
             _insert_with_code(evidence)
             _record(
                 user,
@@ -327,6 +331,7 @@ def evidence_update(
         changes.append((f"evidence:{code}.file", old_original, evidence.original_name))
     try:
         with transaction.atomic():
+            _require_item(user, evidence)  # again, row locked
             evidence.save()
             _record(user, assessment, changes)
             if old_name and (checked is not None or remove_file):
