@@ -255,3 +255,21 @@ def test_copy_previous_carries_the_standard_texts(assessment, principal, school)
         services.snapshot_content(assessment), services.snapshot_content(result.assessment)
     )
     assert comparison.standards == []
+
+
+def test_two_cycles_compare_their_standard_texts(client, assessment, principal, school):
+    save(principal, assessment, "3", conclusion="Cơ sở vật chất đạt Mức 2")
+    nxt = services.assessment_start(
+        user=principal,
+        school=school,
+        school_year="2025-2026",
+        on_date=dt.date(2025, 10, 1),
+        copy_previous=True,
+    ).assessment
+    save(principal, nxt, "3", version=1, conclusion="Cơ sở vật chất đạt Mức 3")
+    client.force_login(principal)
+    body = client.get(
+        reverse("assessments:compare_cycles", args=[nxt.pk, assessment.pk])
+    ).content.decode()
+    assert "Tiêu chuẩn 3 — đánh giá chung" in body and "Kết luận về tiêu chuẩn" in body
+    assert '<del class="text-danger">2</del><ins class="text-success">3</ins>' in body
