@@ -273,13 +273,21 @@ def _section(doc: nd30.NDDocument, text: str) -> None:
 
 
 def _target_sentence(req: DocumentRequest, data: ReportData) -> str:
+    """Seed 000's sentence: "Năm 2021, xây dựng 04 trường đạt chuẩn quốc gia: A, B, C đạt
+    chuẩn quốc gia Mức độ 1, nâng mức độ D đạt chuẩn quốc gia Mức độ 2" — an upgrade is one of
+    the schools "built" to the standard that year."""
     t = data.year_targets
-    new = t.get(plans.NEW_1, []) + t.get(plans.NEW_2, [])
-    parts = []
-    if new:
-        parts.append(f"xây dựng {two_digits(len(new))} trường đạt chuẩn quốc gia: {', '.join(new)}")
+    built = []
+    if t.get(plans.NEW_1):
+        built.append(", ".join(t[plans.NEW_1]) + " đạt chuẩn quốc gia Mức độ 1")
+    if t.get(plans.NEW_2):
+        built.append(", ".join(t[plans.NEW_2]) + " đạt chuẩn quốc gia Mức độ 2")
     if t.get(plans.UPGRADE):
-        parts.append("nâng mức độ " + ", ".join(t[plans.UPGRADE]) + " lên Mức độ 2")
+        built.append("nâng mức độ " + ", ".join(t[plans.UPGRADE]) + " đạt chuẩn quốc gia Mức độ 2")
+    count = sum(len(t.get(k, [])) for k in (plans.NEW_1, plans.NEW_2, plans.UPGRADE))
+    parts = []
+    if built:
+        parts.append(f"xây dựng {two_digits(count)} trường đạt chuẩn quốc gia: {', '.join(built)}")
     if t.get(plans.RE_RECOGNITION):
         parts.append("công nhận lại " + ", ".join(t[plans.RE_RECOGNITION]))
     if t.get(plans.MAINTAIN):

@@ -161,6 +161,12 @@ def test_seed_000_report_counts_the_districts_standard_schools_and_2021_targets(
     target_sentence = next(p.text for p in d.paragraphs if p.text.startswith("Năm 2021, xây"))
     for name in SEED_000_PLANNED_2021:
         assert name in target_sentence
+    # Seed 000: "Năm 2021, xây dựng 04 trường đạt chuẩn quốc gia: … đạt chuẩn quốc gia mức độ
+    # 1, Nâng mức độ Trường Tiểu học Thị Trấn đạt chuẩn quốc gia mức độ 2." — the upgrade counts.
+    assert target_sentence.startswith("Năm 2021, xây dựng 04 trường đạt chuẩn quốc gia: ")
+    assert "nâng mức độ Trường Tiểu học Thị trấn Phong Thổ đạt chuẩn quốc gia Mức độ 2" in (
+        target_sentence
+    )
     assert "duy trì chuẩn 14 trường" in target_sentence
     results = table_values(d.tables[1])
     assert results[0][:3] == ["TT", "Trường", "Chỉ tiêu"]
