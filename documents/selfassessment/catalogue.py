@@ -113,21 +113,13 @@ def results_xlsx(req: DocumentRequest, data: SAData):
         ],
         rows=rows,
     )
-    std_rows = []
-    totals = dict.fromkeys(range(top + 1), 0)
-    for standard in data.standards:
-        counts = standard.counts(top)
-        n = len(standard.criteria)
-        cells: list = [f"Tiêu chuẩn {standard.code}", n]
-        for lv in range(top + 1):
-            totals[lv] += counts[lv]
-            cells += [counts[lv], percent_value(counts[lv], n)]
-        std_rows.append(XRow(cells))
-    n = sum(totals.values())
-    cells = ["Tổng cộng", n]
-    for lv in range(top + 1):
-        cells += [totals[lv], percent_value(totals[lv], n)]
-    std_rows.append(XRow(cells, bold=True))
+    std_rows = [
+        XRow(
+            [label, n, *[x for c in counts for x in (c, percent_value(c, n))]],
+            bold=is_total,
+        )
+        for label, n, counts, is_total in data.standard_counts()
+    ]
     count_columns = []
     for lv in range(top + 1):
         name = data.level_name(lv)

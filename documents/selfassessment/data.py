@@ -159,6 +159,21 @@ class SAData:
     def chair(self) -> CouncilMember | None:
         return next((m for m in self.council if m.role == "chu_tich"), None)
 
+    def standard_counts(self) -> list[tuple[str, int, list[int], bool]]:
+        """Per standard, then a total: (label, criteria, [criteria at level 0..top], is_total).
+        The total sums the rows above; a percentage is computed from these counts by whoever
+        prints it (docx: "55,56%", xlsx: the rounded fraction)."""
+        top = max(self.criterion_levels)
+        totals = [0] * (top + 1)
+        rows = []
+        for standard in self.standards:
+            counts = standard.counts(top)
+            values = [counts[lv] for lv in range(top + 1)]
+            totals = [a + b for a, b in zip(totals, values, strict=True)]
+            rows.append((f"Tiêu chuẩn {standard.code}", len(standard.criteria), values, False))
+        rows.append(("Tổng cộng", sum(totals), totals, True))
+        return rows
+
     def principal_name(self) -> str:
         chair = self.chair()
         return nfc(self.school.principal_name) or (chair.full_name if chair else "")

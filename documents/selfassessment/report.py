@@ -389,23 +389,13 @@ def criterion_rows_tt57(data: SAData) -> list[Row]:
 def standard_rows_tt57(data: SAData) -> list[Row]:
     """Phần III summary per standard: count and % of criteria at each level; the total row
     sums the rows above and computes its % from the total counts."""
-    top = max(data.criterion_levels)
-    totals = dict.fromkeys(range(top + 1), 0)
-    rows = []
-    for standard in data.standards:
-        counts = standard.counts(top)
-        n = len(standard.criteria)
-        cells: list = [f"Tiêu chuẩn {standard.code}", n]
-        for lv in range(top + 1):
-            totals[lv] += counts[lv]
-            cells += [counts[lv], format_percent(counts[lv], n)]
-        rows.append(Row(cells))
-    n = sum(totals.values())
-    cells = ["Tổng cộng", n]
-    for lv in range(top + 1):
-        cells += [totals[lv], format_percent(totals[lv], n)]
-    rows.append(Row(cells, bold=True))
-    return rows
+    return [
+        Row(
+            [label, n, *[x for c in counts for x in (c, format_percent(c, n))]],
+            bold=is_total,
+        )
+        for label, n, counts, is_total in data.standard_counts()
+    ]
 
 
 def _bieu1(doc: nd30.NDDocument, data: SAData, spec: nd30.DocumentSpec) -> None:
