@@ -287,3 +287,10 @@ def test_the_documents_index_lists_assessments_in_scope(
     client.force_login(make_user(Role.COMMUNE_OFFICER, unit=other_commune))
     response = client.get(reverse("documents:index"))
     assert page(assessment.pk) not in response.content.decode()
+
+
+def test_the_assessment_page_links_to_its_documents(client, principal, assessment):
+    client.force_login(principal)
+    body = client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
+    assert page(assessment.pk) in body
+    assert reverse("schools:year_data", args=[assessment.school.code]) in body
