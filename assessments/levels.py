@@ -74,14 +74,20 @@ class LiveLevels:
 
 
 def evaluate(
-    fw: engine.Framework, rows: Iterable[Row], *, version: str | None = None
+    fw: engine.Framework,
+    rows: Iterable[Row],
+    *,
+    version: str | None = None,
+    conditions: dict[str, bool] | None = None,
 ) -> LiveLevels:
+    """`conditions`: the recognition conditions the school declared (absent = unmet), for the
+    accreditation and national-standard levels; the school level does not depend on them."""
     met: set[str] = set()
     level4: set[str] = set()
     for row in rows:
         if row.met:
             (level4 if row.school_wide else met).add(row.ident)
-    result = engine.evaluate(fw, met, level4, version=version)
+    result = engine.evaluate(fw, met, level4, conditions, version=version)
     criteria: dict[str, CriterionLive] = {}
     for index, (code, level) in enumerate(
         zip(fw.criterion_codes, result.criterion_levels, strict=True)

@@ -9,7 +9,6 @@ from documents.common import DocumentRequest
 from documents.nd30 import Column, Row
 
 from . import header
-from .citations import codes_in
 from .data import CriterionData, SAData
 
 MISSING_TEXT = "(chưa có văn bản)"
@@ -228,6 +227,3 @@ def catalogue_table(doc: nd30.NDDocument, data: SAData, *, width_mm: float) -> N
     ]
     doc.table(cols, catalogue_rows(data), size=11)
 
-
-def codes_written(data: SAData, text: str) -> list[str]:
-    return codes_in(data.style, text)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from assessments import levels
 from assessments.levels import LiveLevels
 from assessments.models import (
     Assessment,
@@ -182,28 +183,18 @@ class SAData:
 def _evaluate_with_conditions(assessment: Assessment, flags: dict[str, bool]) -> LiveLevels:
     """The live levels, with the recognition conditions the school declared on the documents
     page (absent = unmet, as the engine says)."""
-    from assessments import levels
-    from frameworks import engine
-
     rows = [
         levels.Row(ident, met, sheet_id is None)
         for ident, met, sheet_id in IndicatorResult.objects.filter(
             assessment=assessment
         ).values_list("indicator__ident", "met", "sheet_id")
     ]
-    live = levels.evaluate(
-        assessment.framework.compiled(), rows, version=assessment.framework_version
-    )
-    met = {r.ident for r in rows if r.met and not r.school_wide}
-    level4 = {r.ident for r in rows if r.met and r.school_wide}
-    live.result = engine.evaluate(
+    return levels.evaluate(
         assessment.framework.compiled(),
-        met,
-        level4,
-        flags,
+        rows,
         version=assessment.framework_version,
+        conditions=flags,
     )
-    return live
 
 
 def load(assessment: Assessment) -> SAData:

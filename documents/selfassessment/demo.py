@@ -19,7 +19,6 @@ from django.db import transaction
 from assessments import services as asm
 from assessments.models import Assessment, CriterionSheet, GroupKind, IndicatorResult
 from assessments.selectors import standard_reviews
-from core.text import nfc
 from documents import services as doc_services
 from evidence import services as ev
 from frameworks.models import Criterion
@@ -337,6 +336,3 @@ def _school_data(school, years: list[str], rng: random.Random) -> None:
             school=school, school_year=year, values={k: int(v) for k, v in values.items()}
         )
 
-
-def text_note() -> str:
-    return nfc(ILLUSTRATIVE)

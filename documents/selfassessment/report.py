@@ -335,7 +335,9 @@ def _moet2018(doc: nd30.NDDocument, data: SAData, spec: nd30.DocumentSpec) -> No
     _appendix(doc, data, "PHẦN IV. PHỤ LỤC: DANH MỤC MÃ MINH CHỨNG")
 
 
-def _recognition_request(doc: nd30.NDDocument, data: SAData) -> None:
+def _recognition_request(
+    doc: nd30.NDDocument, data: SAData, *, with_proposals: bool = True
+) -> None:
     result = data.live.result
     level = data.school_level
     if level <= 0:
@@ -355,7 +357,7 @@ def _recognition_request(doc: nd30.NDDocument, data: SAData) -> None:
             + " và ".join(parts)
             + "."
         )
-    proposals = data.text("proposals")
+    proposals = data.text("proposals") if with_proposals else ""
     if proposals:
         doc.paragraphs(proposals)
     unmet = [
@@ -501,7 +503,7 @@ def _bieu1(doc: nd30.NDDocument, data: SAData, spec: nd30.DocumentSpec) -> None:
     if rule:
         doc.paragraph(f"Căn cứ quy tắc xếp mức: {rule}", italic=True)
     doc.heading("5. Đề xuất, kiến nghị", 2)
-    _recognition_request(doc, data)
+    _recognition_request(doc, data, with_proposals=False)
     doc.labelled("Đối với Sở Giáo dục và Đào tạo:", "")
     doc.paragraphs(prose.text(data, "proposals"))
     doc.labelled("Đối với Ủy ban nhân dân xã:", "")

@@ -402,6 +402,7 @@ def test_bieu_1_has_its_own_structure(principal, a57):
     ]
     assert_in_order(text, order)
     assert "(MC.1.1.01)" in text
+    assert text.count("Đề nghị Sở Giáo dục và Đào tạo tổ chức đánh giá ngoài.") == 1
     years = next(
         t for t in d.tables if len(t.rows) > 1 and t.rows[1].cells[0].text == "Tổng số phòng học"
     )
