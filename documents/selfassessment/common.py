@@ -226,4 +226,3 @@ def catalogue_table(doc: nd30.NDDocument, data: SAData, *, width_mm: float) -> N
         for c in columns
     ]
     doc.table(cols, catalogue_rows(data), size=11)
-

@@ -335,4 +335,3 @@ def _school_data(school, years: list[str], rng: random.Random) -> None:
         SchoolYearData.objects.create(
             school=school, school_year=year, values={k: int(v) for k, v in values.items()}
         )
-
