@@ -174,7 +174,11 @@ def validate_school_year(value: str) -> str:
     return value
 
 
-def live_levels(assessment: Assessment) -> levels.LiveLevels:
+def live_levels(
+    assessment: Assessment, *, conditions: dict[str, bool] | None = None
+) -> levels.LiveLevels:
+    """The levels from the indicators ticked so far. ``conditions`` are the recognition
+    conditions the school declared (the documents page asks them); absent ones count as unmet."""
     rows = [
         levels.Row(ident, met, sheet_id is None)
         for ident, met, sheet_id in IndicatorResult.objects.filter(
@@ -182,7 +186,10 @@ def live_levels(assessment: Assessment) -> levels.LiveLevels:
         ).values_list("indicator__ident", "met", "sheet_id")
     ]
     return levels.evaluate(
-        assessment.framework.compiled(), rows, version=assessment.framework_version
+        assessment.framework.compiled(),
+        rows,
+        version=assessment.framework_version,
+        conditions=conditions,
     )
 
 

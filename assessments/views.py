@@ -369,6 +369,23 @@ def _met_choice(request) -> bool | None:
     return {"1": True, "0": False}.get(request.POST.get("met", ""), None)
 
 
+def _set_indicator(request, result: IndicatorResult, version_field: str):
+    """Apply one met / not-met click; returns the live levels and, when refused, the message
+    and status (409 for a click made on an older page, 403 when not allowed)."""
+    try:
+        live = services.indicator_set(
+            user=request.user,
+            result=result,
+            met=_met_choice(request),
+            version=_version(request.POST.get(version_field)),
+        )
+    except services.StaleIndicators as exc:
+        return None, str(exc), 409
+    except services.AssessmentError as exc:
+        return None, str(exc), 403
+    return live, "", 200
+
+
 @login_required
 @require_POST
 def indicator_set(request, pk: int, code: str, result_id: int):
@@ -378,18 +395,7 @@ def indicator_set(request, pk: int, code: str, result_id: int):
     assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
     sheet = selectors.sheet_get_or_404(assessment=assessment, code=code)
     result = get_object_or_404(IndicatorResult, pk=result_id, sheet=sheet)
-    error, status = "", 200
-    try:
-        live = services.indicator_set(
-            user=request.user,
-            result=result,
-            met=_met_choice(request),
-            version=_version(request.POST.get("indicators_version")),
-        )
-    except services.StaleIndicators as exc:
-        error, status = str(exc), 409
-    except services.AssessmentError as exc:
-        error, status = str(exc), 403
+    live, error, status = _set_indicator(request, result, "indicators_version")
     if error:
         live = services.live_levels(assessment)
     if not request.htmx:
@@ -437,18 +443,7 @@ def level4_set(request, pk: int, result_id: int):
     result = get_object_or_404(
         IndicatorResult, pk=result_id, assessment=assessment, sheet__isnull=True
     )
-    error, status = "", 200
-    try:
-        services.indicator_set(
-            user=request.user,
-            result=result,
-            met=_met_choice(request),
-            version=_version(request.POST.get("level4_version")),
-        )
-    except services.StaleIndicators as exc:
-        error, status = str(exc), 409
-    except services.AssessmentError as exc:
-        error, status = str(exc), 403
+    _, error, status = _set_indicator(request, result, "level4_version")
     if not request.htmx:
         if error:
             messages.error(request, error)

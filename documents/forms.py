@@ -18,7 +18,33 @@ PERIOD_CHOICES = [
 FORMAT_LABELS = {"docx": _("Word (.docx)"), "xlsx": _("Excel (.xlsx)"), "pdf": _("PDF")}
 
 
-class GenerateForm(forms.Form):
+class IssuanceForm(forms.Form):
+    """The fields every generation form shares: the format and the header values typed at
+    issuance (number, date, signer). A blank value leaves the document's placeholder."""
+
+    fmt = forms.ChoiceField(
+        label=_("Định dạng"), choices=[(f, FORMAT_LABELS[f]) for f in FORMATS], initial="docx"
+    )
+    date = forms.DateField(
+        label=_("Ngày ghi trên văn bản"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    number = forms.CharField(label=_("Số văn bản"), required=False, max_length=20)
+    signer_name = forms.CharField(label=_("Người ký"), required=False, max_length=120)
+
+    def header(self) -> dict[str, str]:
+        data = self.cleaned_data
+        header = {
+            "number": nfc(data.get("number")),
+            "signer_name": nfc(data.get("signer_name")),
+            "signer_title": nfc(data.get("signer_title")),
+            "date": data["date"].isoformat() if data.get("date") else "",
+        }
+        return {k: v for k, v in header.items() if v}
+
+
+class GenerateForm(IssuanceForm):
     # Plain text, checked against the scope by the view (outside the scope is 404, not a form
     # error); the choices are offered by the template.
     unit = forms.CharField(label=_("Đơn vị"), required=False, max_length=32)
@@ -32,17 +58,7 @@ class GenerateForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    date = forms.DateField(
-        label=_("Ngày ghi trên văn bản"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    number = forms.CharField(label=_("Số văn bản"), required=False, max_length=20)
-    signer_name = forms.CharField(label=_("Người ký"), required=False, max_length=120)
     signer_title = forms.CharField(label=_("Chức vụ người ký"), required=False, max_length=120)
-    fmt = forms.ChoiceField(
-        label=_("Định dạng"), choices=[(f, FORMAT_LABELS[f]) for f in FORMATS], initial="docx"
-    )
 
     def __init__(self, *args, units=(), plans=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,19 +69,13 @@ class GenerateForm(forms.Form):
 
     def params(self) -> dict:
         data = self.cleaned_data
-        header = {
-            "number": nfc(data.get("number")),
-            "signer_name": nfc(data.get("signer_name")),
-            "signer_title": nfc(data.get("signer_title")),
-            "date": data["date"].isoformat() if data.get("date") else "",
-        }
         return {
             "unit": data.get("unit") or "",
             "plan": data.get("plan") or "",
             "year": data.get("year") or "",
             "period": data.get("period") or "H1",
             "on": data["on"].isoformat() if data.get("on") else "",
-            "header": {k: v for k, v in header.items() if v},
+            "header": self.header(),
         }
 
 
@@ -87,35 +97,19 @@ class DraftForm(forms.Form):
         return {k: nfc(v) for k, v in self.cleaned_data.items()}
 
 
-class AssessmentGenerateForm(forms.Form):
+class AssessmentGenerateForm(IssuanceForm):
     """One self-assessment document: format, optional criterion (a single sheet), and the
     header values typed at issuance."""
 
-    fmt = forms.ChoiceField(
-        label=_("Định dạng"), choices=[(f, FORMAT_LABELS[f]) for f in FORMATS], initial="docx"
-    )
     criterion = forms.RegexField(
         label=_("Tiêu chí"), required=False, regex=r"^[0-9.]{0,10}$", max_length=10
     )
-    date = forms.DateField(
-        label=_("Ngày ghi trên văn bản"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    number = forms.CharField(label=_("Số văn bản"), required=False, max_length=20)
-    signer_name = forms.CharField(label=_("Người ký"), required=False, max_length=120)
 
     def params(self, assessment_id: int) -> dict:
-        data = self.cleaned_data
-        header = {
-            "number": nfc(data.get("number")),
-            "signer_name": nfc(data.get("signer_name")),
-            "date": data["date"].isoformat() if data.get("date") else "",
-        }
         return {
             "assessment": assessment_id,
-            "criterion": data.get("criterion") or "",
-            "header": {k: v for k, v in header.items() if v},
+            "criterion": self.cleaned_data.get("criterion") or "",
+            "header": self.header(),
         }
 
 

@@ -11,7 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessments import levels
 from assessments.levels import LiveLevels
 from assessments.models import (
     Assessment,
@@ -22,6 +21,7 @@ from assessments.models import (
     PlanMilestone,
     WorkingGroup,
 )
+from assessments.services import live_levels
 from core.text import nfc
 from documents.models import AssessmentProse
 from evidence.codes import CodeStyle, style_from_data
@@ -180,23 +180,6 @@ class SAData:
         return nfc(self.school.principal_name) or (chair.full_name if chair else "")
 
 
-def _evaluate_with_conditions(assessment: Assessment, flags: dict[str, bool]) -> LiveLevels:
-    """The live levels, with the recognition conditions the school declared on the documents
-    page (absent = unmet, as the engine says)."""
-    rows = [
-        levels.Row(ident, met, sheet_id is None)
-        for ident, met, sheet_id in IndicatorResult.objects.filter(
-            assessment=assessment
-        ).values_list("indicator__ident", "met", "sheet_id")
-    ]
-    return levels.evaluate(
-        assessment.framework.compiled(),
-        rows,
-        version=assessment.framework_version,
-        conditions=flags,
-    )
-
-
 def load(assessment: Assessment) -> SAData:
     assessment = (
         Assessment.objects.select_related(
@@ -211,7 +194,7 @@ def load(assessment: Assessment) -> SAData:
     prose: dict[str, Any] = dict(prose_row.texts) if prose_row else {}
     conditions = {name: dict(value) for name, value in (data.get("conditions") or {}).items()}
     flags = {name: bool((prose.get("conditions") or {}).get(name)) for name in conditions}
-    live = _evaluate_with_conditions(assessment, flags)
+    live = live_levels(assessment, conditions=flags)
 
     sheets = {
         s.criterion_id: s
