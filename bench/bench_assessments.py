@@ -17,11 +17,9 @@ Printed figures (median ms, ratio = view / floor):
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-from urllib.parse import urlsplit
 
-from bench.common import BENCH_DIR, PG_URL, ROOT, emit, median_ms, postgres_available
+from bench.common import BENCH_DIR, PG_URL, emit, median_ms, run_worker, targets
 
 SCHOOLS = 1_500
 EVIDENCE = 40
@@ -35,42 +33,8 @@ PG_ASM_URL = (
 
 def run() -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    targets = [("sqlite", f"sqlite:///{BENCH_DIR / 'assessments.sqlite3'}")]
-    if postgres_available():
-        _ensure_pg_database(PG_ASM_URL)
-        targets.append(("postgres", PG_ASM_URL))
-    else:
-        print("# PostgreSQL không trả lời ở 127.0.0.1:5432: bỏ qua phần PostgreSQL", flush=True)
-    for label, url in targets:
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "truongchuan.settings",
-            "DEBUG": "0",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECRET_KEY": "bench-only-" + "x" * 50,
-            "ALLOWED_HOSTS": "testserver",
-        }
-        result = subprocess.run(
-            [sys.executable, "-m", "bench.bench_assessments", "--worker", label],
-            cwd=ROOT,
-            env=env,
-            check=False,
-        )
-        if result.returncode:
-            print(f"# bench_assessments ({label}) thất bại, mã {result.returncode}", flush=True)
-
-
-def _ensure_pg_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = urlsplit(url).path.lstrip("/")
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    for label, url in targets(BENCH_DIR / "assessments.sqlite3", PG_ASM_URL):
+        run_worker("bench_assessments", [label], url)
 
 
 def _build() -> None:

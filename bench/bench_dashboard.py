@@ -21,12 +21,10 @@ PostgreSQL truongchuan_bench_dash and truongchuan_bench_dash_national.
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
 import sys
 
-from bench.common import BENCH_DIR, ROOT, emit, median_ms, postgres_available
+from bench.common import BENCH_DIR, emit, median_ms, run_worker, targets
 
 PROVINCE_SCHOOLS = 1_500  # bench_register.SCHOOLS
 NATIONAL_SCHOOLS = 45_000
@@ -41,34 +39,9 @@ DATABASES = {
 
 def run() -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    pg = postgres_available()
-    if not pg:
-        print("# PostgreSQL không trả lời ở 127.0.0.1:5432: bỏ qua phần PostgreSQL", flush=True)
     for part, (sqlite_name, pg_name) in DATABASES.items():
-        targets = [("sqlite", f"sqlite:///{BENCH_DIR / sqlite_name}")]
-        if pg:
-            from bench.bench_school_list import _ensure_pg_database
-
-            _ensure_pg_database(PG_BASE + pg_name)
-            targets.append(("postgres", PG_BASE + pg_name))
-        for label, url in targets:
-            env = {
-                **os.environ,
-                "DATABASE_URL": url,
-                "DJANGO_SETTINGS_MODULE": "truongchuan.settings",
-                "DEBUG": "0",
-                "SECURE_SSL_REDIRECT": "0",
-                "SECRET_KEY": "bench-only-" + "x" * 50,
-                "ALLOWED_HOSTS": "testserver",
-            }
-            result = subprocess.run(
-                [sys.executable, "-m", "bench.bench_dashboard", "--worker", part, label],
-                cwd=ROOT,
-                env=env,
-                check=False,
-            )
-            if result.returncode:
-                print(f"# bench_dashboard {part} ({label}) thất bại, mã {result.returncode}")
+        for label, url in targets(BENCH_DIR / sqlite_name, PG_BASE + pg_name):
+            run_worker("bench_dashboard", [part, label], url)
 
 
 # ---------------------------------------------------------------------------------------------

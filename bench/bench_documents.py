@@ -20,10 +20,9 @@ from __future__ import annotations
 import io
 import os
 import random
-import subprocess
 import sys
 
-from bench.common import BENCH_DIR, ROOT, emit, median_ms, postgres_available
+from bench.common import BENCH_DIR, emit, median_ms, run_worker, targets
 
 SCHOOLS = 1_500
 COMMUNES = 60
@@ -41,30 +40,8 @@ PG_URL = os.environ.get(
 
 def run() -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    targets = [("sqlite", f"sqlite:///{DB_PATH}")]
-    if postgres_available():
-        from bench.bench_school_list import _ensure_pg_database
-
-        _ensure_pg_database(PG_URL)
-        targets.append(("postgres", PG_URL))
-    else:
-        print("# PostgreSQL không trả lời ở 127.0.0.1:5432: bỏ qua phần PostgreSQL", flush=True)
-    for label, url in targets:
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "truongchuan.settings",
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-only-" + "x" * 50,
-        }
-        result = subprocess.run(
-            [sys.executable, "-m", "bench.bench_documents", "--worker", label],
-            cwd=ROOT,
-            env=env,
-            check=False,
-        )
-        if result.returncode:
-            print(f"# bench_documents ({label}) thất bại, mã {result.returncode}", flush=True)
+    for label, url in targets(DB_PATH, PG_URL):
+        run_worker("bench_documents", [label], url)
 
 
 def _generate(province) -> None:
@@ -140,7 +117,7 @@ def _generate(province) -> None:
             start_year=year - 1,
             end_year=year + 3,
         )
-        targets = [
+        plan_targets = [
             PlanSchoolTarget(
                 plan=plan,
                 school=s,
@@ -149,7 +126,7 @@ def _generate(province) -> None:
             )
             for i, s in enumerate(rng.sample(schools, 400))
         ]
-        PlanSchoolTarget.objects.bulk_create(targets)
+        PlanSchoolTarget.objects.bulk_create(plan_targets)
         for i in range(60):
             s = rng.choice(schools)
             InvestmentProject.objects.create(

@@ -20,17 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import random
 import re
-import subprocess
 import sys
 import time
 import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.common import BENCH_DIR, PG_URL, ROOT, emit, postgres_available
+from bench.common import BENCH_DIR, PG_URL, emit, run_worker, targets
 
 ROWS = 45_000
 CODE_PREFIX = "BI-"
@@ -43,42 +41,8 @@ def _pg_import_url() -> str:
 
 def run() -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    targets = [("sqlite", f"sqlite:///{BENCH_DIR / 'import.sqlite3'}")]
-    if postgres_available():
-        url = _pg_import_url()
-        _ensure_pg_database(url)
-        targets.append(("postgres", url))
-    else:
-        print("# PostgreSQL không trả lời ở 127.0.0.1:5432: bỏ qua phần PostgreSQL", flush=True)
-    for label, url in targets:
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "truongchuan.settings",
-            "DEBUG": "0",  # no query log growing by 45,000 entries
-            "SECRET_KEY": "bench-only-" + "x" * 50,
-            "MEDIA_ROOT": str(BENCH_DIR / "media"),
-        }
-        result = subprocess.run(
-            [sys.executable, "-m", "bench.bench_import", "--worker", label],
-            cwd=ROOT,
-            env=env,
-            check=False,
-        )
-        if result.returncode:
-            print(f"# bench_import ({label}) thất bại, mã {result.returncode}", flush=True)
-
-
-def _ensure_pg_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = urlsplit(url).path.lstrip("/")
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    for label, url in targets(BENCH_DIR / "import.sqlite3", _pg_import_url()):
+        run_worker("bench_import", [label], url, MEDIA_ROOT=str(BENCH_DIR / "media"))
 
 
 # --- worker (inside the subprocess) -------------------------------------------------------

@@ -13,12 +13,10 @@ Run alone: python -m bench register   (or python -m bench.bench_register)
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
 import sys
 
-from bench.common import BENCH_DIR, ROOT, emit, median_ms
+from bench.common import BENCH_DIR, emit, median_ms, run_worker
 
 SCHOOLS = 1_500
 COMMUNES = 60
@@ -30,20 +28,7 @@ DB_PATH = BENCH_DIR / "register.sqlite3"
 
 def run() -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{DB_PATH}",
-        "DJANGO_SETTINGS_MODULE": "truongchuan.settings",
-        "DEBUG": "0",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECRET_KEY": "bench-only-" + "x" * 50,
-        "ALLOWED_HOSTS": "testserver",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.bench_register", "--worker"], cwd=ROOT, env=env, check=False
-    )
-    if result.returncode:
-        print(f"# bench_register thất bại, mã {result.returncode}", flush=True)
+    run_worker("bench_register", [], f"sqlite:///{DB_PATH}")
 
 
 def school_history(rng: random.Random, *, today, start, span: int) -> list[tuple]:

@@ -15,12 +15,9 @@ floor, one raw SQL query with the same filter, order and limit. Printed figures:
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-from urllib.parse import urlsplit
 
-from bench.common import BENCH_DIR, PG_URL, ROOT, emit, median_ms, postgres_available
+from bench.common import BENCH_DIR, PG_URL, emit, median_ms, run_worker, targets
 
 SCHOOLS = 45_000
 REPEAT = 30
@@ -31,43 +28,8 @@ QUERY = "nguyen"
 
 def run() -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    targets = [("sqlite", f"sqlite:///{BENCH_DIR / 'list.sqlite3'}")]
-    if postgres_available():
-        _ensure_pg_database(PG_URL)
-        targets.append(("postgres", PG_URL))
-    else:
-        print("# PostgreSQL không trả lời ở 127.0.0.1:5432: bỏ qua phần PostgreSQL", flush=True)
-    for label, url in targets:
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "truongchuan.settings",
-            # Production-like: no DEBUG query log; the test client speaks plain HTTP.
-            "DEBUG": "0",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECRET_KEY": "bench-only-" + "x" * 50,
-            "ALLOWED_HOSTS": "testserver",
-        }
-        result = subprocess.run(
-            [sys.executable, "-m", "bench.bench_school_list", "--worker", label],
-            cwd=ROOT,
-            env=env,
-            check=False,
-        )
-        if result.returncode:
-            print(f"# bench_school_list ({label}) thất bại, mã {result.returncode}", flush=True)
-
-
-def _ensure_pg_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = urlsplit(url).path.lstrip("/")
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    for label, url in targets(BENCH_DIR / "list.sqlite3", PG_URL):
+        run_worker("bench_school_list", [label], url)
 
 
 def _worker(label: str) -> None:

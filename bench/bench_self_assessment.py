@@ -20,14 +20,13 @@ DATABASE_URL once)."""
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.common import BENCH_DIR, ROOT, emit, median_ms
+from bench.common import BENCH_DIR, ROOT, emit, median_ms, run_worker
 
 CRITERIA = 28
 EVIDENCE = 300
@@ -38,18 +37,7 @@ def run() -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     db = BENCH_DIR / "self_assessment.sqlite3"
     db.unlink(missing_ok=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{db}",
-        "DJANGO_SETTINGS_MODULE": "truongchuan.settings",
-        "MEDIA_ROOT": str(BENCH_DIR / "media"),
-    }
-    subprocess.run(
-        [sys.executable, "-m", "bench.bench_self_assessment", "--worker"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    run_worker("bench_self_assessment", [], f"sqlite:///{db}", MEDIA_ROOT=str(BENCH_DIR / "media"))
 
 
 def _worker() -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "build" / "bench"
@@ -36,3 +39,54 @@ def postgres_available() -> bool:
             return True
     except Exception:
         return False
+
+
+def ensure_pg_database(url: str) -> None:
+    """Create the benchmark's own PostgreSQL database if it does not exist (benchmarks never
+    touch the application's database)."""
+    import psycopg
+    from psycopg import sql
+
+    name = urlsplit(url).path.lstrip("/")
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def targets(sqlite_file: Path, pg_url: str) -> list[tuple[str, str]]:
+    """The databases a benchmark runs on: ("sqlite", url) and, when PostgreSQL answers,
+    ("postgres", url) with its database created."""
+    found = [("sqlite", f"sqlite:///{sqlite_file}")]
+    if postgres_available():
+        ensure_pg_database(pg_url)
+        found.append(("postgres", pg_url))
+    else:
+        print("# PostgreSQL không trả lời ở 127.0.0.1:5432: bỏ qua phần PostgreSQL", flush=True)
+    return found
+
+
+def run_worker(module: str, args: list[str], url: str, **env: str) -> None:
+    """Run ``python -m bench.<module> --worker *args`` in a child process on the database at
+    ``url``, with production-like settings: no DEBUG query log (it would grow by every query
+    timed), plain HTTP for the test client. ``env`` adds or overrides variables."""
+    child_env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "truongchuan.settings",
+        "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECRET_KEY": "bench-only-" + "x" * 50,
+        "ALLOWED_HOSTS": "testserver",
+        **env,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", f"bench.{module}", "--worker", *args],
+        cwd=ROOT,
+        env=child_env,
+        check=False,
+    )
+    if result.returncode:
+        where = f" ({' '.join(args)})" if args else ""
+        print(f"# {module}{where} thất bại, mã {result.returncode}", flush=True)
