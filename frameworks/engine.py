@@ -928,7 +928,7 @@ def _explain(result: Result) -> dict[str, Any] | None:
     minus the blockers so far) grouped by criterion — a criterion with none already counts, the
     others cost their group's size and the cheapest are added, ties to the circular's order.
     The set is then listed in the circular's order (one sort by precomputed rank) and grouped
-    by criterion (the codes come from one table, so ``is`` tells a new criterion). Identical output to the reference (the tests compare them)."""
+    by criterion. Identical output to the reference (the tests compare them)."""
     fw = result.framework
     if not fw.regular:
         return _explain_reference(result)
@@ -963,7 +963,7 @@ def _explain(result: Result) -> dict[str, Any] | None:
     todo: list[str] = []
     for ident in sorted(chosen, key=fw.rank.__getitem__):
         code = code_of[ident]
-        if code is last:
+        if code == last:
             todo.append(ident)
         else:
             todo = [ident]
