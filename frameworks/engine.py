@@ -34,7 +34,8 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import and_, getitem, neg, or_
 from pathlib import Path
 from typing import Any
 
@@ -100,8 +101,10 @@ class Clause:
     selector: str = "all"
     every: bool = False  # the clause names every criterion of the framework
     # The indicators of its criteria at levels ≤ min_level: a criterion satisfies the clause when
-    # none of its indicators in this set is missing (filled in by _compile_clause).
+    # none of its indicators in this set is missing (filled in by _compile_clause), as ids and
+    # as bits of the framework's layout.
     ids: frozenset[str] = frozenset()
+    bits: int = 0
     # Derived at construction so evaluate() does no per-call work: whether the clause needs all
     # its criteria, how many of them may fail (slack), and one "nothing missing" default per
     # criterion for map(gaps.get, …).
@@ -135,6 +138,7 @@ class ExplainPlan:
     forced: frozenset[str]
     thresholds: tuple[Clause, ...]
     requirements: tuple[int, ...]
+    forced_bits: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,29 +185,38 @@ class Framework:
     level), the ids of each criterion at each level, and the school levels as clause lists."""
 
     __slots__ = (
+        "_pattern_ids",
         "all_ids",
+        "bits_end",
         "code",
-        "criterion_code_of",
         "condition_names",
+        "criteria_bits",
         "criterion_codes",
         "criterion_ids_by_level",
-        "criterion_of",
         "criterion_standard",
         "criterion_standard_code",
         "criterion_top",
         "data",
         "effective_from",
+        "every_bit",
         "every_id",
         "effective_to",
         "explain_plans",
+        "field_bits",
+        "field_ids",
+        "field_masks",
+        "indicator_bit",
         "indicator_pos",
+        "level4_bit",
         "level4_ids",
+        "level4_shift",
         "level_of",
         "level4_order",
         "level_keys",
+        "level_tables",
+        "low_levels",
         "mandatory",
         "max_level",
-        "rank",
         "regular",
         "school_kinds",
         "school_levels",
@@ -276,16 +289,54 @@ class Framework:
         self.level4_ids = frozenset(self.level4_order)
         # Indicators and Mức 4 requirements alike, for evaluate_met (one results table).
         self.every_id = self.all_ids | self.level4_ids
-        # For the explanation: indicator → criterion index and code, and its rank in the order
-        # explanations list indicators (criterion, then level, then the circular's order).
-        self.criterion_of = {ident: index for ident, (index, _) in pos.items()}
-        self.criterion_code_of = {ident: codes[index] for ident, (index, _) in pos.items()}
-        self.rank = {
-            ident: rank
-            for rank, ident in enumerate(
-                i for per_level in by_level for ids in per_level for i in ids
+        self._compile_bits()
+
+    def _compile_bits(self) -> None:
+        """The bit layout evaluation works on (see "Evaluation" below): one field of
+        ``field_bits`` bits per criterion, in framework order, its indicators from the lowest
+        bit up by level then in the circular's order; the school-wide Mức 4 requirements above
+        the last field. A school's results are then one integer, and every question the engine
+        asks is a few operations on it."""
+        n = len(self.criterion_codes)
+        width = max([8, *(sum(map(len, per_level)) for per_level in self.criterion_ids_by_level)])
+        self.field_bits = width
+        field_ids: list[tuple[str, ...]] = []
+        low_levels: list[tuple[int, ...]] = []
+        bit: dict[str, int] = {}
+        for index, per_level in enumerate(self.criterion_ids_by_level):
+            local = [(level, ident) for level, ids in enumerate(per_level) for ident in ids]
+            for k, (_, ident) in enumerate(local):
+                bit[ident] = 1 << (index * width + k)
+            field_ids.append(tuple(ident for _, ident in local))
+            # Indexed by (lowest missing bit + 1), 0 = nothing missing: the criterion's level.
+            top = self.criterion_top[index]
+            low_levels.append((top, *(level - 1 for level, _ in local)))
+        self.indicator_bit = bit
+        self.field_ids = tuple(field_ids)
+        self.low_levels = tuple(low_levels)
+        # With 8-bit fields a whole field pattern indexes a 256-entry table: one lookup per
+        # criterion instead of isolating its lowest bit (patterns with bits above the
+        # criterion's indicators never occur; their entries are padding).
+        self.level_tables = (
+            tuple(
+                tuple((*low, *(None,) * 8)[(p & -p).bit_length()] for p in range(256))
+                for low in self.low_levels
             )
+            if width == 8
+            else None
+        )
+        self.field_masks = tuple(((1 << width) - 1) << (i * width) for i in range(n))
+        self.criteria_bits = sum(bit.values())
+        self.level4_shift = n * width
+        self.level4_bit = {ident: 1 << k for k, ident in enumerate(self.level4_order)}
+        self.every_bit = {
+            **bit,
+            **{i: b << self.level4_shift for i, b in self.level4_bit.items()},
         }
+        self.bits_end = self.level4_shift + len(self.level4_order)
+        # Field pattern → its indicators, filled as explanations meet them (bounded: 256
+        # patterns per criterion; wider fields are not cached).
+        self._pattern_ids: tuple[dict[int, tuple[str, ...]], ...] = tuple({} for _ in range(n))
 
     def _compile_explanations(self) -> None:
         """Per reached school level, the plan of the next one (absent: nothing to explain).
@@ -311,6 +362,7 @@ class Framework:
                 forced=forced,
                 thresholds=tuple(c for c in sl.clauses if not (c.requirements or c.is_all)),
                 requirements=tuple(c.at_least for c in sl.clauses if c.requirements),
+                forced_bits=sum(map(self.indicator_bit.__getitem__, forced)),
             )
         self.explain_plans = plans
 
@@ -379,17 +431,19 @@ def _compile_clause(fw: Framework, raw: Mapping[str, Any]) -> Clause:
         )
     selector = raw.get("criteria", "all")
     min_level = int(raw["level"])
+    ids = frozenset(
+        ident
+        for ident, (index, level) in fw.indicator_pos.items()
+        if level <= min_level and index in criteria
+    )
     return Clause(
         min_level=min_level,
         at_least=k,
         criteria=criteria,
         selector=selector if isinstance(selector, str) else ",".join(selector),
         every=len(criteria) == len(fw.criterion_codes),
-        ids=frozenset(
-            ident
-            for ident, (index, level) in fw.indicator_pos.items()
-            if level <= min_level and index in criteria
-        ),
+        ids=ids,
+        bits=sum(map(fw.indicator_bit.__getitem__, ids)),
     )
 
 
@@ -573,8 +627,11 @@ NOT_APPLICABLE = "not_applicable"
 
 
 class Result:
-    """The outcome of :func:`evaluate`. Levels are computed eagerly; the per-standard counts and
-    the explanation (:attr:`next_level`) are computed when first asked for."""
+    """The outcome of :func:`evaluate`. Levels are computed eagerly; the criterion levels, the
+    per-standard counts and the explanation (:attr:`next_level`) are computed when first asked
+    for. ``missing_bits`` / ``level4_bits``: the school's missing indicators and met Mức 4
+    requirements in the framework's bit layout (:meth:`Framework._compile_bits`); ``missing``
+    and ``level4_met`` are the same as sets of ids."""
 
     __slots__ = (
         "_next",
@@ -582,9 +639,11 @@ class Result:
         "accreditation_reason",
         "_gaps",
         "_levels",
+        "_level4_met",
+        "_missing",
         "framework",
-        "level4_met",
-        "missing",
+        "level4_bits",
+        "missing_bits",
         "national_standard_level",
         "national_standard_reason",
         "school_level",
@@ -596,17 +655,19 @@ class Result:
         self,
         framework: Framework,
         version: Version,
-        missing: frozenset[str],
-        level4_met: frozenset[str],
+        missing_bits: int,
+        level4_bits: int,
         school_level: int,
         unmet_conditions: tuple[str, ...],
     ) -> None:
         self.framework = framework
         self.version = version
-        self.missing = missing
+        self.missing_bits = missing_bits
+        self.level4_bits = level4_bits
+        self._missing: frozenset[str] | None = None
+        self._level4_met: frozenset[str] | None = None
         self._gaps: dict[int, int] | None = None
         self._levels: tuple[int, ...] | None = None
-        self.level4_met = level4_met
         self.school_level = school_level
         self.unmet_conditions = unmet_conditions
         self._next: Any = _UNSET
@@ -614,26 +675,46 @@ class Result:
     # -- derived views ----------------------------------------------------------------------
 
     @property
+    def missing(self) -> frozenset[str]:
+        """The indicators not met (Mức 4 requirements aside)."""
+        if self._missing is None:
+            fw, bits = self.framework, self.missing_bits
+            self._missing = frozenset(
+                ids for index, p in enumerate(_fields(fw, bits)) if p for ids in _ids(fw, index, p)
+            )
+        return self._missing
+
+    @property
+    def level4_met(self) -> frozenset[str]:
+        """The school-wide Mức 4 requirements met."""
+        if self._level4_met is None:
+            bits, bit = self.level4_bits, self.framework.level4_bit
+            self._level4_met = frozenset(i for i, b in bit.items() if bits & b) or _EMPTY
+        return self._level4_met
+
+    @property
     def gaps(self) -> dict[int, int]:
         """Criterion index → lowest level at which it misses an indicator (absent: none)."""
         if self._gaps is None:
-            self._gaps = _gaps(self.framework, self.missing)
+            fw = self.framework
+            self._gaps = {
+                index: fw.low_levels[index][(p & -p).bit_length()] + 1
+                for index, p in enumerate(_fields(fw, self.missing_bits))
+                if p
+            }
         return self._gaps
-
-    @property
-    def first_missing(self) -> list[int]:
-        """Per criterion, the lowest level with a missing indicator (a huge number if none)."""
-        gaps = self.gaps
-        return [gaps.get(i, _NOTHING_MISSING) for i in range(len(self.framework.criterion_codes))]
 
     def _level_tuple(self) -> tuple[int, ...]:
         """The criterion levels, computed once: a criterion's highest level when nothing is
-        missing, else one below its lowest missing level."""
+        missing, else one below its lowest missing level — read off its field's lowest bit."""
         if self._levels is None:
-            levels = list(self.framework.criterion_top)
-            for index, first in self.gaps.items():
-                levels[index] = first - 1
-            self._levels = tuple(levels)
+            fw = self.framework
+            fields = _fields(fw, self.missing_bits)
+            if fw.level_tables is not None:
+                self._levels = tuple(map(getitem, fw.level_tables, fields))
+            else:
+                lowest = map(int.bit_length, map(and_, fields, map(neg, fields)))
+                self._levels = tuple(map(getitem, fw.low_levels, lowest))
         return self._levels
 
     @property
@@ -686,7 +767,7 @@ class Result:
                 "national_standard": self.reason("national_standard"),
             },
             "unmet_conditions": list(self.unmet_conditions),
-            "level4_met": [i for i in fw.level4_order if i in self.level4_met],
+            "level4_met": [i for i in fw.level4_order if self.level4_bits & fw.level4_bit[i]],
             "next_level": self.next_level,
             "top_level": fw.max_level,
             "not_assessable": [
@@ -715,20 +796,9 @@ def evaluate(
     requirements (``M4-1``…); ``conditions``: named recognition conditions, absent = unmet.
     Unknown ids raise :class:`UnknownIndicator`.
     """
-    if not isinstance(met, (list, tuple, set, frozenset)):
-        met = list(met)
-    # One C-level pass: the framework's ids minus the met ones. If the sizes do not add up, the
-    # input has duplicates (harmless) or unknown ids (refused).
-    missing = fw.all_ids.difference(met)
-    if len(fw.all_ids) - len(missing) != len(met):
-        unknown = set(met) - fw.all_ids
-        if unknown:
-            raise UnknownIndicator(fw.code, unknown)
-    l4 = frozenset(level4_met) if level4_met else _EMPTY
-    if l4 and not l4 <= fw.level4_ids:
-        raise UnknownIndicator(fw.code, l4 - fw.level4_ids, level4=True)
-
-    return _finish(fw, missing, l4, conditions, version)
+    met_bits = _bits(fw, fw.indicator_bit, met)
+    level4_bits = _bits(fw, fw.level4_bit, level4_met, level4=True) if level4_met else 0
+    return _finish(fw, fw.criteria_bits ^ met_bits, level4_bits, conditions, version)
 
 
 def evaluate_met(
@@ -742,33 +812,70 @@ def evaluate_met(
     ``assessments.IndicatorResult``): ``met`` holds every met id, indicators and school-wide
     Mức 4 requirements mixed, so the caller need not split them. Same result as
     ``evaluate(fw, <met indicators>, <met Mức 4 requirements>, conditions, version=version)``;
-    an id of neither kind raises :class:`UnknownIndicator`.
+    an id of neither kind raises :class:`UnknownIndicator`."""
+    return evaluate_bits(fw, _bits(fw, fw.every_bit, met), conditions, version=version)
 
-    Ids decoded once and reused (values of a dict mapping database ids to codes, say) are
-    cheaper than freshly decoded strings: their hash is already cached.
-    """
-    if not isinstance(met, (list, tuple, set, frozenset)):
-        met = list(met)
-    every = fw.every_id
-    missing = every.difference(met)
-    if len(every) - len(missing) != len(met):
-        unknown = set(met) - every
-        if unknown:
-            raise UnknownIndicator(fw.code, unknown)
-    level4_ids = fw.level4_ids
-    if level4_ids:
-        # Only the few Mức 4 requirements are walked, never the met ids again.
-        l4 = level4_ids.difference(missing) or _EMPTY
-        missing = missing - level4_ids
-    else:
-        l4 = _EMPTY
-    return _finish(fw, missing, l4, conditions, version)
+
+def evaluate_bits(
+    fw: Framework,
+    bits: int,
+    conditions: Mapping[str, bool] | None = None,
+    *,
+    version: Version | str | None = None,
+) -> Result:
+    """:func:`evaluate_met` for bulk callers that map their own keys (database ids, say) to
+    ``fw.every_bit`` once: ``bits`` is the sum of the met ids' values, each id counted once."""
+    if bits >> fw.bits_end or bits < 0:
+        raise FrameworkError(f"{fw.code}: dãy bit kết quả nằm ngoài bộ tiêu chuẩn.")
+    return _finish(fw, fw.criteria_bits & ~bits, bits >> fw.level4_shift, conditions, version)
+
+
+def _bits(
+    fw: Framework, bit: Mapping[str, int], ids: Iterable[str], *, level4: bool = False
+) -> int:
+    """The ids as one integer of the framework's layout. Summing is the fast way; a repeated id
+    would carry into another bit, which the bit count gives away (it is then lower than the
+    number of ids), so the slower OR is kept for that case."""
+    if not isinstance(ids, (list, tuple, set, frozenset)):
+        ids = list(ids)
+    try:
+        bits = sum(map(bit.__getitem__, ids))
+        if bits.bit_count() != len(ids):
+            bits = reduce(or_, map(bit.__getitem__, ids), 0)
+    except (KeyError, TypeError):
+        unknown = {str(i) for i in ids if i not in bit}
+        raise UnknownIndicator(fw.code, unknown, level4=level4) from None
+    return bits
+
+
+def _fields(fw: Framework, bits: int) -> bytes | list[int]:
+    """One value per criterion: its field of ``bits``. Eight-bit fields (every framework so
+    far) are the bytes of the integer, which C makes at once."""
+    count = len(fw.criterion_codes)
+    width = fw.field_bits
+    if width == 8:
+        return bits.to_bytes(count, "little")
+    mask = (1 << width) - 1
+    return [bits >> shift & mask for shift in range(0, count * width, width)]
+
+
+def _ids(fw: Framework, index: int, pattern: int) -> tuple[str, ...]:
+    """The indicators of criterion ``index`` whose bits are set in its field ``pattern``, in the
+    circular's order."""
+    cache = fw._pattern_ids[index]
+    ids = cache.get(pattern)
+    if ids is None:
+        field = fw.field_ids[index]
+        ids = tuple(ident for k, ident in enumerate(field) if pattern >> k & 1)
+        if fw.field_bits == 8:
+            cache[pattern] = ids
+    return ids
 
 
 def _finish(
     fw: Framework,
-    missing: frozenset[str],
-    l4: frozenset[str],
+    missing_bits: int,
+    level4_bits: int,
     conditions: Mapping[str, bool] | None,
     version: Version | str | None,
 ) -> Result:
@@ -780,10 +887,10 @@ def _finish(
     names = fw.condition_names
     unmet = tuple([c for c in names if not conditions.get(c)]) if names else ()
     if fw.regular:
-        school_level = _school_level(fw, missing, len(l4))
-        result = Result(fw, version, missing, l4, school_level, unmet)
+        school_level = _school_level(fw, missing_bits, level4_bits.bit_count())
+        result = Result(fw, version, missing_bits, level4_bits, school_level, unmet)
     else:
-        result = Result(fw, version, missing, l4, 0, unmet)
+        result = Result(fw, version, missing_bits, level4_bits, 0, unmet)
         result.school_level = school_level = _school_level_reference(result)
     rec = version.recognition
     result.accreditation_level, result.accreditation_reason = _recognise(
@@ -795,28 +902,16 @@ def _finish(
     return result
 
 
-def _gaps(fw: Framework, missing: frozenset[str]) -> dict[int, int]:
-    """Criterion index → lowest level of its missing indicators. C-level: the missing ids sorted
-    by level, highest first, turned into (criterion, level) pairs — the last pair written for a
-    criterion, its lowest level, wins."""
-    return dict(
-        map(
-            fw.indicator_pos.__getitem__, sorted(missing, key=fw.level_of.__getitem__, reverse=True)
-        )
-    )
-
-
-def _school_level(fw: Framework, missing: frozenset[str], level4_count: int) -> int:
+def _school_level(fw: Framework, missing: int, level4_count: int) -> int:
     """Highest level whose clauses all hold, climbing one level at a time: a school that misses
     Mức N is not considered for Mức N+1.
 
     A criterion satisfies level L when none of its indicators at levels ≤ L is missing, so a
-    clause is a question about ``missing ∩ clause.ids`` (its criteria's indicators at ≤ L),
-    answered by C-level set operations: an "all" clause holds when the two are disjoint; "at
-    least k of n" holds when the missing ones fall in at most n − k distinct criteria. Same
-    answers as :func:`_school_level_reference` on a regular framework (the tests check it)."""
+    clause is a question about ``missing & clause.bits`` (its criteria's indicators at ≤ L): an
+    "all" clause holds when that is zero; "at least k of n" holds when it is non-zero in at most
+    n − k criterion fields. Same answers as :func:`_school_level_reference` on a regular
+    framework (the tests check it)."""
     reached = 0
-    criterion_of = fw.criterion_of.__getitem__
     for school_level in fw.school_levels:
         if not school_level.assessable:
             break
@@ -825,12 +920,14 @@ def _school_level(fw: Framework, missing: frozenset[str], level4_count: int) -> 
                 if level4_count < clause.at_least:
                     return reached
             elif clause.is_all:
-                if not missing.isdisjoint(clause.ids):
+                if missing & clause.bits:
                     return reached
-            elif not missing.isdisjoint(clause.ids) and (
-                len(set(map(criterion_of, missing.intersection(clause.ids)))) > clause.slack
-            ):
-                return reached
+            else:
+                gaps = missing & clause.bits
+                if gaps:
+                    fields = _fields(fw, gaps)
+                    if len(fields) - fields.count(0) > clause.slack:
+                        return reached
         reached = school_level.level
     return reached
 
@@ -920,67 +1017,50 @@ def _missing_by_criterion(result: Result) -> dict[int, list[str]]:
 
 def _explain(result: Result) -> dict[str, Any] | None:
     """The cheapest way to the next school level (see :func:`_explain_reference` for the rule);
-    on a regular framework, computed with set operations on the missing indicators only.
+    on a regular framework, computed on the bits of the missing indicators.
 
     The blockers are one set of missing indicators: first what the "all" clauses force
-    (``missing ∩ plan.forced``, the precomputed union of their indicators); then, per threshold
-    clause, the still-unforced missing indicators of its criteria (``missing ∩ clause.ids``
-    minus the blockers so far) grouped by criterion — a criterion with none already counts, the
-    others cost their group's size and the cheapest are added, ties to the circular's order.
-    The set is then listed in the circular's order (one sort by precomputed rank) and grouped
-    by criterion. Identical output to the reference (the tests compare them)."""
+    (``missing & plan.forced_bits``, the precomputed union of their indicators); then, per
+    threshold clause, the still-unforced missing indicators of its criteria (``missing &
+    clause.bits`` minus the blockers so far), one field per criterion — a criterion with none
+    already counts, the others cost their field's bit count and the cheapest are added, ties to
+    the circular's order. The set is then read field by field, which lists it grouped by
+    criterion in the circular's order. Identical output to the reference (the tests compare
+    them)."""
     fw = result.framework
     if not fw.regular:
         return _explain_reference(result)
     plan = fw.explain_plans.get(result.school_level)
     if plan is None:
         return None
-    missing = result.missing
-    chosen = missing.intersection(plan.forced)
+    missing = result.missing_bits
+    chosen = missing & plan.forced_bits
     for clause in plan.thresholds:
-        rest = missing.intersection(clause.ids)
-        if chosen:
-            rest -= chosen
-        if len(rest) <= clause.slack:  # too few missing to fill more than the slack
+        rest = missing & clause.bits & ~chosen
+        if rest.bit_count() <= clause.slack:  # too few missing to fill more than the slack
             continue
-        groups: dict[int, list[str]] = {}
-        criterion_of = fw.criterion_of
-        for ident in rest:
-            index = criterion_of[ident]
-            if index in groups:
-                groups[index].append(ident)
-            else:
-                groups[index] = [ident]
+        groups = [(p.bit_count(), index) for index, p in enumerate(_fields(fw, rest)) if p]
         need = len(groups) - clause.slack
         if need <= 0:
             continue
-        cheapest = sorted(groups.items(), key=_cost_then_order)[:need]
-        chosen = chosen.union(*(ids for _, ids in cheapest))
-    # Grouped by hand: a third cheaper than itertools.groupby + list() per group.
-    code_of = fw.criterion_code_of
-    blockers: list[dict[str, Any]] = []
-    last = None
-    todo: list[str] = []
-    for ident in sorted(chosen, key=fw.rank.__getitem__):
-        code = code_of[ident]
-        if code == last:
-            todo.append(ident)
-        else:
-            todo = [ident]
-            blockers.append({"criterion": code, "missing": todo})
-            last = code
+        groups.sort()  # cheapest first, ties to the circular's order
+        field_masks = fw.field_masks
+        for _, index in groups[:need]:
+            chosen |= rest & field_masks[index]
+    codes = fw.criterion_codes
+    blockers: list[dict[str, Any]] = [
+        {"criterion": codes[index], "missing": list(_ids(fw, index, p))}
+        for index, p in enumerate(_fields(fw, chosen))
+        if p
+    ]
     if plan.requirements:
-        level4_met = result.level4_met
+        level4_bits, bit = result.level4_bits, fw.level4_bit
         for at_least in plan.requirements:
-            need = at_least - len(level4_met)
+            need = at_least - level4_bits.bit_count()
             if need > 0:
-                todo = [i for i in fw.level4_order if i not in level4_met][:need]
+                todo = [i for i in fw.level4_order if not level4_bits & bit[i]][:need]
                 blockers.append({"criterion": LEVEL4_GROUP, "missing": todo})
     return {"level": plan.level, "blockers": blockers}
-
-
-def _cost_then_order(group: tuple[int, list[str]]) -> tuple[int, int]:
-    return len(group[1]), group[0]
 
 
 def _explain_reference(result: Result) -> dict[str, Any] | None:

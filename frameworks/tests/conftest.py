@@ -23,6 +23,23 @@ def madeup() -> engine.Framework:
     return engine.compile_framework(engine.read_data(FIXTURES / "XX-2030-DEMO.json"))
 
 
+def madeup_wide() -> engine.Framework:
+    """The made-up framework with two criteria of more than eight indicators (A.1: 11, B.2: 20):
+    wider than one byte per criterion, the engine's general bit layout."""
+    data = engine.read_data(FIXTURES / "XX-2030-DEMO.json")
+    data["code"] = "XX-2030-WIDE"
+    criteria = {c["code"]: c for s in data["standards"] for c in s["criteria"]}
+    criteria["A.1"]["indicators"] += [
+        {"id": f"A.1-M{level}x{k}", "level": level, "text": "Chỉ báo thêm"}
+        for level, k in [(1, 1), (1, 2), (2, 1), (2, 2), (2, 3), (1, 3), (2, 4), (1, 4)]
+    ]
+    criteria["B.2"]["indicators"] += [
+        {"id": f"B.2-M{1 + k % 2}x{k}", "level": 1 + k % 2, "text": "Chỉ báo thêm"}
+        for k in range(16)
+    ]
+    return engine.compile_framework(data)
+
+
 def ids_at(framework: engine.Framework, *levels: int, criteria=None) -> set[str]:
     """Indicator ids at the given levels (of the given criterion codes, default all)."""
     out = set()

@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 
 from frameworks import engine
 
-from .conftest import FRAMEWORKS_2018, FRAMEWORKS_2026, fw, madeup
+from .conftest import FRAMEWORKS_2018, FRAMEWORKS_2026, fw, madeup, madeup_wide
 
 FRAMEWORKS = {code: fw(code) for code in FRAMEWORKS_2018 + FRAMEWORKS_2026}
 FRAMEWORKS["XX-2030-DEMO"] = madeup()
+FRAMEWORKS["XX-2030-WIDE"] = madeup_wide()
 CONDITION_NAMES = ["cohort_completed", "three_years_data", "facilities_compliant", "audited"]
 
 
