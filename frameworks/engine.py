@@ -180,12 +180,30 @@ class Version:
         return _in_range(day, self.effective_from, self.effective_to)
 
 
+class _Patterns(dict):
+    """Field pattern → the criterion's indicators whose bits it sets, in the circular's order.
+    Filled on first use, so that a lookup is a plain dict access; with fields of one byte at
+    most 256 entries, wider fields (hypothetical so far) are not kept."""
+
+    __slots__ = ("cache", "ids")
+
+    def __init__(self, ids: tuple[str, ...], *, cache: bool) -> None:
+        super().__init__()
+        self.ids = ids
+        self.cache = cache
+
+    def __missing__(self, pattern: int) -> tuple[str, ...]:
+        ids = tuple(ident for k, ident in enumerate(self.ids) if pattern >> k & 1)
+        if self.cache:
+            self[pattern] = ids
+        return ids
+
+
 class Framework:
     """A framework compiled for evaluation: criteria indexed 0..n-1, indicator id → (criterion,
     level), the ids of each criterion at each level, and the school levels as clause lists."""
 
     __slots__ = (
-        "_pattern_ids",
         "all_ids",
         "bits_end",
         "code",
@@ -217,6 +235,7 @@ class Framework:
         "low_levels",
         "mandatory",
         "max_level",
+        "pattern_ids",
         "regular",
         "school_kinds",
         "school_levels",
@@ -334,9 +353,8 @@ class Framework:
             **{i: b << self.level4_shift for i, b in self.level4_bit.items()},
         }
         self.bits_end = self.level4_shift + len(self.level4_order)
-        # Field pattern → its indicators, filled as explanations meet them (bounded: 256
-        # patterns per criterion; wider fields are not cached).
-        self._pattern_ids: tuple[dict[int, tuple[str, ...]], ...] = tuple({} for _ in range(n))
+        # Per criterion, field pattern → its indicators, filled as explanations meet them.
+        self.pattern_ids = tuple(_Patterns(ids, cache=width == 8) for ids in self.field_ids)
 
     def _compile_explanations(self) -> None:
         """Per reached school level, the plan of the next one (absent: nothing to explain).
@@ -678,9 +696,13 @@ class Result:
     def missing(self) -> frozenset[str]:
         """The indicators not met (Mức 4 requirements aside)."""
         if self._missing is None:
-            fw, bits = self.framework, self.missing_bits
+            fw = self.framework
+            fields = _fields(fw, self.missing_bits)
             self._missing = frozenset(
-                ids for index, p in enumerate(_fields(fw, bits)) if p for ids in _ids(fw, index, p)
+                ident
+                for ids, p in zip(fw.pattern_ids, fields, strict=True)
+                if p
+                for ident in ids[p]
             )
         return self._missing
 
@@ -859,19 +881,6 @@ def _fields(fw: Framework, bits: int) -> bytes | list[int]:
     return [bits >> shift & mask for shift in range(0, count * width, width)]
 
 
-def _ids(fw: Framework, index: int, pattern: int) -> tuple[str, ...]:
-    """The indicators of criterion ``index`` whose bits are set in its field ``pattern``, in the
-    circular's order."""
-    cache = fw._pattern_ids[index]
-    ids = cache.get(pattern)
-    if ids is None:
-        field = fw.field_ids[index]
-        ids = tuple(ident for k, ident in enumerate(field) if pattern >> k & 1)
-        if fw.field_bits == 8:
-            cache[pattern] = ids
-    return ids
-
-
 def _finish(
     fw: Framework,
     missing_bits: int,
@@ -1047,10 +1056,11 @@ def _explain(result: Result) -> dict[str, Any] | None:
         field_masks = fw.field_masks
         for _, index in groups[:need]:
             chosen |= rest & field_masks[index]
-    codes = fw.criterion_codes
     blockers: list[dict[str, Any]] = [
-        {"criterion": codes[index], "missing": list(_ids(fw, index, p))}
-        for index, p in enumerate(_fields(fw, chosen))
+        {"criterion": code, "missing": list(ids[p])}
+        for code, ids, p in zip(
+            fw.criterion_codes, fw.pattern_ids, _fields(fw, chosen), strict=True
+        )
         if p
     ]
     if plan.requirements:
