@@ -17,11 +17,13 @@ The rules are data. Each framework file declares:
 
 Both forms compile to the same clause lists, so a new framework with other thresholds needs a data
 file only. Compile once (:func:`compile_framework`), then call :func:`evaluate` (or
-:func:`evaluate_met`) per school. Compiling prepares, per clause, the set of indicators that must
-not be missing, and per school level the plan of its explanation; evaluating is then a few
-C-level set operations between those sets and the school's *missing* indicators — the school
-level, the recognition levels, each criterion's level and the explanation of 45,000 schools take
-well under a second (``python -m bench engine``). ``_school_level_reference`` and
+:func:`evaluate_met`, or :func:`evaluate_bits` in bulk) per school. Compiling lays the indicators
+out as bits — one field per criterion, lowest level first (:meth:`Framework._compile_bits`) —
+and prepares, per clause, the bits that must not be missing, and per school level the plan of its
+explanation. A school's results are then one integer: a clause is one AND, a criterion's level
+one table lookup on its field, the blockers of the explanation its fields read back as ids — the
+school level, the recognition levels, each criterion's level and the explanation of 45,000
+schools take under half a second (``python -m bench engine``). ``_school_level_reference`` and
 ``_explain_reference`` state the rules criterion by criterion; the tests hold the fast paths to
 them, and a framework outside what the fast paths assume (an indicator below Mức 1, a criterion
 named twice in one clause) is evaluated by them.
@@ -359,7 +361,7 @@ class Framework:
     def _compile_explanations(self) -> None:
         """Per reached school level, the plan of the next one (absent: nothing to explain).
 
-        The set-based evaluation and explanation assume what every real framework satisfies:
+        The bit-based evaluation and explanation assume what every real framework satisfies:
         indicator levels ≥ 1 and no criterion named twice in one clause. A framework that breaks
         either ("irregular") is evaluated by the reference implementation instead."""
         self.regular = all(level >= 1 for level in self.level_of.values()) and all(

@@ -1,4 +1,4 @@
-"""The set-based fast paths of the engine (``_school_level``, ``_explain``, the criterion levels)
+"""The bit-based fast paths of the engine (``_school_level``, ``_explain``, the criterion levels)
 must give exactly what the reference implementations — the rules written criterion by criterion
 — give, on every framework, for any school and for realistic "near a level" schools."""
 
