@@ -336,11 +336,13 @@ class Framework:
         self.field_ids = tuple(field_ids)
         self.low_levels = tuple(low_levels)
         # With 8-bit fields a whole field pattern indexes a 256-entry table: one lookup per
-        # criterion instead of isolating its lowest bit (patterns with bits above the
-        # criterion's indicators never occur; their entries are padding).
+        # criterion instead of isolating its lowest bit. A pattern whose lowest bit lies above
+        # the criterion's indicators never occurs; its entry is None.
         self.level_tables = (
             tuple(
-                tuple((*low, *(None,) * 8)[(p & -p).bit_length()] for p in range(256))
+                tuple(
+                    low[b] if (b := (p & -p).bit_length()) < len(low) else None for p in range(256)
+                )
                 for low in self.low_levels
             )
             if width == 8
