@@ -241,13 +241,11 @@ class Lookups:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         registry = engine.registry()
-        self.code_of = dict(conn.execute("SELECT id, code FROM indicator"))
         self.framework = {i: registry[c] for i, c in conn.execute("SELECT id, code FROM framework")}
         self.version = {(i, v.code): v for i, fw in self.framework.items() for v in fw.versions}
-        self.bit_of = {
-            i: self.framework[fw_id].every_bit[code]
-            for i, fw_id, code in conn.execute("SELECT id, framework_id, code FROM indicator")
-        }
+        indicators = conn.execute("SELECT id, framework_id, code FROM indicator").fetchall()
+        self.code_of = {i: code for i, _, code in indicators}
+        self.bit_of = {i: self.framework[fw_id].every_bit[code] for i, fw_id, code in indicators}
 
 
 def _inputs(row: tuple, ids: list[int], lookups: Lookups) -> tuple:

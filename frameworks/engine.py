@@ -851,7 +851,7 @@ def evaluate_bits(
 ) -> Result:
     """:func:`evaluate_met` for bulk callers that map their own keys (database ids, say) to
     ``fw.every_bit`` once: ``bits`` is the sum of the met ids' values, each id counted once."""
-    if bits >> fw.bits_end or bits < 0:
+    if bits >> fw.bits_end:  # a bit past the layout (a negative number shifts to -1)
         raise FrameworkError(f"{fw.code}: dãy bit kết quả nằm ngoài bộ tiêu chuẩn.")
     return _finish(fw, fw.criteria_bits & ~bits, bits >> fw.level4_shift, conditions, version)
 
