@@ -1,215 +1,102 @@
-"""Reading and checking an Excel list of evidence (danh mục minh chứng), before anything is
-written. Same rules as the school registry import: a template to download, a preview, every row
-checked with a Vietnamese message naming the row and the column, nothing written if any row
-fails (the write is services.evidence_import)."""
+"""The evidence list's import spec (core.imports pipeline): a danh mục minh chứng read from
+an .xlsx, every row checked with a Vietnamese message naming the row and the column, nothing
+written if any row fails (`evidence_import_write`, inside ImportSpec.run's transaction)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
-from core.text import fold, nfc
+from core.imports import (
+    CheckedRow,
+    Column,
+    ImportFileError,
+    ImportPlan,
+    ImportRejected,
+    ImportResult,
+    ImportSpec,
+    RawRow,
+    RowError,
+    parse_date,
+)
+from core.imports import cell_text as _text
+from core.imports.template import XLSX_MIME
+from core.text import nfc
 from frameworks.models import Criterion
 
+from . import access, services
 from .codes import style_from_data
 from .models import Evidence
-from .uploads import XLSX, sniff
 
 DATA_SHEET = "Danh mục minh chứng"
 HELP_SHEET = "Hướng dẫn"
 MAX_ROWS = 5000
-XLSX_MIME = XLSX.content_type
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    required: bool = False
-    help: str = ""
-
-    @property
-    def label(self) -> str:
-        return f"{self.header}*" if self.required else self.header
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("criterion", "Tiêu chí", True, "Mã tiêu chí đầu tiên dùng minh chứng, ví dụ 1.1."),
+    Column(
+        "criterion",
+        "Tiêu chí",
+        True,
+        "Mã tiêu chí đầu tiên dùng minh chứng, ví dụ 1.1.",
+        10,
+        "1.1",
+        as_text=True,
+    ),
     Column(
         "code",
         "Mã minh chứng",
         False,
         "Để trống để hệ thống tự cấp mã. Chỉ ghi khi chuyển danh mục giấy đã có mã; mã phải đúng "
         "kiểu của bộ tiêu chuẩn và thuộc tiêu chí ở cột «Tiêu chí».",
+        18,
+        as_text=True,
     ),
-    Column("name", "Tên minh chứng", True, "Ví dụ: Quyết định thành lập Hội đồng tự đánh giá."),
-    Column("number", "Số/ký hiệu", False, "Ví dụ: 15/QĐ-THHL."),
-    Column("issued_on", "Ngày ban hành", False, "Ngày dạng dd/mm/yyyy, ví dụ 05/09/2025."),
-    Column("issuer", "Nơi ban hành", False, "Cơ quan, nhóm hoặc cá nhân ban hành."),
-    Column("box", "Số hộp", False, "Để trống: số thứ tự của tiêu chuẩn."),
-    Column("link", "Đường dẫn", False, "Đường dẫn http(s) tới bản điện tử, nếu có."),
-    Column("note", "Ghi chú", False, ""),
+    Column(
+        "name",
+        "Tên minh chứng",
+        True,
+        "Ví dụ: Quyết định thành lập Hội đồng tự đánh giá.",
+        60,
+        "Quyết định thành lập Hội đồng tự đánh giá",
+    ),
+    Column("number", "Số/ký hiệu", False, "Ví dụ: 15/QĐ-THHL.", 18, "15/QĐ-THHL", as_text=True),
+    Column(
+        "issued_on",
+        "Ngày ban hành",
+        False,
+        "Ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.",
+        16,
+        dt.date(2025, 9, 5),
+    ),
+    Column(
+        "issuer", "Nơi ban hành", False, "Cơ quan, nhóm hoặc cá nhân ban hành.", 30, "Nhà trường"
+    ),
+    Column("box", "Số hộp", False, "Để trống: số thứ tự của tiêu chuẩn.", 10),
+    Column("link", "Đường dẫn", False, "Đường dẫn http(s) tới bản điện tử, nếu có.", 40),
+    Column("note", "Ghi chú", False, "", 30),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read."""
-
-
 @dataclass
-class RowError:
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        if self.column is None:
-            return _("Dòng %(row)s: %(msg)s") % {"row": self.row, "msg": self.message}
-        return _("Dòng %(row)s, cột «%(col)s»: %(msg)s") % {
-            "row": self.row,
-            "col": self.column,
-            "msg": self.message,
-        }
-
-
-@dataclass
-class RawRow:
-    number: int
-    values: dict[str, Any]
-
-
-@dataclass
-class CheckedRow:
-    number: int
-    data: dict[str, Any] = field(default_factory=dict)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def error_text(self) -> str:
-        return "; ".join(
-            f"«{e.column}»: {e.message}" if e.column else e.message for e in self.errors
-        )
-
+class EvidenceRow(CheckedRow):
     @property
     def criterion_code(self) -> str:
         crit = self.data.get("first_criterion")
         return crit.code if crit else str(self.data.get("criterion_text", ""))
 
 
-@dataclass
-class ImportPlan:
-    rows: list[CheckedRow]
-    errors: list[RowError]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and bool(self.rows)
-
-    @property
-    def error_rows(self) -> int:
-        return sum(1 for r in self.rows if r.errors)
-
-
-def _header_key(value: Any) -> str:
-    return fold(str(value or "")).rstrip("*").strip()
-
-
 def read_workbook(fileobj: IO[bytes]) -> list[RawRow]:
     """Raw rows of the sheet «Danh mục minh chứng» (else the first sheet)."""
-    import zipfile
-
-    import openpyxl
-
-    fileobj.seek(0)
-    if not fileobj.read(1):
-        raise ImportFileError(_("Tệp rỗng (0 byte)."))
-    if sniff(fileobj) is not XLSX:
-        raise ImportFileError(
-            _("Tệp không phải Excel .xlsx hợp lệ. Hãy dùng tệp mẫu tải về từ trang này.")
-        )
-    with zipfile.ZipFile(fileobj) as zf:
-        if sum(i.file_size for i in zf.infolist()) > MAX_UNZIPPED_BYTES:
-            raise ImportFileError(_("Tệp Excel bất thường (dữ liệu giải nén quá lớn)."))
-    fileobj.seek(0)
-    try:
-        wb = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise ImportFileError(_("Tệp không phải Excel .xlsx hợp lệ.")) from exc
-    try:
-        ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
-        header = next(it, None)
-        if header is None or not any(v not in (None, "") for v in header):
-            raise ImportFileError(
-                _("Trang tính «%(sheet)s» trống: không có dòng tiêu đề.") % {"sheet": ws.title}
-            )
-        wanted = {_header_key(c.header): c for c in COLUMNS}
-        colmap: dict[str, int] = {}
-        dupes: list[str] = []
-        for idx, value in enumerate(header):
-            col = wanted.get(_header_key(value))
-            if col is None:
-                continue
-            if col.key in colmap:
-                dupes.append(col.header)
-            colmap[col.key] = idx
-        missing = [c.label for c in COLUMNS if c.required and c.key not in colmap]
-        if missing or dupes:
-            problems = []
-            if missing:
-                problems.append(_("thiếu cột %(c)s") % {"c": ", ".join(f"«{m}»" for m in missing)})
-            if dupes:
-                problems.append(
-                    _("cột %(c)s xuất hiện hai lần") % {"c": ", ".join(f"«{d}»" for d in dupes)}
-                )
-            raise ImportFileError(
-                _(
-                    "Dòng tiêu đề (dòng 1) không đúng mẫu: %(p)s. Hãy dùng tệp mẫu tải về từ trang này."
-                )
-                % {"p": "; ".join(problems)}
-            )
-        rows: list[RawRow] = []
-        for number, cells in enumerate(it, start=2):
-            if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in cells):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise ImportFileError(
-                    _("Tệp có quá nhiều dòng: tối đa %(n)s dòng mỗi lần nhập.") % {"n": MAX_ROWS}
-                )
-            values = {
-                key: (cells[idx] if idx < len(cells) else None) for key, idx in colmap.items()
-            }
-            rows.append(RawRow(number, values))
-    except ImportFileError:
-        raise
-    except Exception as exc:  # damaged XML inside a valid zip shows up while iterating
-        raise ImportFileError(_("Tệp không phải Excel .xlsx hợp lệ.")) from exc
-    finally:
-        wb.close()
-    if not rows:
-        raise ImportFileError(
-            _("Tệp không có dòng dữ liệu nào: chỉ có dòng tiêu đề. Hãy điền từ dòng 2.")
-        )
-    return rows
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(nfc(str(value)).split())
+    return SPEC.read(fileobj)
 
 
 def _criterion_text(value: Any) -> str:
@@ -218,20 +105,6 @@ def _criterion_text(value: Any) -> str:
     if isinstance(value, float):
         return repr(value)
     return _text(value).removeprefix("Tiêu chí ").removeprefix("tiêu chí ").strip()
-
-
-def _parse_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 _url = URLValidator(schemes=["http", "https"])
@@ -247,10 +120,9 @@ def validate_rows(*, assessment: Assessment, rows: list[RawRow]) -> ImportPlan:
     }
     taken = dict(Evidence.objects.filter(assessment=assessment).values_list("code", "name"))
     seen_codes: dict[str, int] = {}
-    out: list[CheckedRow] = []
-    errors: list[RowError] = []
+    out: list[EvidenceRow] = []
     for raw in rows:
-        row = CheckedRow(raw.number)
+        row = EvidenceRow(raw.number)
         v, d = raw.values, row.data
 
         def err(key: str, message: str, row=row, raw=raw) -> None:
@@ -279,9 +151,8 @@ def validate_rows(*, assessment: Assessment, rows: list[RawRow]) -> ImportPlan:
 
         d["issued_on"] = None
         if v.get("issued_on") not in (None, ""):
-            try:
-                d["issued_on"] = _parse_date(v.get("issued_on"))
-            except ValueError:
+            d["issued_on"] = parse_date(v.get("issued_on"))
+            if d["issued_on"] is None:
                 err(
                     "issued_on",
                     _("«%(v)s» không phải ngày hợp lệ; hãy ghi dạng dd/mm/yyyy, ví dụ 05/09/2025.")
@@ -352,7 +223,6 @@ def validate_rows(*, assessment: Assessment, rows: list[RawRow]) -> ImportPlan:
                     d["code"], d["seq"] = code, seq
                     if parts.get("box"):
                         d["box"] = box
-        errors.extend(row.errors)
         out.append(row)
     # Two rows of one criterion with codes sharing a number but different boxes would collide
     # on (criterion, seq): report it on the later row.
@@ -371,67 +241,153 @@ def validate_rows(*, assessment: Assessment, rows: list[RawRow]) -> ImportPlan:
                     % {"s": key[1], "c": row.data["first_criterion"].code},
                 )
                 row.errors.append(e)
-                errors.append(e)
             seqs[key] = row.number
-    return ImportPlan(out, errors)
+    for row in out:
+        if row.errors:
+            row.action = "error"
+    return ImportPlan(out)
 
 
-def build_template(assessment: Assessment) -> io.BytesIO:
-    """The .xlsx template: header row, criterion column as text, a help sheet listing the
-    framework's criteria and the code style."""
-    import openpyxl
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+# ---------------------------------------------------------------------------------------------
+# Writing
 
-    style = style_from_data(assessment.framework.data)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = DATA_SHEET
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    widths = {
-        "criterion": 10,
-        "code": 18,
-        "name": 60,
-        "number": 18,
-        "issued_on": 16,
-        "issuer": 30,
-        "box": 10,
-        "link": 40,
-        "note": 30,
-    }
-    for idx, col in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=idx, value=col.label)
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        letter = get_column_letter(idx)
-        ws.column_dimensions[letter].width = widths.get(col.key, 16)
-        if col.key in ("criterion", "code", "number"):
-            for r in range(2, 1002):
-                ws.cell(row=r, column=idx).number_format = "@"
-    ws.freeze_panes = "A2"
 
-    help_ws = wb.create_sheet(HELP_SHEET)
-    help_ws.append(["Cột", "Bắt buộc", "Hướng dẫn"])
-    for c in help_ws[1]:
-        c.font = bold
-    for col in COLUMNS:
-        help_ws.append([col.header, "Có" if col.required else "", col.help])
-    help_ws.append([])
-    certainty = (
-        " (CHƯA CHẮC CHẮN — chưa đối chiếu văn bản chính thức)" if style.is_uncertain else ""
+def evidence_import_write(*, user, assessment: Assessment, plan: ImportPlan) -> ImportResult:
+    """Write a checked plan in the caller's transaction (ImportSpec.run): codes written in the
+    file first, so that a generated number never takes one of them; one change-log entry."""
+    created: list[Evidence] = []
+    ordered = sorted(plan.rows, key=lambda r: (not r.data.get("code"), r.number))
+    for row in ordered:
+        d = row.data
+        evidence = Evidence(
+            assessment=assessment,
+            uploaded_by=user,
+            first_criterion=d["first_criterion"],
+            name=d["name"],
+            number=d["number"],
+            issued_on=d["issued_on"],
+            issuer=d["issuer"],
+            note=d["note"],
+            box=d["box"],
+            link=d["link"],
+        )
+        if d.get("code"):
+            # A code carried over from an existing paper register is kept as written.
+            evidence.seq = d["seq"]
+            evidence.code = d["code"]
+            evidence.save(force_insert=True)
+        else:
+            services.insert_with_code(evidence)
+        created.append(evidence)
+    style = services.style_for(assessment)
+    services.record_changes(
+        user,
+        assessment,
+        [(f"evidence:{style.show(e.code)}", "", e.name) for e in created],
+        note=_("Nhập từ Excel"),
     )
-    help_ws.append(
-        ["Kiểu mã", "", f"{style.show(style.template)}{certainty}. Ví dụ: {style.example}"]
+    created.sort(key=lambda e: (e.first_criterion.position, e.seq))
+    return ImportResult(created=len(created), objects=created)
+
+
+# ---------------------------------------------------------------------------------------------
+# The spec
+
+
+class EvidenceImportSpec(ImportSpec):
+    key = "evidence_import"
+    title = "Nhập danh mục minh chứng từ Excel"
+    data_sheet = DATA_SHEET
+    help_sheet = HELP_SHEET
+    columns = COLUMNS
+    key_column = "criterion"
+    require_all_columns = False
+    max_rows = MAX_ROWS
+    page_template = "evidence/import.html"
+    preview_limit = 200
+    actions = ("new",)
+    forbidden = PermissionDenied  # the register's page is visible: inside the scope, 403
+    notes = ("Cột «Mã minh chứng» để trống thì hệ thống tự cấp mã theo tiêu chí.",)
+    preview_columns = (
+        ("Tiêu chí", lambda r: r.criterion_code),
+        ("Mã minh chứng", lambda r: r.data.get("code") or _("tự cấp")),
+        ("Tên minh chứng", lambda r: r.data.get("name")),
+        (
+            "Số, ngày ban hành",
+            lambda r: ", ".join(
+                x
+                for x in (
+                    r.data.get("number") or "",
+                    r.data["issued_on"].strftime("%d/%m/%Y") if r.data.get("issued_on") else "",
+                )
+                if x
+            ),
+        ),
     )
-    help_ws.append(["Bộ tiêu chuẩn", "", assessment.framework.code])
-    help_ws.append([])
-    help_ws.append(["Tiêu chí", "", "Tên tiêu chí"])
-    for crit in Criterion.objects.filter(framework=assessment.framework).order_by("position"):
-        help_ws.append([crit.code, "", crit.title])
-    help_ws.column_dimensions["A"].width = 18
-    help_ws.column_dimensions["C"].width = 100
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    return buf
+
+    def can_import(self, user, context: Assessment) -> bool:
+        return access.can_manage(user, context)
+
+    def check(self, *, user, context, rows: list[RawRow], lock: bool = False) -> ImportPlan:
+        if lock:
+            Assessment.objects.select_for_update().filter(pk=context.pk).first()
+        return validate_rows(assessment=context, rows=rows)
+
+    def run(self, *, user, context, rows: list[RawRow]) -> ImportResult:
+        services.require_manage(user, context)
+        return super().run(user=user, context=context, rows=rows)
+
+    def write(self, *, user, context, plan: ImportPlan) -> ImportResult:
+        return evidence_import_write(user=user, assessment=context, plan=plan)
+
+    def filename(self, context: Assessment) -> str:
+        return f"mau-danh-muc-minh-chung-{context.framework.code}.xlsx"
+
+    def help_lines(self, *, user, context) -> list[list[Any]]:
+        assessment = context
+        style = style_from_data(assessment.framework.data)
+        lines: list[list[Any]] = []
+        lines.append([])
+        certainty = (
+            " (CHƯA CHẮC CHẮN — chưa đối chiếu văn bản chính thức)" if style.is_uncertain else ""
+        )
+        lines.append(
+            ["Kiểu mã", "", f"{style.show(style.template)}{certainty}. Ví dụ: {style.example}"]
+        )
+        lines.append(["Bộ tiêu chuẩn", "", assessment.framework.code])
+        lines.append([])
+        lines.append(["Tiêu chí", "", "Tên tiêu chí"])
+        for crit in Criterion.objects.filter(framework=assessment.framework).order_by("position"):
+            lines.append([crit.code, "", crit.title])
+        return lines
+
+    def page_context(self, request, context) -> dict[str, Any]:
+        return {"assessment": context, "style": services.style_for(context)}
+
+    def success_message(self, result: ImportResult, name: str) -> str:
+        return _("Đã nhập tệp «%(name)s»: %(n)s minh chứng.") % {"name": name, "n": result.created}
+
+    def done_url(self, context) -> str:
+        return reverse("evidence:register", kwargs={"assessment_id": context.pk})
+
+
+SPEC = EvidenceImportSpec()
+
+
+def evidence_import(*, user, assessment: Assessment, rows: list[RawRow]) -> ImportResult:
+    """All or nothing: every row is checked again inside the transaction (the register may have
+    changed since the preview) and one failing row rolls everything back."""
+    return SPEC.run(user=user, context=assessment, rows=rows)
+
+
+__all__ = [
+    "COLUMNS",
+    "DATA_SHEET",
+    "SPEC",
+    "XLSX_MIME",
+    "ImportFileError",
+    "ImportRejected",
+    "RowError",
+    "evidence_import",
+    "read_workbook",
+]

@@ -544,65 +544,7 @@ def evidence_carry_over(
     return result
 
 
-# ---------------------------------------------------------------------------------------------
-# Excel import
-
-
-@dataclass
-class ImportResult:
-    created: list[Evidence]
-
-
-class ImportRejected(Exception):
-    """Rows failed when checked again inside the write transaction; nothing was written."""
-
-    def __init__(self, plan):
-        super().__init__("import rejected")
-        self.plan = plan
-
-
-def evidence_import(*, user, assessment: Assessment, rows) -> ImportResult:
-    """All or nothing: every row is checked again inside the transaction (the register may have
-    changed since the preview) and one failing row rolls everything back."""
-    from . import importing  # the reader imports openpyxl; only the import pays for it
-
-    _require_manage(user, assessment)
-    created: list[Evidence] = []
-    with transaction.atomic():
-        Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
-        plan = importing.validate_rows(assessment=assessment, rows=rows)
-        if not plan.ok:
-            raise ImportRejected(plan)
-        # Codes written in the file first, so that a generated number never takes one of them.
-        ordered = sorted(plan.rows, key=lambda r: (not r.data.get("code"), r.number))
-        for row in ordered:
-            d = row.data
-            evidence = Evidence(
-                assessment=assessment,
-                uploaded_by=user,
-                first_criterion=d["first_criterion"],
-                name=d["name"],
-                number=d["number"],
-                issued_on=d["issued_on"],
-                issuer=d["issuer"],
-                note=d["note"],
-                box=d["box"],
-                link=d["link"],
-            )
-            if d.get("code"):
-                # A code carried over from an existing paper register is kept as written.
-                evidence.seq = d["seq"]
-                evidence.code = d["code"]
-                evidence.save(force_insert=True)
-            else:
-                _insert_with_code(evidence)
-            created.append(evidence)
-        style = style_for(assessment)
-        _record(
-            user,
-            assessment,
-            [(f"evidence:{style.show(e.code)}", "", e.name) for e in created],
-            note=_("Nhập từ Excel"),
-        )
-    created.sort(key=lambda e: (e.first_criterion.position, e.seq))
-    return ImportResult(created)
+# The import (evidence.importing, on the core.imports pipeline) writes through these.
+require_manage = _require_manage
+insert_with_code = _insert_with_code
+record_changes = _record

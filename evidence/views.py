@@ -3,27 +3,21 @@ through services (read-only roles inside the scope: 403)."""
 
 from __future__ import annotations
 
-import io
-import uuid
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.imports.flow import ImportFlow
 
 from . import access, importing, selectors, services
 from .forms import EvidenceForm
 from .uploads import CONTENT_TYPES, human_size, max_bytes
-
-IMPORT_SESSION_KEY = "evidence_import"
 
 
 def _require(allowed: bool) -> None:
@@ -308,128 +302,13 @@ def uncite(request: HttpRequest, pk: int, sheet_id: int) -> HttpResponse:
 
 
 # ---------------------------------------------------------------------------------------------
-# Excel import
+# Excel import: the core.imports flow over evidence.importing.SPEC
 
 
-def _import_context(request, assessment, **extra) -> dict:
-    context = _base_context(request, assessment)
-    context["max_size"] = human_size(settings.IMPORT_MAX_BYTES)
-    context.update(extra)
-    return context
+def _import_assessment(request: HttpRequest, assessment_id: int):
+    return selectors.get_assessment_or_404(request.user, assessment_id)
 
 
-def _discard_pending(request: HttpRequest) -> None:
-    data = request.session.pop(IMPORT_SESSION_KEY, None)
-    if data and data.get("path"):
-        try:
-            default_storage.delete(data["path"])
-        except OSError:
-            pass
-
-
-@login_required
-@require_GET
-def import_template(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = selectors.get_assessment_or_404(request.user, assessment_id)
-    _require(access.can_manage(request.user, assessment))
-    return FileResponse(
-        importing.build_template(assessment),
-        as_attachment=True,
-        filename=f"mau-danh-muc-minh-chung-{assessment.framework.code}.xlsx",
-        content_type=importing.XLSX_MIME,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = selectors.get_assessment_or_404(request.user, assessment_id)
-    _require(access.can_manage(request.user, assessment))
-    if request.method == "GET":
-        return render(request, "evidence/import.html", _import_context(request, assessment))
-    _discard_pending(request)
-    upload = request.FILES.get("file")
-    if upload is None:
-        ctx = _import_context(request, assessment, file_error=_("Hãy chọn một tệp Excel (.xlsx)."))
-        return render(request, "evidence/import.html", ctx, status=400)
-    ctx = _import_context(request, assessment, original_name=upload.name)
-    if upload.size > settings.IMPORT_MAX_BYTES:
-        ctx["file_error"] = _("Tệp quá lớn (%(size)s); giới hạn là %(max)s.") % {
-            "size": human_size(upload.size),
-            "max": ctx["max_size"],
-        }
-        return render(request, "evidence/import.html", ctx, status=400)
-    try:
-        rows = importing.read_workbook(upload)
-    except importing.ImportFileError as exc:
-        ctx["file_error"] = str(exc)
-        return render(request, "evidence/import.html", ctx, status=400)
-    plan = importing.validate_rows(assessment=assessment, rows=rows)
-    ctx["plan"] = plan
-    if plan.ok:
-        token = uuid.uuid4().hex
-        upload.seek(0)
-        path = default_storage.save(f"imports/{token}.xlsx", upload)
-        request.session[IMPORT_SESSION_KEY] = {
-            "token": token,
-            "path": path,
-            "name": upload.name,
-            "user": request.user.pk,
-            "assessment": assessment.pk,
-            "at": timezone.now().isoformat(),
-        }
-        ctx["token"] = token
-    return render(request, "evidence/import.html", ctx, status=200 if plan.ok else 400)
-
-
-@login_required
-@require_POST
-def import_confirm(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = selectors.get_assessment_or_404(request.user, assessment_id)
-    _require(access.can_manage(request.user, assessment))
-    here = reverse("evidence:import", kwargs={"assessment_id": assessment.pk})
-    pending = request.session.get(IMPORT_SESSION_KEY)
-    if request.POST.get("action") == "cancel":
-        _discard_pending(request)
-        messages.info(request, _("Đã hủy lần nhập; không có dữ liệu nào được ghi."))
-        return redirect(here)
-    if (
-        not pending
-        or pending.get("user") != request.user.pk
-        or pending.get("assessment") != assessment.pk
-        or request.POST.get("token") != pending.get("token")
-    ):
-        messages.error(
-            request,
-            _(
-                "Phiên nhập đã hết hạn hoặc không hợp lệ; không có dữ liệu nào được ghi. Hãy tải tệp lên lại."
-            ),
-        )
-        return redirect(here)
-    try:
-        with default_storage.open(pending["path"], "rb") as fh:
-            data = io.BytesIO(fh.read())
-    except OSError:
-        _discard_pending(request)
-        messages.error(request, _("Không tìm thấy tệp đã tải lên; hãy tải tệp lên lại."))
-        return redirect(here)
-    original = pending["name"]
-    _discard_pending(request)
-    try:
-        result = services.evidence_import(
-            user=request.user, assessment=assessment, rows=importing.read_workbook(data)
-        )
-    except importing.ImportFileError as exc:
-        ctx = _import_context(request, assessment, file_error=str(exc))
-        return render(request, "evidence/import.html", ctx, status=400)
-    except services.ImportRejected as exc:
-        ctx = _import_context(
-            request, assessment, plan=exc.plan, original_name=original, rejected_at_confirm=True
-        )
-        return render(request, "evidence/import.html", ctx, status=409)
-    messages.success(
-        request,
-        _("Đã nhập tệp «%(name)s»: %(n)s minh chứng.")
-        % {"name": original, "n": len(result.created)},
-    )
-    return redirect("evidence:register", assessment_id=assessment.pk)
+import_upload, import_template, import_confirm = ImportFlow(
+    importing.SPEC, "evidence:import", _import_assessment
+).views()

@@ -184,36 +184,3 @@ def recognition_record(*, user, school: School, data: dict[str, Any]) -> Recogni
             raise
         refresh_standard_level(school, today=today)
     return decision
-
-
-class ImportRejected(Exception):
-    def __init__(self, plan):
-        self.plan = plan
-        super().__init__("import rejected")
-
-
-@dataclass
-class ImportResult:
-    created: int
-    schools: int
-
-
-def recognition_import(*, user, rows) -> ImportResult:
-    """All-or-nothing import of checked rows: every row is checked again inside the
-    transaction (the register may have changed since the preview)."""
-    from programme import importing  # import here: openpyxl only for import pages
-
-    today = timezone.localdate()
-    with transaction.atomic():
-        plan = importing.validate_rows(user=user, rows=rows, today=today, lock=True)
-        if not plan.ok:
-            raise ImportRejected(plan)
-        objs = []
-        for row in plan.rows:
-            obj = RecognitionDecision(school=row.school, created_by=user, **row.values)
-            obj.prepare()
-            objs.append(obj)
-        RecognitionDecision.objects.bulk_create(objs, batch_size=500)
-        school_ids = {row.school.pk for row in plan.rows}
-        refresh_standard_levels(today=today, school_ids=school_ids)
-    return ImportResult(created=len(objs), schools=len(school_ids))

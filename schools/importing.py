@@ -1,34 +1,44 @@
-"""Reading and checking an Excel (.xlsx) file of schools, before anything is written.
+"""The school registry's import spec (core.imports pipeline): columns, who may import, the
+row checks and the all-or-nothing write.
 
-Two steps, both free of writes: `read_workbook()` turns the uploaded bytes into raw rows
-(refusing anything that is not a sane .xlsx with the template's header), and `validate_rows()`
-checks every row against in-memory maps of communes and existing schools, so that 45,000 rows
-cost a handful of queries, not 45,000. The write itself lives in `schools.services`."""
+`read_workbook()` turns the uploaded bytes into raw rows (refusing anything that is not a sane
+.xlsx with the template's header), `validate_rows()` checks every row against in-memory maps of
+communes and existing schools, so that 45,000 rows cost a handful of queries, not 45,000, and
+`school_import_write()` writes a checked plan with bulk_create/bulk_update."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
+from django.db import IntegrityError
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.scope import Scope, scope_for
-from core.text import fold
-from core.xlsx_import import (  # re-exported: views and services use them via this module
+from core.imports import (  # re-exported: views, services and tests use them via this module
+    ACTION_LABELS,
     Column,
     ImportFileError,
+    ImportPlan,
+    ImportRejected,
+    ImportResult,
+    ImportSpec,
     RawRow,
     RowError,
+    Sheet,
     read_sheet,
 )
-from core.xlsx_import import cell_text as _text
+from core.imports import CheckedRow as _CheckedRow
+from core.imports import cell_text as _text
+from core.imports import choice_map as _choice_map
+from core.text import fold, format_int
 from schools.models import Ownership, School, SchoolKind, SpecialType, StandardLevel
 from units.models import AdminUnit
 
@@ -39,30 +49,50 @@ CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("code", "Mã trường", True, "Mã định danh duy nhất của trường (tối đa 32 ký tự)."),
-    Column("name", "Tên trường", True, "Tên đầy đủ, ví dụ: Trường PTDTBT TH Huổi Luông."),
-    Column("kind", "Cấp học", True, "Một trong các mã cấp học ở bảng dưới."),
-    Column("ownership", "Loại hình", True, "Công lập, Tư thục hoặc Dân lập."),
-    Column("special_type", "Loại trường đặc thù", False, "Để trống nếu không có."),
-    Column("managing_body", "Cơ quan quản lý", False, "Ví dụ: UBND xã Phong Thổ."),
+    Column(
+        "code",
+        "Mã trường",
+        True,
+        "Mã định danh duy nhất của trường (tối đa 32 ký tự).",
+        18,
+        "LC-TH-01",
+        as_text=True,
+    ),
+    Column(
+        "name",
+        "Tên trường",
+        True,
+        "Tên đầy đủ, ví dụ: Trường PTDTBT TH Huổi Luông.",
+        42,
+        "Trường PTDTBT TH Huổi Luông",
+    ),
+    Column("kind", "Cấp học", True, "Một trong các mã cấp học ở bảng dưới.", 14, "TH"),
+    Column("ownership", "Loại hình", True, "Công lập, Tư thục hoặc Dân lập.", 14, "Công lập"),
+    Column("special_type", "Loại trường đặc thù", False, "Để trống nếu không có.", 18, "PTDTBT"),
+    Column("managing_body", "Cơ quan quản lý", False, "Ví dụ: UBND xã Phong Thổ.", 28, "UBND xã"),
     Column(
         "commune",
         "Mã xã/phường",
         True,
         "Mã xã/phường chính thức 5 chữ số (ví dụ 03549). Có thể ghi «Tên xã, Tên tỉnh» "
         "nếu tên không trùng.",
+        14,
+        "(mã ở trang «Mã xã phường»)",
+        as_text=True,
     ),
-    Column("founded_year", "Năm thành lập", False, "Bốn chữ số, ví dụ 1998."),
-    Column("principal_name", "Hiệu trưởng", False, "Họ và tên."),
-    Column("phone", "Điện thoại", False, ""),
-    Column("email", "Email", False, "Địa chỉ thư điện tử hợp lệ."),
-    Column("address", "Địa chỉ", False, ""),
+    Column("founded_year", "Năm thành lập", False, "Bốn chữ số, ví dụ 1998.", 12, 1998),
+    Column("principal_name", "Hiệu trưởng", False, "Họ và tên.", 24, "Lò Thị Mai"),
+    Column("phone", "Điện thoại", False, "", 16, "0213 3895 123", as_text=True),
+    Column("email", "Email", False, "Địa chỉ thư điện tử hợp lệ.", 28, "truong@example.edu.vn"),
+    Column("address", "Địa chỉ", False, "", 36, "Bản Huổi Luông"),
     Column(
         "standard_level",
         "Chuẩn quốc gia",
         False,
         "0, 1, 2 hoặc «Chưa đạt», «Mức độ 1», «Mức độ 2». Để trống khi cập nhật thì giữ "
         "nguyên mức hiện có.",
+        14,
+        "Mức độ 1",
     ),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
@@ -88,41 +118,9 @@ WRITE_FIELDS = (
 
 
 @dataclass
-class CheckedRow:
-    number: int
-    data: dict[str, Any] = field(default_factory=dict)
-    errors: list[RowError] = field(default_factory=list)
-    action: str = "new"  # new | update | same | error
+class CheckedRow(_CheckedRow):
     school: School | None = None  # the existing school, for updates
     unit: AdminUnit | None = None
-
-    @property
-    def action_label(self) -> str:
-        return str(ACTION_LABELS[self.action])
-
-
-@dataclass
-class ImportPlan:
-    rows: list[CheckedRow]
-    errors: list[RowError]
-
-    @property
-    def total(self) -> int:
-        return len(self.rows)
-
-    def count(self, action: str) -> int:
-        return sum(1 for r in self.rows if r.action == action)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        out = {"new": 0, "update": 0, "same": 0, "error": 0}
-        for r in self.rows:
-            out[r.action] += 1
-        return out
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and bool(self.rows)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,21 +135,6 @@ def read_workbook(fileobj: IO[bytes]) -> list[RawRow]:
 
 # ---------------------------------------------------------------------------------------------
 # Checking rows
-
-
-def _choice_map(choices: Iterable[tuple[Any, Any]], extra: dict[str, Any] | None = None):
-    """fold(code) and fold(label) → value, and the same with spaces/underscores removed, so
-    "TH & THCS", "th&thcs", "Tiểu học và Trung học cơ sở", "cong_lap", "Công lập" all match."""
-    out: dict[str, Any] = {}
-    for value, label in choices:
-        for text in (str(value), str(label)):
-            key = fold(text)
-            if key:
-                out[key] = value
-                out[re.sub(r"[\s_]", "", key)] = value
-    for text, value in (extra or {}).items():
-        out[fold(text)] = value
-    return out
 
 
 class _Lookups:
@@ -397,8 +380,7 @@ def validate_rows(*, user, rows: list[RawRow]) -> ImportPlan:
     lookups = _Lookups(scope, [c for c in codes if c])
     seen: dict[str, int] = {}
     checked = [_check_row(r, lookups, seen) for r in rows]
-    errors = [e for r in checked for e in r.errors]
-    return ImportPlan(rows=checked, errors=errors)
+    return ImportPlan(rows=checked)
 
 
 def can_import(user) -> bool:
@@ -420,12 +402,179 @@ def commune_choices(user) -> list[AdminUnit]:
     return list(qs.order_by("parent__sort_key", "sort_key"))
 
 
-ACTION_LABELS = {
-    "new": gettext_lazy("Thêm mới"),
-    "update": gettext_lazy("Cập nhật"),
-    "same": gettext_lazy("Không đổi"),
-    "error": gettext_lazy("Có lỗi"),
-}
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+BATCH = 1000
 
 
-__all__ = ["COLUMNS", "Column", "ImportFileError", "RawRow", "RowError", "read_workbook"]
+def school_import_write(*, plan: ImportPlan) -> ImportResult:
+    """Write a checked plan: new schools with bulk_create, changed ones with bulk_update, in the
+    caller's transaction (ImportSpec.run). bulk_create/bulk_update bypass save(), so the NFC
+    text, search_text and sort_key are computed here with refresh_text_keys()."""
+    now = timezone.now()
+    new: list[School] = []
+    changed: list[School] = []
+    for row in plan.rows:
+        if row.action == "new":
+            school = School(code=row.data["code"], **{f: row.data[f] for f in WRITE_FIELDS})
+            school.refresh_text_keys()
+            new.append(school)
+        elif row.action == "update":
+            school = row.school
+            for f in WRITE_FIELDS:
+                setattr(school, f, row.data[f])
+            school.refresh_text_keys()
+            school.updated_at = now  # auto_now is not applied by bulk_update
+            school.version = F("version") + 1
+            changed.append(school)
+    try:
+        School.objects.bulk_create(new, batch_size=BATCH)
+        School.objects.bulk_update(
+            changed,
+            [*WRITE_FIELDS, "search_text", "sort_key", "updated_at", "version"],
+            batch_size=BATCH // 4,
+        )
+    except IntegrityError as exc:
+        # Someone else created one of these codes between our check and our insert.
+        plan.extra_errors.append(
+            RowError(
+                None,
+                None,
+                _(
+                    "Một số mã trường vừa được người khác thêm trong lúc nhập; không dòng "
+                    "nào được ghi. Hãy tải tệp lên lại."
+                ),
+            )
+        )
+        raise ImportRejected(plan) from exc
+    return ImportResult(created=len(new), updated=len(changed), unchanged=plan.count("same"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The spec
+
+
+class SchoolImportSpec(ImportSpec):
+    key = "school_import"
+    title = "Nhập danh sách trường từ Excel"
+    data_sheet = DATA_SHEET
+    help_sheet = HELP_SHEET
+    columns = COLUMNS
+    key_column = "code"
+    template_filename = "mau-nhap-danh-sach-truong.xlsx"
+    page_template = "schools/import.html"
+    preview_limit = 50
+    notes = (
+        "Mã trường đã có trong hệ thống thì dòng đó cập nhật trường ấy; mã mới thì thêm "
+        "trường mới.",
+        "Chỉ nhập được trường thuộc các xã/phường trong phạm vi quản lý của bạn "
+        "(xem trang «Mã xã phường»).",
+    )
+    preview_columns = (
+        ("Mã trường", lambda r: r.data.get("code")),
+        ("Tên trường", lambda r: r.data.get("name")),
+        ("Cấp học", lambda r: r.data.get("kind")),
+        ("Xã/phường", lambda r: f"{r.unit.name} ({r.unit.code})" if r.unit else ""),
+    )
+
+    def can_import(self, user, context) -> bool:
+        return can_import(user)
+
+    def read(self, fileobj: IO[bytes]) -> list[RawRow]:
+        return read_workbook(fileobj)
+
+    def check(self, *, user, context, rows: list[RawRow], lock: bool = False) -> ImportPlan:
+        return validate_rows(user=user, rows=rows)
+
+    def write(self, *, user, context, plan: ImportPlan) -> ImportResult:
+        return school_import_write(plan=plan)
+
+    def dropdowns(self, context) -> dict[str, list[str]]:
+        return {
+            "kind": list(SchoolKind.values),
+            "ownership": [str(lbl) for lbl in Ownership.labels],
+            "special_type": [v for v in SpecialType.values if v],
+            "standard_level": list(STANDARD_LABELS.values()),
+        }
+
+    def help_lines(self, *, user, context) -> list[list[Any]]:
+        lines: list[list[Any]] = [["Cấp học — ghi mã (hoặc tên đầy đủ)"]]
+        lines += [[value, str(label)] for value, label in SchoolKind.choices]
+        lines += [[], ["Loại hình — ghi tên (hoặc mã)"]]
+        lines += [[str(label), value] for value, label in Ownership.choices]
+        lines += [[], ["Loại trường đặc thù — ghi mã (hoặc tên đầy đủ), để trống nếu không có"]]
+        lines += [[value, str(label)] for value, label in SpecialType.choices if value]
+        lines += [[], ["Chuẩn quốc gia"]]
+        lines += [[label, str(level)] for level, label in STANDARD_LABELS.items()]
+        lines += [
+            [],
+            ["Mã xã/phường"],
+            [
+                "Mã chính thức 5 chữ số của xã/phường hiện hành (sau 01/7/2025), ví dụ 03549 "
+                "(Xã Phong Thổ, Lai Châu). Nếu Excel làm mất số 0 đầu (3549), hệ thống tự bổ "
+                "sung. Có thể ghi «Tên xã, Tên tỉnh» (ví dụ «Xã Phong Thổ, Lai Châu») khi tên "
+                "đó không trùng; mã vẫn là cách chắc chắn nhất."
+            ],
+        ]
+        return lines
+
+    def reference_sheets(self, *, user, context) -> list[Sheet]:
+        return [
+            Sheet(
+                COMMUNE_SHEET,
+                ["Mã xã/phường", "Tên xã/phường", "Tỉnh/thành phố"],
+                (
+                    [u.code, u.name, u.parent.name if u.parent_id else ""]
+                    for u in commune_choices(user)
+                ),
+                (14, 32, 28),
+            )
+        ]
+
+    def page_context(self, request, context) -> dict[str, Any]:
+        return {"breadcrumbs": [(_("Trường học"), reverse("schools:list"))]}
+
+    def success_message(self, result: ImportResult, name: str) -> str:
+        return _(
+            "Đã nhập tệp «%(name)s»: %(new)s trường mới, %(upd)s trường cập nhật, "
+            "%(same)s trường không thay đổi."
+        ) % {
+            "name": name,
+            "new": format_int(result.created),
+            "upd": format_int(result.updated),
+            "same": format_int(result.unchanged),
+        }
+
+    def done_url(self, context) -> str:
+        return reverse("schools:list")
+
+
+SPEC = SchoolImportSpec()
+
+
+def school_import(*, user, rows: list[RawRow]) -> ImportResult:
+    """Check every row again (the registry may have changed since the preview) and write all of
+    them in one transaction, or none (ImportRejected)."""
+    return SPEC.run(user=user, context=None, rows=rows)
+
+
+def school_import_file(*, user, fileobj: IO[bytes]) -> ImportResult:
+    """Parse, check and write an .xlsx in one call (command line, benchmarks).
+    Raises ImportFileError for an unreadable file, ImportRejected for row errors."""
+    return school_import(user=user, rows=read_workbook(fileobj))
+
+
+__all__ = [
+    "ACTION_LABELS",
+    "COLUMNS",
+    "SPEC",
+    "Column",
+    "ImportFileError",
+    "ImportRejected",
+    "RawRow",
+    "RowError",
+    "read_workbook",
+    "school_import",
+    "school_import_file",
+]

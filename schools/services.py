@@ -3,97 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import IO
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_for
-from schools.importing import (
-    WRITE_FIELDS,
-    ImportPlan,
-    RawRow,
-    RowError,
-    read_workbook,
-    validate_rows,
+
+# The import (spec, checks and write) lives in schools.importing on the core.imports pipeline;
+# re-exported here for callers of the service layer (bench, commands).
+from schools.importing import (  # noqa: F401
+    ImportRejected,
+    ImportResult,
+    school_import,
+    school_import_file,
 )
 from schools.models import School, SchoolLocation, SchoolSite
-
-BATCH = 1000
-
-
-class ImportRejected(Exception):
-    """Some row failed: nothing was written. `plan` holds every error for display."""
-
-    def __init__(self, plan: ImportPlan):
-        super().__init__(f"{len(plan.errors)} lỗi")
-        self.plan = plan
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    created: int
-    updated: int
-    unchanged: int
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-
-def school_import(*, user, rows: list[RawRow]) -> ImportResult:
-    """Check every row again (the registry may have changed since the preview) and write all of
-    them in one transaction, or none. bulk_create/bulk_update bypass save(), so the NFC text,
-    search_text and sort_key are computed here with refresh_text_keys()."""
-    with transaction.atomic():
-        plan = validate_rows(user=user, rows=rows)
-        if not plan.ok:
-            raise ImportRejected(plan)
-        now = timezone.now()
-        new: list[School] = []
-        changed: list[School] = []
-        for row in plan.rows:
-            if row.action == "new":
-                school = School(code=row.data["code"], **{f: row.data[f] for f in WRITE_FIELDS})
-                school.refresh_text_keys()
-                new.append(school)
-            elif row.action == "update":
-                school = row.school
-                for f in WRITE_FIELDS:
-                    setattr(school, f, row.data[f])
-                school.refresh_text_keys()
-                school.updated_at = now  # auto_now is not applied by bulk_update
-                school.version = F("version") + 1
-                changed.append(school)
-        try:
-            School.objects.bulk_create(new, batch_size=BATCH)
-            School.objects.bulk_update(
-                changed,
-                [*WRITE_FIELDS, "search_text", "sort_key", "updated_at", "version"],
-                batch_size=BATCH // 4,
-            )
-        except IntegrityError as exc:
-            # Someone else created one of these codes between our check and our insert.
-            plan.errors.append(
-                RowError(
-                    None,
-                    None,
-                    _(
-                        "Một số mã trường vừa được người khác thêm trong lúc nhập; không dòng "
-                        "nào được ghi. Hãy tải tệp lên lại."
-                    ),
-                )
-            )
-            raise ImportRejected(plan) from exc
-    return ImportResult(created=len(new), updated=len(changed), unchanged=plan.count("same"))
-
-
-def school_import_file(*, user, fileobj: IO[bytes]) -> ImportResult:
-    """Parse, check and write an .xlsx in one call (command line, benchmarks).
-    Raises ImportFileError for an unreadable file, ImportRejected for row errors."""
-    return school_import(user=user, rows=read_workbook(fileobj))
 
 
 class EditConflict(Exception):

@@ -87,7 +87,7 @@ def test_an_excel_import_logs_each_item(principal, assessment):
         importing.RawRow(2, {"criterion": "1.1", "name": "Quyết định"}),
         importing.RawRow(3, {"criterion": "2.1", "name": "Danh sách"}),
     ]
-    services.evidence_import(user=principal, assessment=assessment, rows=rows)
+    importing.evidence_import(user=principal, assessment=assessment, rows=rows)
     assert log(assessment) == [
         ("evidence:[H1-1.1-01]", "", "Quyết định", "Nhập từ Excel"),
         ("evidence:[H2-2.1-01]", "", "Danh sách", "Nhập từ Excel"),

@@ -63,10 +63,10 @@ def rows_of(buf):
 
 
 def test_happy_path_writes_every_row_with_codes(principal, assessment):
-    result = services.evidence_import(
+    result = importing.evidence_import(
         user=principal, assessment=assessment, rows=rows_of(xlsx(GOOD))
     )
-    codes = [e.code for e in result.created]
+    codes = [e.code for e in result.objects]
     assert codes == ["H1-1.1-01", "H1-1.1-02", "H2-2.1-05"]
     kh = Evidence.objects.get(code="H1-1.1-02")
     assert kh.issued_on == dt.date(2025, 9, 10) and kh.link == "https://example.org/kh.pdf"
@@ -96,8 +96,8 @@ def test_bad_rows_write_nothing_and_name_row_and_column(principal, assessment):
     assert any(m.startswith("Dòng 6, cột «Đường dẫn»") for m in messages)
     assert any(m.startswith("Dòng 7, cột «Mã minh chứng»") for m in messages)
     assert any(m.startswith("Dòng 8, cột «Mã minh chứng»") and "dòng 4" in m for m in messages)
-    with pytest.raises(services.ImportRejected):
-        services.evidence_import(user=principal, assessment=assessment, rows=rows_of(xlsx(bad)))
+    with pytest.raises(importing.ImportRejected):
+        importing.evidence_import(user=principal, assessment=assessment, rows=rows_of(xlsx(bad)))
     assert Evidence.objects.count() == 0
 
 

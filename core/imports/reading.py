@@ -1,14 +1,15 @@
-"""What every Excel import shares (school registry, recognition decisions, evidence lists):
-refusing a file that is not a sane .xlsx by its content, mapping the template's header, reading
-raw rows, and row/column error messages in Vietnamese. Each app keeps its own columns and its
-own row checks; the all-or-nothing write stays in the app's services."""
+"""Reading an uploaded .xlsx, for every import: refusing a file that is not a sane .xlsx by
+its content, mapping the template's header, reading raw rows, the cell parsers (text NFC,
+integer, date in the Vietnamese formats, choice by label or code) and the row/column error
+messages in Vietnamese. No writes and no Django models here."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import IO, Any
 
@@ -21,12 +22,28 @@ MAX_ROWS = 100_000
 MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
 
 
+class CellError(ValueError):
+    """A parser's refusal: the message (Vietnamese) is shown after "Dòng N, cột «X»: "."""
+
+
+Parser = Callable[[Any], Any]
+
+
 @dataclass(frozen=True)
 class Column:
+    """One column of an import: its key in the row's data, its Vietnamese header, whether it
+    must be filled, the help line and example of the template, and how a cell is parsed
+    (`parse`: a callable cell → value raising CellError; None = the spec's own row check
+    reads the raw cell)."""
+
     key: str
     header: str
     required: bool = False
     help: str = ""
+    width: int = 16
+    example: Any = None
+    parse: Parser | None = field(default=None, compare=False)
+    as_text: bool = False  # the template formats the column as text ("1.10", "03549")
 
     @property
     def label(self) -> str:
@@ -47,7 +64,7 @@ class RowError:
     def __str__(self) -> str:
         if self.row is None:
             return self.message
-        if self.column is None:
+        if not self.column:
             return _("Dòng %(row)s: %(msg)s") % {"row": self.row, "msg": self.message}
         return _("Dòng %(row)s, cột «%(col)s»: %(msg)s") % {
             "row": self.row,
@@ -217,3 +234,155 @@ def cell_text(value: Any) -> str:
     if isinstance(value, dt.datetime | dt.date):
         value = value.strftime("%d/%m/%Y")
     return " ".join(nfc(str(value)).split())
+
+
+# ---------------------------------------------------------------------------------------------
+# Cell parsers: each turns a cell into a value or raises CellError with a Vietnamese message.
+# Blank cells never reach a parser (see parse_cells): required/optional is the column's business.
+
+
+def blank(value: Any) -> bool:
+    return _blank(value)
+
+
+def text(max_length: int | None = None) -> Parser:
+    """NFC text, spaces collapsed, at most `max_length` characters."""
+
+    def parse(value: Any) -> str:
+        out = cell_text(value)
+        if max_length is not None and len(out) > max_length:
+            raise CellError(_("dài quá %(n)s ký tự.") % {"n": max_length})
+        return out
+
+    return parse
+
+
+def integer(minimum: int | None = None, maximum: int | None = None) -> Parser:
+    """A whole number: a number cell, or digits with Vietnamese thousand dots ("1.250")."""
+
+    def parse(value: Any) -> int:
+        if isinstance(value, bool):
+            raise CellError(_("«%(v)s» không phải số nguyên.") % {"v": value})
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        else:
+            raw = cell_text(value).replace(" ", "").replace("\u00a0", "")
+            if re.fullmatch(r"\d{1,3}(\.\d{3})+", raw):
+                raw = raw.replace(".", "")
+            if not re.fullmatch(r"-?\d+", raw):
+                raise CellError(_("«%(v)s» không phải số nguyên.") % {"v": cell_text(value)})
+            number = int(raw)
+        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+            raise CellError(
+                _("«%(v)s» nằm ngoài khoảng cho phép (%(lo)s–%(hi)s).")
+                % {"v": number, "lo": minimum if minimum is not None else "", "hi": maximum or ""}
+            )
+        return number
+
+    return parse
+
+
+_DATE_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date cell, or text dd/mm/yyyy (also with . or -), or yyyy-mm-dd; else None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = cell_text(value)
+    try:
+        m = _DATE_RE.match(raw)
+        if m:
+            return dt.date(int(m[3]), int(m[2]), int(m[1]))
+        m = _ISO_RE.match(raw)
+        if m:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+    return None
+
+
+def date() -> Parser:
+    def parse(value: Any) -> dt.date:
+        day = parse_date(value)
+        if day is None:
+            raise CellError(
+                _("«%(v)s» không phải ngày hợp lệ; hãy ghi dạng dd/mm/yyyy, ví dụ 05/09/2025.")
+                % {"v": cell_text(value)}
+            )
+        return day
+
+    return parse
+
+
+def choice_key(label: str) -> str:
+    return re.sub(r"[\s_]", "", fold(label))
+
+
+def choice_map(
+    choices: Iterable[tuple[Any, Any]], extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """fold(code) and fold(label) → value, and the same with spaces/underscores removed, so
+    "TH & THCS", "th&thcs", "cong_lap", "Công lập" all match."""
+    out: dict[str, Any] = {}
+    for value, label in choices:
+        for name in (str(value), str(label)):
+            key = fold(name)
+            if key:
+                out[key] = value
+                out[re.sub(r"[\s_]", "", key)] = value
+    for name, value in (extra or {}).items():
+        out[fold(name)] = value
+        out[choice_key(name)] = value
+    return out
+
+
+def choice(
+    choices: Iterable[tuple[Any, Any]], extra: dict[str, Any] | None = None, hint: str = ""
+) -> Parser:
+    """One of `choices`, typed as its code or its label (accents, case and spaces ignored)."""
+    table = choice_map(choices, extra)
+    memo: dict[str, Any] = {}
+
+    def parse(value: Any) -> Any:
+        typed = cell_text(value)
+        if typed not in memo:
+            folded = fold(typed)
+            memo[typed] = table.get(folded, table.get(re.sub(r"[\s_]", "", folded)))
+        if memo[typed] is None:
+            raise CellError(
+                _("giá trị «%(v)s» không hợp lệ (xem trang «Hướng dẫn» của tệp mẫu).")
+                % {"v": typed}
+                + (f" {hint}" if hint else "")
+            )
+        return memo[typed]
+
+    return parse
+
+
+def parse_cells(raw: RawRow, columns: Sequence[Column]) -> tuple[dict[str, Any], list[RowError]]:
+    """The declarative part of a row check: every column with a parser is parsed; a blank
+    required cell is an error, a blank optional one reads as None."""
+    data: dict[str, Any] = {}
+    errors: list[RowError] = []
+    for col in columns:
+        value = raw.values.get(col.key)
+        if _blank(value):
+            if col.required:
+                errors.append(RowError(raw.number, col.header, _("không được để trống.")))
+            data[col.key] = None
+            continue
+        if col.parse is None:
+            data[col.key] = value
+            continue
+        try:
+            data[col.key] = col.parse(value)
+        except CellError as exc:
+            errors.append(RowError(raw.number, col.header, str(exc)))
+            data[col.key] = None
+    return data, errors
