@@ -23,6 +23,21 @@ urlpatterns = [
     path("plans/<int:pk>/edit/", views_plans.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/targets/", views_plans.plan_target_add, name="plan_target_add"),
     path(
+        "plans/<int:pk>/targets/import/",
+        views_import.targets_import_upload,
+        name="plan_targets_import",
+    ),
+    path(
+        "plans/<int:pk>/targets/import/template.xlsx",
+        views_import.targets_import_template,
+        name="plan_targets_import_template",
+    ),
+    path(
+        "plans/<int:pk>/targets/import/confirm/",
+        views_import.targets_import_confirm,
+        name="plan_targets_import_confirm",
+    ),
+    path(
         "plans/<int:pk>/unit-targets/",
         views_plans.plan_unit_target_add,
         name="plan_unit_target_add",

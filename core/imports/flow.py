@@ -164,7 +164,7 @@ class ImportFlow:
                 request, context, kwargs, 400, file_error=error, original_name=upload.name
             )
         try:
-            rows = self.spec.read(upload)
+            rows = self.spec.read(upload, context)
         except ImportFileError as exc:
             return self._page(
                 request, context, kwargs, 400, file_error=str(exc), original_name=upload.name
@@ -218,7 +218,9 @@ class ImportFlow:
         original = pending["name"]
         self._discard(request)
         try:
-            result = self.spec.run(user=request.user, context=context, rows=self.spec.read(data))
+            result = self.spec.run(
+                user=request.user, context=context, rows=self.spec.read(data, context)
+            )
         except ImportFileError as exc:
             return self._page(
                 request, context, kwargs, 400, file_error=str(exc), original_name=original

@@ -155,6 +155,7 @@ class ImportSpec:
     preview_columns: ClassVar[tuple[tuple[str, Callable[[CheckedRow], Any]], ...]] = ()
     # Which counts the preview shows: an import that only adds shows no «Cập nhật».
     actions: ClassVar[tuple[str, ...]] = ("new", "update", "same")
+    row_class: ClassVar[type[CheckedRow]] = CheckedRow  # a subclass may carry the looked-up objects
     # A user inside the scope without the right: 404 (registry-wide imports, where even the
     # page's existence is not shown) or 403 (an assessment's page that the user can see).
     forbidden: ClassVar[type[Exception]] = Http404
@@ -169,10 +170,15 @@ class ImportSpec:
 
     # --- reading and checking ----------------------------------------------------------------
 
-    def read(self, fileobj: IO[bytes]) -> list[RawRow]:
+    def columns_for(self, context) -> tuple[Column, ...]:
+        """The columns of this import into `context` (the school-year figures depend on the
+        school's kind); most imports have one fixed set."""
+        return self.columns
+
+    def read(self, fileobj: IO[bytes], context: Any = None) -> list[RawRow]:
         return read_sheet(
             fileobj,
-            columns=self.columns,
+            columns=self.columns_for(context),
             sheet_name=self.data_sheet,
             key_column=self.key_column,
             require_all=self.require_all_columns,
@@ -193,15 +199,16 @@ class ImportSpec:
         """Every row checked, every error kept (reads only). `lock`: inside the write
         transaction, rows that the write depends on are locked."""
         lk = self.lookups(user=user, context=context, rows=rows, lock=lock)
+        columns = self.columns_for(context)
         checked = []
         for raw in rows:
-            data, errors = parse_cells(raw, self.columns)
-            row = CheckedRow(raw.number, data, errors)
+            data, errors = parse_cells(raw, columns)
+            row = self.row_class(raw.number, data, errors)
             if not errors:
                 self.check_row(row, lk)
             checked.append(row)
         self.check_rows(checked, lk)
-        order = {c.header: i for i, c in enumerate(self.columns)}
+        order = {c.header: i for i, c in enumerate(columns)}
         for row in checked:
             if row.errors:
                 row.action = "error"
@@ -224,7 +231,7 @@ class ImportSpec:
             return self.write(user=user, context=context, plan=plan)
 
     def run_file(self, *, user, context, fileobj: IO[bytes]) -> ImportResult:
-        return self.run(user=user, context=context, rows=self.read(fileobj))
+        return self.run(user=user, context=context, rows=self.read(fileobj, context))
 
     # --- template --------------------------------------------------------------------------
 
@@ -233,7 +240,7 @@ class ImportSpec:
         return self.template_filename
 
     def template_columns(self, context) -> tuple[Column, ...]:
-        return self.columns
+        return self.columns_for(context)
 
     def reference_sheets(self, *, user, context) -> list[Sheet]:
         return []
