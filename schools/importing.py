@@ -481,7 +481,7 @@ class SchoolImportSpec(ImportSpec):
     def can_import(self, user, context) -> bool:
         return can_import(user)
 
-    def read(self, fileobj: IO[bytes]) -> list[RawRow]:
+    def read(self, fileobj: IO[bytes], context: Any = None) -> list[RawRow]:
         return read_workbook(fileobj)
 
     def check(self, *, user, context, rows: list[RawRow], lock: bool = False) -> ImportPlan:

@@ -13,4 +13,15 @@ urlpatterns = [
     path("<str:code>/", views.school_detail, name="detail"),
     path("<str:code>/edit/", views.school_edit, name="edit"),
     path("<str:code>/so-lieu/", views_yeardata.year_data, name="year_data"),
+    path("<str:code>/so-lieu/import/", views_import.year_data_import, name="year_data_import"),
+    path(
+        "<str:code>/so-lieu/import/template.xlsx",
+        views_import.year_data_import_template,
+        name="year_data_import_template",
+    ),
+    path(
+        "<str:code>/so-lieu/import/confirm/",
+        views_import.year_data_import_confirm,
+        name="year_data_import_confirm",
+    ),
 ]

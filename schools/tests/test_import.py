@@ -316,6 +316,7 @@ def test_a_bad_row_is_named_and_nothing_is_written(client, commune_officer, over
     defaults = {"code": "LC-TH-02"}
     data = xlsx([row(), row(**{**defaults, **over}), row(code="LC-TH-03")])
     response = upload(client, data)
+    assert response.status_code == 400  # a refused file, as every import answers it
     content = response.content.decode()
     assert expected in content
     assert 'name="token"' not in content  # no confirm button
