@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from assessments.models import Assessment
 from core.imports import (
@@ -296,7 +297,7 @@ def evidence_import_write(*, user, assessment: Assessment, plan: ImportPlan) -> 
 
 class EvidenceImportSpec(ImportSpec):
     key = "evidence_import"
-    title = "Nhập danh mục minh chứng từ Excel"
+    title = _l("Nhập danh mục minh chứng từ Excel")
     data_sheet = DATA_SHEET
     help_sheet = HELP_SHEET
     columns = COLUMNS
@@ -309,11 +310,11 @@ class EvidenceImportSpec(ImportSpec):
     forbidden = PermissionDenied  # the register's page is visible: inside the scope, 403
     notes = ("Cột «Mã minh chứng» để trống thì hệ thống tự cấp mã theo tiêu chí.",)
     preview_columns = (
-        ("Tiêu chí", lambda r: r.criterion_code),
-        ("Mã minh chứng", lambda r: r.data.get("code") or _("tự cấp")),
-        ("Tên minh chứng", lambda r: r.data.get("name")),
+        (_l("Tiêu chí"), lambda r: r.criterion_code),
+        (_l("Mã minh chứng"), lambda r: r.data.get("code") or _("tự cấp")),
+        (_l("Tên minh chứng"), lambda r: r.data.get("name")),
         (
-            "Số, ngày ban hành",
+            _l("Số, ngày ban hành"),
             lambda r: ", ".join(
                 x
                 for x in (

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from accounts.scope import scope_for
 from core.imports import (
@@ -290,7 +291,7 @@ def recordable_schools(user):
 
 class RecognitionImportSpec(ImportSpec):
     key = "recognition_import"
-    title = "Nhập quyết định công nhận từ Excel"
+    title = _l("Nhập quyết định công nhận từ Excel")
     data_sheet = DATA_SHEET
     help_sheet = HELP_SHEET
     columns = COLUMNS
@@ -308,12 +309,12 @@ class RecognitionImportSpec(ImportSpec):
         " hiệu lực; một dòng ghi lùi ngày không được làm quyết định ký sau nó mất hợp lệ.",
     )
     preview_columns = (
-        ("Mã trường", lambda r: r.school_code),
-        ("Số quyết định", lambda r: r.data.get("number")),
-        ("Ngày ký", lambda r: r.signed_on_text),
-        ("Loại", lambda r: r.kind_label),
-        ("Mức", lambda r: r.data.get("level") or ""),
-        ("Bộ tiêu chuẩn", lambda r: r.data.get("framework_code")),
+        (_l("Mã trường"), lambda r: r.school_code),
+        (_l("Số quyết định"), lambda r: r.data.get("number")),
+        (_l("Ngày ký"), lambda r: r.signed_on_text),
+        (_l("Loại"), lambda r: r.kind_label),
+        (_l("Mức"), lambda r: r.data.get("level") or ""),
+        (_l("Bộ tiêu chuẩn"), lambda r: r.data.get("framework_code")),
     )
 
     def can_import(self, user, context) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from core.imports import CellError, Column, RawRow, choice, date, integer, text
 from core.imports.reading import parse_cells
@@ -20,6 +21,13 @@ from evidence.tests.conftest import load_framework, make_assessment
 from programme.models import ProgrammePlan
 
 # --- parsers --------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    # Messages are gettext'd when raised; another test may have left English active.
+    with translation.override("vi"):
+        yield
 
 
 @pytest.mark.parametrize(
