@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from assessments.models import Assessment
 from core.imports import (
@@ -297,7 +297,7 @@ def evidence_import_write(*, user, assessment: Assessment, plan: ImportPlan) -> 
 
 class EvidenceImportSpec(ImportSpec):
     key = "evidence_import"
-    title = _l("Nhập danh mục minh chứng từ Excel")
+    title = gettext_lazy("Nhập danh mục minh chứng từ Excel")
     data_sheet = DATA_SHEET
     help_sheet = HELP_SHEET
     columns = COLUMNS
@@ -310,11 +310,11 @@ class EvidenceImportSpec(ImportSpec):
     forbidden = PermissionDenied  # the register's page is visible: inside the scope, 403
     notes = ("Cột «Mã minh chứng» để trống thì hệ thống tự cấp mã theo tiêu chí.",)
     preview_columns = (
-        (_l("Tiêu chí"), lambda r: r.criterion_code),
-        (_l("Mã minh chứng"), lambda r: r.data.get("code") or _("tự cấp")),
-        (_l("Tên minh chứng"), lambda r: r.data.get("name")),
+        (gettext_lazy("Tiêu chí"), lambda r: r.criterion_code),
+        (gettext_lazy("Mã minh chứng"), lambda r: r.data.get("code") or _("tự cấp")),
+        (gettext_lazy("Tên minh chứng"), lambda r: r.data.get("name")),
         (
-            _l("Số, ngày ban hành"),
+            gettext_lazy("Số, ngày ban hành"),
             lambda r: ", ".join(
                 x
                 for x in (

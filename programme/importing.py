@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from accounts.scope import scope_for
 from core.imports import (
@@ -291,7 +291,7 @@ def recordable_schools(user):
 
 class RecognitionImportSpec(ImportSpec):
     key = "recognition_import"
-    title = _l("Nhập quyết định công nhận từ Excel")
+    title = gettext_lazy("Nhập quyết định công nhận từ Excel")
     data_sheet = DATA_SHEET
     help_sheet = HELP_SHEET
     columns = COLUMNS
@@ -309,12 +309,12 @@ class RecognitionImportSpec(ImportSpec):
         " hiệu lực; một dòng ghi lùi ngày không được làm quyết định ký sau nó mất hợp lệ.",
     )
     preview_columns = (
-        (_l("Mã trường"), lambda r: r.school_code),
-        (_l("Số quyết định"), lambda r: r.data.get("number")),
-        (_l("Ngày ký"), lambda r: r.signed_on_text),
-        (_l("Loại"), lambda r: r.kind_label),
-        (_l("Mức"), lambda r: r.data.get("level") or ""),
-        (_l("Bộ tiêu chuẩn"), lambda r: r.data.get("framework_code")),
+        (gettext_lazy("Mã trường"), lambda r: r.school_code),
+        (gettext_lazy("Số quyết định"), lambda r: r.data.get("number")),
+        (gettext_lazy("Ngày ký"), lambda r: r.signed_on_text),
+        (gettext_lazy("Loại"), lambda r: r.kind_label),
+        (gettext_lazy("Mức"), lambda r: r.data.get("level") or ""),
+        (gettext_lazy("Bộ tiêu chuẩn"), lambda r: r.data.get("framework_code")),
     )
 
     def can_import(self, user, context) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from accounts.scope import scope_for
 from core.imports import (
@@ -86,7 +86,7 @@ class _Lookups:
 
 class PlanTargetImportSpec(ImportSpec):
     key = "plan_target_import"
-    title = _l("Nhập chỉ tiêu của trường từ Excel")
+    title = gettext_lazy("Nhập chỉ tiêu của trường từ Excel")
     data_sheet = DATA_SHEET
     columns = COLUMNS
     key_column = "school_code"
@@ -99,14 +99,14 @@ class PlanTargetImportSpec(ImportSpec):
     )
     row_class = TargetRow
     preview_columns = (
-        (_l("Mã trường"), lambda r: r.data.get("school_code")),
-        (_l("Tên trường"), lambda r: r.school.name if r.school else ""),
-        (_l("Năm"), lambda r: r.data.get("year") or _("Cả giai đoạn")),
+        (gettext_lazy("Mã trường"), lambda r: r.data.get("school_code")),
+        (gettext_lazy("Tên trường"), lambda r: r.school.name if r.school else ""),
+        (gettext_lazy("Năm"), lambda r: r.data.get("year") or _("Cả giai đoạn")),
         (
-            _l("Chỉ tiêu"),
+            gettext_lazy("Chỉ tiêu"),
             lambda r: TargetKind(r.data["target"]).label if r.data.get("target") else "",
         ),
-        (_l("Ghi chú"), lambda r: r.data.get("note")),
+        (gettext_lazy("Ghi chú"), lambda r: r.data.get("note")),
     )
 
     def can_import(self, user, context: ProgrammePlan) -> bool:

@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from accounts.scope import Scope, scope_for
 from core.imports import (  # re-exported: views, services and tests use them via this module
@@ -458,7 +458,7 @@ def school_import_write(*, plan: ImportPlan) -> ImportResult:
 
 class SchoolImportSpec(ImportSpec):
     key = "school_import"
-    title = _l("Nhập danh sách trường từ Excel")
+    title = gettext_lazy("Nhập danh sách trường từ Excel")
     data_sheet = DATA_SHEET
     help_sheet = HELP_SHEET
     columns = COLUMNS
@@ -473,10 +473,10 @@ class SchoolImportSpec(ImportSpec):
         "(xem trang «Mã xã phường»).",
     )
     preview_columns = (
-        (_l("Mã trường"), lambda r: r.data.get("code")),
-        (_l("Tên trường"), lambda r: r.data.get("name")),
-        (_l("Cấp học"), lambda r: r.data.get("kind")),
-        (_l("Xã/phường"), lambda r: f"{r.unit.name} ({r.unit.code})" if r.unit else ""),
+        (gettext_lazy("Mã trường"), lambda r: r.data.get("code")),
+        (gettext_lazy("Tên trường"), lambda r: r.data.get("name")),
+        (gettext_lazy("Cấp học"), lambda r: r.data.get("kind")),
+        (gettext_lazy("Xã/phường"), lambda r: f"{r.unit.name} ({r.unit.code})" if r.unit else ""),
     )
 
     def can_import(self, user, context) -> bool:

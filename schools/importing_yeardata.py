@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from accounts.scope import scope_for
 from core.imports import (
@@ -126,7 +126,7 @@ class _Lookups:
 
 class YearDataImportSpec(ImportSpec):
     key = "year_data_import"
-    title = _l("Nhập số liệu theo năm học từ Excel")
+    title = gettext_lazy("Nhập số liệu theo năm học từ Excel")
     data_sheet = DATA_SHEET
     columns = FIXED_COLUMNS
     key_column = "school_code"
@@ -140,10 +140,10 @@ class YearDataImportSpec(ImportSpec):
         "Các cột theo cấp học của trường: hãy dùng tệp mẫu tải về từ trang của trường.",
     )
     preview_columns = (
-        (_l("Mã trường"), lambda r: r.data.get("school_code")),
-        (_l("Năm học"), lambda r: r.data.get("school_year")),
+        (gettext_lazy("Mã trường"), lambda r: r.data.get("school_code")),
+        (gettext_lazy("Năm học"), lambda r: r.data.get("school_year")),
         (
-            _l("Số ô có số liệu"),
+            gettext_lazy("Số ô có số liệu"),
             lambda r: sum(1 for v in r.data.get("values", {}).values() if v is not None),
         ),
     )
