@@ -228,6 +228,7 @@ class Framework:
         "indicator_bit",
         "indicator_pos",
         "level4_bit",
+        "level4_complete",
         "level4_ids",
         "level4_shift",
         "level_of",
@@ -308,6 +309,12 @@ class Framework:
         self.all_ids = frozenset(pos)
         self.level4_order = tuple(item["id"] for item in data.get("level4", ()))
         self.level4_ids = frozenset(self.level4_order)
+        # False while only part of the school-wide list is known (TT18: two items of Điều 22):
+        # a school level that counts them cannot be assessed (see _compile_rule).
+        complete = data.get("level4_complete", True)
+        if not isinstance(complete, bool):
+            raise InvalidFramework(f"{self.code}: level4_complete phải là true hoặc false.")
+        self.level4_complete = complete
         # Indicators and Mức 4 requirements alike, for evaluate_met (one results table).
         self.every_id = self.all_ids | self.level4_ids
         self._compile_bits()
@@ -469,11 +476,14 @@ def _compile_clause(fw: Framework, raw: Mapping[str, Any]) -> Clause:
     )
 
 
+LEVEL4_INCOMPLETE = "Danh sách yêu cầu Mức 4 chưa đầy đủ: chưa thể đánh giá mức này."
+
+
 def _compile_rule(fw: Framework, rule: Mapping[str, Any]) -> tuple[SchoolLevel, ...]:
     kind = rule.get("type")
     if kind == "cumulative":
-        return _compile_cumulative(fw, rule)
-    if kind == "thresholds":
+        levels = _compile_cumulative(fw, rule)
+    elif kind == "thresholds":
         levels = []
         for raw in sorted(rule.get("school_levels", ()), key=lambda r: r["level"]):
             clauses = tuple(_compile_clause(fw, c) for c in raw.get("require", ()))
@@ -482,11 +492,21 @@ def _compile_rule(fw: Framework, rule: Mapping[str, Any]) -> tuple[SchoolLevel, 
                     raw["level"], clauses, raw.get("known", True), raw.get("note", "") or ""
                 )
             )
+    else:
+        raise InvalidFramework(f"{fw.code}: loại quy tắc không hợp lệ: {kind!r}.")
+    if fw.level4_complete:
         return tuple(levels)
-    raise InvalidFramework(f"{fw.code}: loại quy tắc không hợp lệ: {kind!r}.")
+    # Counting part of a list would pass schools that miss the unknown rest: a level that needs
+    # the school-wide requirements is not determinable until the list is complete.
+    return tuple(
+        SchoolLevel(sl.level, sl.clauses, False, sl.note or LEVEL4_INCOMPLETE)
+        if any(c.requirements for c in sl.clauses)
+        else sl
+        for sl in levels
+    )
 
 
-def _compile_cumulative(fw: Framework, rule: Mapping[str, Any]) -> tuple[SchoolLevel, ...]:
+def _compile_cumulative(fw: Framework, rule: Mapping[str, Any]) -> list[SchoolLevel]:
     """TT17/18/19/2018: Mức N = every criterion satisfies N (all indicators at ≤ N met). A
     criterion whose highest defined level is below N satisfies N once all its indicators are
     met — that is how "no requirement at a level does not block" falls out of the data."""
@@ -504,7 +524,7 @@ def _compile_cumulative(fw: Framework, rule: Mapping[str, Any]) -> tuple[SchoolL
         levels.append(
             SchoolLevel(wide["level"], clauses, wide.get("known", True), wide.get("note", ""))
         )
-    return tuple(levels)
+    return levels
 
 
 def _compile_recognition_rule(raw: Mapping[str, Any] | None, top: int) -> RecognitionRule | None:
