@@ -46,6 +46,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 FORMAT = "truongchuan-framework/1"
 MISSING_TEXT = "chưa có văn bản"
 LEVEL4_GROUP = "M4"  # how school-wide (Mức 4) requirements are grouped in explanations
+# Why a level that counts an incomplete school-wide list cannot be assessed (data files may
+# give their own note, as TT18's does).
+LEVEL4_INCOMPLETE = "Danh sách yêu cầu Mức 4 chưa đầy đủ: chưa thể đánh giá mức này."
 
 
 class FrameworkError(ValueError):
@@ -471,9 +474,6 @@ def _compile_clause(fw: Framework, raw: Mapping[str, Any]) -> Clause:
         ids=ids,
         bits=sum(map(fw.indicator_bit.__getitem__, ids)),
     )
-
-
-LEVEL4_INCOMPLETE = "Danh sách yêu cầu Mức 4 chưa đầy đủ: chưa thể đánh giá mức này."
 
 
 def _compile_rule(fw: Framework, rule: Mapping[str, Any]) -> tuple[SchoolLevel, ...]:
