@@ -12,18 +12,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import access
+from assessments.documents import checks, prose
+from assessments.documents import data as sa_data
+from assessments.documents import services as prose_services
+from assessments.documents.forms import AssessmentGenerateForm, ProseForm
 from assessments.selectors import assessment_get_or_404
-from documents import builders, pdf, selectors, services
+from documents import pdf, registry, selectors, services, tasks
 from documents.common import DocumentError
-from documents.forms import AssessmentGenerateForm, ProseForm
-from documents.selfassessment import checks, prose
-from documents.selfassessment import data as sa_data
 from documents.views import MIMES
 
 
 def _kinds_for(data) -> list:
     form = data.documents.get("improvement_form") or ""
-    return [k for k in builders.ASSESSMENT_KINDS if not k.only_with or k.only_with == form]
+    return [k for k in registry.assessment_kinds() if not k.only_with or k.only_with == form]
 
 
 @login_required
@@ -56,7 +57,7 @@ def assessment_documents(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assessment_generate(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     assessment = assessment_get_or_404(user=request.user, pk=pk)
-    if kind not in {k.code for k in builders.ASSESSMENT_KINDS}:
+    if kind not in {k.code for k in registry.assessment_kinds()}:
         raise Http404
     form = AssessmentGenerateForm(request.POST)
     if not form.is_valid():
@@ -75,14 +76,14 @@ def assessment_generate(request: HttpRequest, pk: int, kind: str) -> HttpRespons
             if not pdf.is_available():
                 messages.error(request, pdf.MISSING_MESSAGE)
                 return redirect("documents:assessment", pk=assessment.pk)
-            job = services.generated_document_request(user=request.user, req=req)
+            job = tasks.generated_document_request(user=request.user, req=req)
             return redirect("documents:job", pk=job.pk)
         data = services.document_render(req=req, fmt=fmt)
     except DocumentError as exc:
         messages.error(request, str(exc))
         return redirect("documents:assessment", pk=assessment.pk)
     response = HttpResponse(data, content_type=MIMES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{builders.filename_of(req, fmt)}"'
+    response["Content-Disposition"] = f'attachment; filename="{registry.filename_of(req, fmt)}"'
     return response
 
 
@@ -106,17 +107,17 @@ def assessment_prose(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         if form.is_valid():
             try:
-                services.assessment_prose_save(
+                prose_services.assessment_prose_save(
                     user=request.user,
                     assessment=assessment,
                     texts=form.texts(),
                     version=form.cleaned_data["version"],
                 )
-            except services.ProseConflict as exc:
+            except prose_services.ProseConflict as exc:
                 form.add_error(None, str(exc))
                 form.data = form.data.copy()
                 form.data["version"] = str(version)
-            except services.ProseNotAllowed as exc:
+            except prose_services.ProseNotAllowed as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, "Đã lưu nội dung văn bản.")

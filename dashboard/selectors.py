@@ -3,12 +3,12 @@
 Every number is counted by the database (GROUP BY / filtered COUNT), never by loading schools
 into Python, so the same code serves a commune of 20 schools and the whole country's 45,000.
 
-A school's national-standard status on a day follows programme.rules.school_status: the latest
+A school's national-standard status on a day follows recognition.rules.school_status: the latest
 national-standard decision signed on or before the day decides (ties: the later recorded); a
 revocation ends the status; a grant holds its level through valid_until. A school with no
 decision at all in the register keeps the level the registry declared (School.standard_level,
 seeded by the school import before its decisions are entered), exactly as
-programme.services.refresh_standard_levels leaves it; the dashboard says how many such schools
+recognition.services.refresh_standard_levels leaves it; the dashboard says how many such schools
 it counts. The trend by year can only use what the register proves, so it ignores them.
 """
 
@@ -38,8 +38,8 @@ from django.http import Http404
 
 from accounts.scope import scope_for
 from core.text import format_int, format_percent
-from programme import rules, selectors
-from programme.models import RecognitionDecision
+from recognition import rules, selectors
+from recognition.models import RecognitionDecision
 from schools.models import School, SchoolKind, SchoolLocation
 from units.models import AdminUnit
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programme import views_dashboard
+from dashboard import views as views_dashboard
 
 app_name = "dashboard"
 urlpatterns = [

@@ -1,4 +1,4 @@
-"""Dashboard pages (issue 4 §5). Thin: the numbers come from programme.dashboard, already
+"""Dashboard pages (issue 4 §5). Thin: the numbers come from dashboard.selectors, already
 scoped to the user; a unit outside the scope is 404, never 403."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from programme import dashboard as dash
+from dashboard import selectors as dash
 from units.models import AdminUnit
 
 

@@ -1,18 +1,24 @@
-"""The documents the app can generate. Each kind declares what it needs (a unit, a plan, a
-year and period) and its builders; views, the background task and `export_document` all go
-through `build()` so the three produce the same file."""
+"""The registry of document kinds. The documents app is the rendering library (NĐ30 layout,
+docx/xlsx/pdf, background jobs); each domain app registers the documents it owns from its
+`AppConfig.ready()` (recognition: statistics; programme: plan; dashboard: report; assessments:
+the `sa-*` kinds), so this library imports no domain app. Views, the background task and
+`export_document` all go through `build()` so the three produce the same file.
+
+Besides kinds, a domain may provide the plan lookup the generation form offers (`plans`) and a
+section of the documents page (`index_context`)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404
 
 from core.text import fold
 from documents.common import DocumentError, DocumentRequest, period_label
-
-from . import plan, report, statistics
-from .self_assessment import SA_KINDS, assessment_title
+from documents.xlsx import to_bytes
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,45 +39,71 @@ class Kind:
     needs_assessment: bool = False
     # Which framework layouts offer it (empty: all); e.g. Biểu 2 only where TT57 declares it.
     only_with: str = ""
+    # The subject's words in the title (e.g. the school and school year of an assessment).
+    subject_title: Callable[[DocumentRequest], str] | None = None
+    # Place on the documents page (kinds of all apps are listed together).
+    order: int = 100
 
 
-KINDS: dict[str, Kind] = {
-    "statistics": Kind(
-        "statistics",
-        "Thống kê trường đạt chuẩn theo cấp học",
-        needs_unit=True,
-        needs_plan=False,
-        needs_year=False,
-        docx=statistics.build_docx,
-        xlsx=statistics.build_xlsx,
-        description="Số trường theo cấp học × Mức độ 1, Mức độ 2, chưa đạt; tỷ lệ tính từ số"
-        " trường.",
-    ),
-    "report": Kind(
-        "report",
-        "Báo cáo 6 tháng / năm về xây dựng trường chuẩn",
-        needs_unit=True,
-        needs_plan=False,
-        needs_year=True,
-        docx=report.build_docx,
-        xlsx=report.build_xlsx,
-        description="Mục tiêu, kết quả theo sổ công nhận, bảng đầu tư nhóm I/II có cộng,"
-        " hạn chế, nhiệm vụ kỳ tới (phần lời văn soạn được).",
-    ),
-    "plan": Kind(
-        "plan",
-        "Kế hoạch / Đề án với danh sách trường theo năm",
-        needs_unit=False,
-        needs_plan=True,
-        needs_year=False,
-        docx=plan.build_docx,
-        xlsx=plan.build_xlsx,
-        description="Căn cứ, mục đích, mục tiêu cụ thể 2.1–2.3 theo năm, bảng tổng hợp.",
-    ),
-}
-KINDS.update({k.code: k for k in SA_KINDS(Kind)})
-UNIT_KINDS = [k for k in KINDS.values() if not k.needs_assessment]
-ASSESSMENT_KINDS = [k for k in KINDS.values() if k.needs_assessment]
+KINDS: dict[str, Kind] = {}
+
+
+def register(*kinds: Kind) -> None:
+    """Add kinds (from a domain app's `AppConfig.ready()`); registering a code twice is a bug."""
+    for kind in kinds:
+        if kind.code in KINDS and KINDS[kind.code] != kind:
+            raise ValueError(f"document kind {kind.code!r} registered twice")
+        KINDS[kind.code] = kind
+
+
+def unit_kinds() -> list[Kind]:
+    """The kinds made for a unit or a plan (the documents page), in page order."""
+    return sorted((k for k in KINDS.values() if not k.needs_assessment), key=lambda k: k.order)
+
+
+def assessment_kinds() -> list[Kind]:
+    """The kinds made for one self-assessment, in page order."""
+    return sorted((k for k in KINDS.values() if k.needs_assessment), key=lambda k: k.order)
+
+
+@dataclass(frozen=True)
+class PlanLookup:
+    """How the plan a document is made for is found: `get(user=, pk=)` returns it or raises
+    Http404 outside the user's scope; `choices(user)` lists (pk, label) for the form."""
+
+    get: Callable[..., Any]
+    choices: Callable[[Any], list[tuple[int, str]]]
+
+
+_plans: list[PlanLookup] = []
+_index_context: list[Callable[[Any], dict[str, Any]]] = []
+
+
+def register_plans(lookup: PlanLookup) -> None:
+    _plans[:] = [lookup]
+
+
+def plan_get(*, user, pk: int) -> Any:
+    if not _plans:
+        raise Http404("Không có kế hoạch nào.")
+    return _plans[0].get(user=user, pk=pk)
+
+
+def plan_choices(user) -> list[tuple[int, str]]:
+    return _plans[0].choices(user) if _plans else []
+
+
+def register_index_context(provider: Callable[[Any], dict[str, Any]]) -> None:
+    """A domain's part of the documents page: `provider(user)` returns template variables."""
+    if provider not in _index_context:
+        _index_context.append(provider)
+
+
+def index_context(user) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for provider in _index_context:
+        out.update(provider(user))
+    return out
 
 
 def get_kind(code: str) -> Kind:
@@ -100,8 +132,6 @@ def build_docx(req: DocumentRequest) -> bytes:
 
 
 def build_xlsx(req: DocumentRequest) -> bytes:
-    from documents.xlsx import to_bytes
-
     kind = validate(req)
     if kind.xlsx is None:
         raise DocumentError(f"“{kind.label}” chỉ có bản Word (.docx) và PDF.")
@@ -117,10 +147,9 @@ def title_of(req: DocumentRequest) -> str:
         parts.append(period_label(req.period, req.year))
     if kind.needs_plan and req.plan_id:
         parts.append(f"kế hoạch #{req.plan_id}")
-    if kind.needs_assessment and req.assessment_id:
-        parts.append(assessment_title(req))
-        if req.criterion:
-            parts.append(f"tiêu chí {req.criterion}")
+    if kind.subject_title is not None:
+        # The subject's own words (e.g. "school, năm học …, tiêu chí 1.2"); empty: none.
+        parts.extend(p for p in [kind.subject_title(req)] if p)
     return " — ".join(parts)
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from programme.models import RecognitionDecision
+from recognition.models import RecognitionDecision
 
 
 @admin.register(RecognitionDecision)

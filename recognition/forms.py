@@ -3,9 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programme import frameworks_ref
-from programme.files import max_bytes
-from programme.models import DecisionKind
+from recognition import frameworks_ref
+from recognition.files import max_bytes
+from recognition.models import DecisionKind
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 LEVEL_CHOICES = [

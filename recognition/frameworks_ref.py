@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from programme.rules import LEGACY_FRAMEWORKS
+from recognition.rules import LEGACY_FRAMEWORKS
 
 
 @dataclass(frozen=True)

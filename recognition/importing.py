@@ -14,8 +14,8 @@ from typing import IO, Any
 from django.utils import timezone
 
 from core.text import fold, format_date_short, nfc
-from programme import access, rules
-from programme.services import clean_decision
+from recognition import access, rules
+from recognition.services import clean_decision
 from schools.models import School
 
 DATA_SHEET = "Quyết định công nhận"
@@ -296,10 +296,10 @@ def _level(text: str) -> int | None | str:
 
 def validate_rows(*, user, rows: list[RawRow], today: dt.date | None = None, lock=False):
     """Check every row (reads only). Rows of one school are checked in date order, each with the
-    school's whole register (programme.rules.check_sequence: the decisions already recorded,
+    school's whole register (recognition.rules.check_sequence: the decisions already recorded,
     of any date, and the file's earlier rows), so a file may hold a school's whole history and
     a back-dated row cannot make a later recorded decision impossible."""
-    from programme.models import RecognitionDecision
+    from recognition.models import RecognitionDecision
 
     today = today or timezone.localdate()
     codes = {_text(r.values.get("school_code")) for r in rows}

@@ -439,7 +439,7 @@ def check_sequence(prior: Iterable[Any], new: Any, *, today: dt.date) -> list[Pr
     the new one (legacy data) are not blamed on it.
 
     Order: by date, then recording order; the new decision has no id yet, so it comes after the
-    decisions recorded on the same day (as programme.rules._ordered sorts it)."""
+    decisions recorded on the same day (as recognition.rules._ordered sorts it)."""
     d = as_decision(new)
     existing = _ordered(prior)
     problems = check_decision(existing, d, today=today)

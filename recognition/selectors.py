@@ -1,7 +1,7 @@
 """Reads of the recognition register, always scoped to the user (accounts.scope).
 
 Status lists (expiring, expired, by level, forecast) are answered in SQL with exactly the rule
-of programme.rules.school_status: the latest decision of a track signed on or before the day
+of recognition.rules.school_status: the latest decision of a track signed on or before the day
 decides; a revocation ends the status; a grant holds through its valid_until. Tests check that
 both agree at the boundaries."""
 
@@ -14,8 +14,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from accounts.scope import scope_for
-from programme import rules
-from programme.models import RecognitionDecision
+from recognition import rules
+from recognition.models import RecognitionDecision
 from schools.models import School
 from units.models import AdminUnit
 

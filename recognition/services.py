@@ -1,5 +1,5 @@
 """Writes to the recognition register. Every write re-checks scope and the register's rules
-inside a transaction, then refreshes the School.standard_level cache from programme.rules."""
+inside a transaction, then refreshes the School.standard_level cache from recognition.rules."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.text import nfc
-from programme import access, rules
-from programme.files import ScanRejected, check_scan, clean_name
-from programme.frameworks_ref import framework_in_force, is_known
-from programme.models import RecognitionDecision
+from recognition import access, rules
+from recognition.files import ScanRejected, check_scan, clean_name
+from recognition.frameworks_ref import framework_in_force, is_known
+from recognition.models import RecognitionDecision
 from schools.models import School
 
 
@@ -140,7 +140,7 @@ def clean_decision(
             )
             break
     # The whole register with the new decision inserted at its date: a back-dated decision
-    # must not make a later one impossible (programme.rules.check_sequence).
+    # must not make a later one impossible (recognition.rules.check_sequence).
     for problem in rules.check_sequence(prior, v, today=today):
         out.add(problem.field, problem.message)
     return out
@@ -201,7 +201,7 @@ class ImportResult:
 def recognition_import(*, user, rows) -> ImportResult:
     """All-or-nothing import of checked rows: every row is checked again inside the
     transaction (the register may have changed since the preview)."""
-    from programme import importing  # import here: openpyxl only for import pages
+    from recognition import importing  # import here: openpyxl only for import pages
 
     today = timezone.localdate()
     with transaction.atomic():

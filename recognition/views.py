@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.scope import get_school_or_404, get_unit_or_404, scope_for
 from core.text import format_date_short, format_int
-from programme import access, rules, selectors, services
-from programme.forms import DecisionForm
-from programme.models import DecisionKind
+from recognition import access, rules, selectors, services
+from recognition.forms import DecisionForm
+from recognition.models import DecisionKind
 
 PAGE_SIZE = 50
 STATUS_PAGE_SIZE = 100

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.scope import scope_for
 from core.text import format_decimal, format_int
-from programme import access, importing
-from programme.services import ImportRejected, recognition_import
+from recognition import access, importing
+from recognition.services import ImportRejected, recognition_import
 
 SESSION_KEY = "recognition_import"
 PREVIEW_ROWS = 100

@@ -14,6 +14,7 @@ from typing import Any
 from assessments.levels import LiveLevels
 from assessments.models import (
     Assessment,
+    AssessmentProse,
     CouncilMember,
     CriterionSheet,
     ImprovementAction,
@@ -23,7 +24,6 @@ from assessments.models import (
 )
 from assessments.services import live_levels
 from core.text import nfc
-from documents.models import AssessmentProse
 from evidence.codes import CodeStyle, style_from_data
 from evidence.models import Evidence, EvidenceCitation
 from frameworks.models import Criterion, Indicator, Standard

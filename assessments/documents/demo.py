@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from assessments import services as asm
+from assessments.documents import services as doc_services
 from assessments.models import Assessment, CriterionSheet, GroupKind, IndicatorResult
 from assessments.selectors import standard_reviews
-from documents import services as doc_services
 from evidence import services as ev
 from frameworks.models import Criterion
 from schools import yeardata

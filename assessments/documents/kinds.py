@@ -1,6 +1,6 @@
-"""The self-assessment documents as kinds of the documents app (views, background PDF and
-`export_document` build them through `documents.builders.build()` like every other kind).
-The builders themselves live in documents/selfassessment/."""
+"""The self-assessment documents as kinds of the documents library, registered by
+`AssessmentsConfig.ready()` (views, background PDF and `export_document` build them through
+`documents.registry.build_docx()` like every other kind). The builders live beside this module."""
 
 from __future__ import annotations
 
@@ -8,14 +8,19 @@ from collections.abc import Callable
 
 from django.http import Http404
 
+from assessments.documents import catalogue, decision, improvement, plan, report, sheets
+from assessments.documents.data import load
+from assessments.models import Assessment
+from assessments.selectors import assessment_get_or_404, assessment_list
 from documents.common import DocumentError, DocumentRequest
+from documents.registry import Kind
+
+# How many assessments the documents page lists.
+RECENT = 20
 
 
 def load_for(req: DocumentRequest):
     """The assessment's data, if the requesting user may see it (else a DocumentError)."""
-    from assessments.selectors import assessment_get_or_404
-    from documents.selfassessment.data import load
-
     try:
         assessment = assessment_get_or_404(user=req.user, pk=int(req.assessment_id or 0))
     except Http404 as exc:
@@ -26,43 +31,40 @@ def load_for(req: DocumentRequest):
 
 
 def assessment_title(req: DocumentRequest) -> str:
-    from assessments.models import Assessment
-
+    if not req.assessment_id:
+        return ""
     row = (
         Assessment.objects.filter(pk=req.assessment_id)
         .values_list("school__name", "school_year")
         .first()
     )
-    return f"{row[0]}, năm học {row[1]}" if row else f"đợt #{req.assessment_id}"
+    title = f"{row[0]}, năm học {row[1]}" if row else f"đợt #{req.assessment_id}"
+    return f"{title} — tiêu chí {req.criterion}" if req.criterion else title
 
 
-def _docx(module: str, *, needs: str = "") -> Callable:
+def _docx(module, *, needs: str = "") -> Callable:
     def build(req: DocumentRequest):
-        from importlib import import_module
-
         data = load_for(req)
         if needs and data.documents.get("improvement_form") != needs:
             raise DocumentError(
                 f"Bộ tiêu chuẩn {data.framework_code} không quy định mẫu này "
                 "(kế hoạch cải tiến của khung 2018 nằm trong từng phiếu tiêu chí và báo cáo)."
             )
-        return import_module(f"documents.selfassessment.{module}").build_docx(req, data)
+        return module.build_docx(req, data)
 
     return build
 
 
 def _xlsx(name: str) -> Callable:
     def build(req: DocumentRequest):
-        from documents.selfassessment import catalogue
-
         return getattr(catalogue, name)(req, load_for(req))
 
     return build
 
 
-def SA_KINDS(kind_class) -> list:  # noqa: N802 — a table, read like a constant
+def kinds() -> list[Kind]:
     def k(code, label, docx, xlsx, description, only_with=""):
-        return kind_class(
+        return Kind(
             code,
             label,
             needs_unit=False,
@@ -73,20 +75,22 @@ def SA_KINDS(kind_class) -> list:  # noqa: N802 — a table, read like a constan
             description=description,
             needs_assessment=True,
             only_with=only_with,
+            subject_title=assessment_title,
+            order=10,  # after the unit kinds; among themselves, in this order
         )
 
     return [
         k(
             "sa-decision",
             "Quyết định thành lập Hội đồng tự đánh giá",
-            _docx("decision"),
+            _docx(decision),
             None,
             "Điều 1 danh sách thành viên theo vai trò trong Hội đồng.",
         ),
         k(
             "sa-plan",
             "Kế hoạch tự đánh giá",
-            _docx("plan"),
+            _docx(plan),
             None,
             "Mục đích, phạm vi, Hội đồng, nhóm công tác, phân công, mã hóa minh chứng, thời gian"
             " biểu.",
@@ -94,14 +98,14 @@ def SA_KINDS(kind_class) -> list:  # noqa: N802 — a table, read like a constan
         k(
             "sa-sheets",
             "Phiếu đánh giá tiêu chí",
-            _docx("sheets"),
+            _docx(sheets),
             None,
             "Tất cả các phiếu (mỗi phiếu một trang mới) hoặc một tiêu chí.",
         ),
         k(
             "sa-report",
             "Báo cáo tự đánh giá",
-            _docx("report"),
+            _docx(report),
             _xlsx("results_xlsx"),
             "Báo cáo đầy đủ theo mẫu của bộ tiêu chuẩn; bản Excel là các bảng kết quả và danh"
             " mục minh chứng.",
@@ -109,16 +113,21 @@ def SA_KINDS(kind_class) -> list:  # noqa: N802 — a table, read like a constan
         k(
             "sa-catalogue",
             "Danh mục mã minh chứng",
-            _docx("catalogue"),
+            _docx(catalogue),
             _xlsx("catalogue_xlsx"),
             "Theo tiêu chuẩn → tiêu chí, khổ ngang.",
         ),
         k(
             "sa-improvement",
             "Kế hoạch cải tiến chất lượng (Biểu 2)",
-            _docx("improvement", needs="tt57-bieu2"),
+            _docx(improvement, needs="tt57-bieu2"),
             None,
             "Mẫu Biểu 2 của Thông tư 57/2026 (chưa đối chiếu văn bản chính thức).",
             only_with="tt57-bieu2",
         ),
     ]
+
+
+def index_context(user) -> dict:
+    """The documents page's section "Văn bản tự đánh giá của trường": the assessments in scope."""
+    return {"assessments": assessment_list(user=user)[:RECENT]}

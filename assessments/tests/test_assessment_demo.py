@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
+from assessments.documents import data as sa_data
 from assessments.models import Assessment
-from documents import builders
+from documents import registry
 from documents.common import DocumentRequest
-from documents.selfassessment import data as sa_data
 from frameworks.services import framework_load_dir
 from schools.tests import test_demo as schools_demo
 
@@ -39,7 +39,7 @@ def test_two_assessments_once_with_clean_documents(demo, django_user_model, sett
     mine = Assessment.objects.get(school__code="LC-PT-TH-HUOILUONG")
     data = sa_data.load(mine)
     assert data.cited_codes.is_clean and not data.years.missing_years()
-    report = builders.build_docx(
+    report = registry.build_docx(
         DocumentRequest(user=principal, kind="sa-report", assessment_id=mine.pk)
     )
     assert report[:2] == b"PK"

@@ -16,12 +16,12 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from assessments import services as asm
-from documents import builders
+from assessments.documents import checks, citations
+from assessments.documents import data as sa_data
+from assessments.documents.demo import DemoOptions, demo_assessment
+from assessments.documents.header import managing_body
+from documents import registry
 from documents.common import DocumentError, DocumentRequest
-from documents.selfassessment import checks, citations
-from documents.selfassessment import data as sa_data
-from documents.selfassessment.demo import DemoOptions, demo_assessment
-from documents.selfassessment.header import managing_body
 from documents.tests.helpers import all_text, is_nfc, open_docx, run_fonts, table_values
 from frameworks.services import framework_load_dir
 from schools.models import SchoolLocation
@@ -61,7 +61,7 @@ def req(user, assessment, kind, **extra):
 
 
 def docx_of(user, assessment, kind, **extra):
-    return open_docx(builders.build_docx(req(user, assessment, kind, **extra)))
+    return open_docx(registry.build_docx(req(user, assessment, kind, **extra)))
 
 
 def body_text(document) -> str:
@@ -369,12 +369,12 @@ def test_criterion_sheets_one_per_page_or_one_criterion(principal, a2018):
     assert "Tiêu chí 1.6:" in one and "Đánh giá tiêu chí: Đạt Mức 2." in one
     assert "Để đạt Mức 3 cần đáp ứng: 1.6-M3" in one
     with pytest.raises(DocumentError, match="không có tiêu chí “9.9”"):
-        builders.build_docx(req(principal, a2018, "sa-sheets", criterion="9.9"))
+        registry.build_docx(req(principal, a2018, "sa-sheets", criterion="9.9"))
 
 
 def test_the_2018_framework_has_no_bieu_2(principal, a2018):
     with pytest.raises(DocumentError, match="không quy định mẫu này"):
-        builders.build_docx(req(principal, a2018, "sa-improvement"))
+        registry.build_docx(req(principal, a2018, "sa-improvement"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -462,7 +462,7 @@ def test_bieu_2_improvement_plan(principal, a57):
 
 
 def test_results_and_catalogue_in_excel_match_the_engine(principal, a2018):
-    data = builders.build_xlsx(req(principal, a2018, "sa-report"))
+    data = registry.build_xlsx(req(principal, a2018, "sa-report"))
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames == [
         "Kết quả theo tiêu chí",
@@ -484,7 +484,7 @@ def test_results_and_catalogue_in_excel_match_the_engine(principal, a2018):
             for value in row:
                 if isinstance(value, str):
                     assert unicodedata.is_normalized("NFC", value)
-    catalogue = builders.build_xlsx(req(principal, a2018, "sa-catalogue"))
+    catalogue = registry.build_xlsx(req(principal, a2018, "sa-catalogue"))
     codes = [
         r[1]
         for r in load_workbook(io.BytesIO(catalogue)).active.iter_rows(min_row=5, values_only=True)
@@ -495,7 +495,7 @@ def test_results_and_catalogue_in_excel_match_the_engine(principal, a2018):
 
 def test_a_word_only_document_refuses_excel_clearly(principal, a2018):
     with pytest.raises(DocumentError, match="chỉ có bản Word"):
-        builders.build_xlsx(req(principal, a2018, "sa-decision"))
+        registry.build_xlsx(req(principal, a2018, "sa-decision"))
 
 
 def test_codes_in_text_are_found_in_both_styles():
@@ -519,4 +519,4 @@ def test_codes_in_text_are_found_in_both_styles():
 def test_outsiders_cannot_build_documents_of_another_school(make_user, other_commune, a2018):
     outsider = make_user(Role.COMMUNE_OFFICER, unit=other_commune)
     with pytest.raises(DocumentError, match="trong phạm vi của bạn"):
-        builders.build_docx(req(outsider, a2018, "sa-report"))
+        registry.build_docx(req(outsider, a2018, "sa-report"))

@@ -5,7 +5,7 @@ table grouped I/II with subtotals and a grand total, 3. limitations), III. next 
 Prose sections are the unit's own words, kept in a ReportDraft (edited on the documents page);
 targets, results and money come from data at generation time: the plans' school targets and
 the recognition register (programme.selectors_plans.plan_report), the schools' status on the
-last day of the period (programme.dashboard.with_status) and the investment projects of the
+last day of the period (dashboard.selectors.with_status) and the investment projects of the
 year (programme.selectors_plans.investment_list)."""
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from core.text import format_date_short, format_percent
+from dashboard import selectors as dashboard
+from dashboard.selectors import Counts
 from documents import nd30, xlsx
-from documents.builders.plan import title_without_kind
 from documents.common import (
     DocumentError,
     DocumentRequest,
@@ -30,10 +31,9 @@ from documents.common import (
     two_digits,
     unit_phrase,
 )
-from documents.models import ReportDraft
-from programme import dashboard, plans, selectors_plans
-from programme.dashboard import Counts
-from programme.models import InvestmentProject, ProgrammePlan, TargetKind
+from programme import plans, selectors_plans
+from programme.documents.plan import title_without_kind
+from programme.models import InvestmentProject, ProgrammePlan, ReportDraft, TargetKind
 
 # (key, label on the edit form, heading it sits under)
 SECTIONS = [

@@ -1,6 +1,6 @@
 """(c) Statistics by school kind: schools by kind × national-standard status (Mức độ 1, Mức
 độ 2, chưa đạt) for a unit, on a day, with shares computed from the counts. The numbers are
-the dashboard's (programme.dashboard.status_rows), so the document and the page agree."""
+the dashboard's (dashboard.selectors.status_rows), so the document and the page agree."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from core.text import format_date_short, format_int, format_percent
+from dashboard import selectors as dashboard
+from dashboard.selectors import Counts
 from documents import nd30, xlsx
 from documents.common import DocumentError, DocumentRequest, issuer_of, place_name, unit_phrase
-from programme import dashboard
-from programme.dashboard import Counts
 from schools.models import SchoolKind
 from units.models import AdminUnit
 

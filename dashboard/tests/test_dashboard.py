@@ -12,11 +12,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import Role
-from programme import dashboard as dash
-from programme import rules, services
-from programme.models import RecognitionDecision
-from programme.rules import STANDARD_NEW, STANDARD_RENEWAL, STANDARD_UPGRADE
-from programme.tests.conftest import years_ago
+from dashboard import selectors as dash
+from recognition import rules, services
+from recognition.models import RecognitionDecision
+from recognition.rules import STANDARD_NEW, STANDARD_RENEWAL, STANDARD_UPGRADE
+from recognition.tests.conftest import years_ago
 from schools.models import School
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +166,7 @@ def test_trend_counts_each_year_end_from_decisions_with_expiry(
     assert (points[y - 5].level_1, points[y - 5].level_2) == (1, 1)
     assert (points[y - 3].level_1, points[y - 3].level_2) == (0, 1)  # expired on 01/06
     assert points[y].standard == 1
-    # The SQL agrees with programme.rules at every point.
+    # The SQL agrees with recognition.rules at every point.
     decisions = list(RecognitionDecision.objects.all())
     for p in points.values():
         levels = [

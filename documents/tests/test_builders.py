@@ -5,11 +5,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from documents import builders
+from documents import registry
 from documents.common import DocumentError, DocumentRequest, SystemUser, unit_phrase
-from documents.models import ReportDraft
-from documents.services import draft_save
 from documents.tests.helpers import all_text, is_nfc, open_docx, table_values, vn_int
+from programme.documents.services import draft_save
+from programme.models import ReportDraft
 
 ON = dt.date(2024, 6, 30)
 
@@ -30,7 +30,7 @@ def test_unit_phrases():
 
 
 def test_statistics_docx_counts_and_percentages(commune_officer, commune, nine_schools):
-    d = open_docx(builders.build_docx(stats_request(commune_officer, commune)))
+    d = open_docx(registry.build_docx(stats_request(commune_officer, commune)))
     text = all_text(d)
     assert "ỦY BAN NHÂN DÂN XÃ PHONG THỔ" in text
     assert "Phong Thổ, ngày 05 tháng 7 năm 2025" in text
@@ -53,7 +53,7 @@ def test_statistics_docx_counts_and_percentages(commune_officer, commune, nine_s
 def test_statistics_for_province_has_a_table_by_commune(
     province_officer, province, nine_schools, sibling_school
 ):
-    d = open_docx(builders.build_docx(stats_request(province_officer, province)))
+    d = open_docx(registry.build_docx(stats_request(province_officer, province)))
     assert len(d.tables) == 4  # header, by kind, by unit, closing
     rows = table_values(d.tables[2])
     body, total = rows[2:-1], rows[-1]
@@ -65,7 +65,7 @@ def test_statistics_xlsx_reopens_with_numbers_formats_and_totals(
     commune_officer, commune, nine_schools
 ):
     wb = openpyxl.load_workbook(
-        io.BytesIO(builders.build_xlsx(stats_request(commune_officer, commune)))
+        io.BytesIO(registry.build_xlsx(stats_request(commune_officer, commune)))
     )
     ws = wb["Theo cấp học"]
     header_row = 4
@@ -106,7 +106,7 @@ def report_request(user, province, plan) -> DocumentRequest:
 def test_report_investment_table_groups_subtotals_and_grand_total(
     province_officer, province, seed000
 ):
-    d = open_docx(builders.build_docx(report_request(province_officer, province, seed000)))
+    d = open_docx(registry.build_docx(report_request(province_officer, province, seed000)))
     text = all_text(d)
     table = [t for t in d.tables if t.rows[0].cells[1].text == "Tên dự án đầu tư"][0]
     rows = table_values(table)[1:]
@@ -145,7 +145,7 @@ def test_report_uses_the_saved_prose(commune_officer, province_officer, province
             "limitations": "Cơ sở vật chất còn thiếu.\nQuỹ đất chưa đủ.",
         },
     )
-    d = open_docx(builders.build_docx(report_request(province_officer, province, seed000)))
+    d = open_docx(registry.build_docx(report_request(province_officer, province, seed000)))
     texts = [p.text for p in d.paragraphs]
     assert "Ủy ban nhân dân huyện đã chỉ đạo các cơ quan chuyên môn." in texts
     assert "Cơ sở vật chất còn thiếu." in texts and "Quỹ đất chưa đủ." in texts
@@ -153,7 +153,7 @@ def test_report_uses_the_saved_prose(commune_officer, province_officer, province
 
 def test_report_xlsx_totals(province_officer, province, seed000):
     wb = openpyxl.load_workbook(
-        io.BytesIO(builders.build_xlsx(report_request(province_officer, province, seed000)))
+        io.BytesIO(registry.build_xlsx(report_request(province_officer, province, seed000)))
     )
     ws = wb["Đầu tư xây dựng"]
     values = [[c.value for c in r] for r in ws.iter_rows(min_row=5) if r[1].value]
@@ -170,7 +170,7 @@ def test_plan_document_lists_schools_by_year_and_summary_totals(
 
     PlanSchoolTarget.objects.create(plan=seed000, school=school, year=None, target="upgrade")
     req = DocumentRequest(user=SystemUser(), kind="plan", plan_id=seed000.pk)
-    d = open_docx(builders.build_docx(req))
+    d = open_docx(registry.build_docx(req))
     text = all_text(d)
     assert "KẾ HOẠCH" in text and "Số: 23/KH-UBND" in text
     assert "Phong Thổ, ngày 17 tháng 01 năm 2021" in text
@@ -197,4 +197,4 @@ def test_plan_outside_scope_is_refused(outsider, seed000):
 
 def test_unknown_kind_is_refused(superuser):
     with pytest.raises(DocumentError, match="Không có loại văn bản"):
-        builders.get_kind("bao-cao-khac")
+        registry.get_kind("bao-cao-khac")

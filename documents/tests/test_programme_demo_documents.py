@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from documents import builders, pdf
+from documents import pdf, registry
 from documents.common import DocumentRequest, SystemUser
 from documents.tests.helpers import all_text, open_docx, table_values, vn_int
 from documents.tests.test_programme_layout import Expected, assert_nd30_layout
@@ -129,7 +129,7 @@ def export(tmp_path, name: str, *args: str) -> bytes:
 
 
 def test_seed_000_report_of_the_retired_district_has_the_seed_investment_table(programme_demo):
-    d = open_docx(builders.build_docx(report_request()))
+    d = open_docx(registry.build_docx(report_request()))
     rows = table_values(investment_table(d))
     assert rows[0] == ["TT", "Tên dự án đầu tư", "Đơn vị", "Quy mô", "Tổng mức đầu tư (triệu đồng)"]
     body = rows[1:]
@@ -148,7 +148,7 @@ def test_seed_000_report_of_the_retired_district_has_the_seed_investment_table(p
 
 
 def test_seed_000_report_counts_the_districts_standard_schools_and_2021_targets(programme_demo):
-    d = open_docx(builders.build_docx(report_request()))
+    d = open_docx(registry.build_docx(report_request()))
     text = all_text(d)
     # Seed 000: "Duy trì 14/14 trường đạt chuẩn (13/14 trường mức độ I, 01 trường mức độ II)"
     # of the district's 48 schools.
@@ -178,7 +178,7 @@ def test_seed_000_report_counts_the_districts_standard_schools_and_2021_targets(
     )
     assert "về kế hoạch" not in text and "về đề án" not in text
     assert_nd30_layout(
-        builders.build_docx(report_request()),
+        registry.build_docx(report_request()),
         Expected(
             issuer="Ủy ban nhân dân huyện Phong Thổ",
             doc_type="BÁO CÁO",
@@ -216,7 +216,7 @@ def test_readme_command_exports_seed_000_report_as_docx_and_xlsx(programme_demo,
 def test_seed_004_plan_document_lists_every_school_by_year(programme_demo):
     plan = ninh_giang_plan()
     d = open_docx(
-        builders.build_docx(DocumentRequest(user=SystemUser(), kind="plan", plan_id=plan.pk))
+        registry.build_docx(DocumentRequest(user=SystemUser(), kind="plan", plan_id=plan.pk))
     )
     texts = [p.text for p in d.paragraphs]
     i_renewal = texts.index("2.1. Công nhận lại các trường đã đạt chuẩn")
@@ -281,7 +281,7 @@ def test_statistics_of_the_retired_district_count_its_schools_by_old_commune(pro
         on=dt.date(2021, 6, 30),
         header={"date": "2021-07-05"},
     )
-    d = open_docx(builders.build_docx(req))
+    d = open_docx(registry.build_docx(req))
     text = all_text(d)
     assert "Toàn huyện Phong Thổ có 48 trường, trong đó 14 trường đạt chuẩn quốc gia (chiếm" in text
     assert "13 trường Mức độ 1, 1 trường Mức độ 2; 34 trường chưa đạt chuẩn." in text
@@ -301,6 +301,6 @@ def test_statistics_of_the_retired_district_today_use_its_last_map(programme_dem
         unit=AdminUnit.objects.get(uid="HD109"),
         on=dt.date(2026, 11, 30),
     )
-    text = all_text(open_docx(builders.build_docx(req)))
+    text = all_text(open_docx(registry.build_docx(req)))
     assert "(các trường thuộc địa bàn huyện Phong Thổ ngày 30/06/2025)" in text
     assert "Toàn huyện Phong Thổ có 48 trường" in text

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from docx.oxml.ns import qn
 
-from documents import builders
+from documents import registry
 from documents.common import DocumentRequest, SystemUser
 from documents.tests.helpers import all_text, is_nfc, open_docx, run_fonts
 
@@ -125,7 +125,7 @@ def test_statistics_document_has_the_nd30_layout(commune, nine_schools):
         header={"date": "2024-07-05", "managing_body": MANAGING, "number": "17"},
     )
     assert_nd30_layout(
-        builders.build_docx(req),
+        registry.build_docx(req),
         Expected(
             issuer="Ủy ban nhân dân xã Phong Thổ",
             managing_body=MANAGING,
@@ -149,7 +149,7 @@ def test_six_month_report_has_the_nd30_layout(province, seed000):
         header={"date": "2021-02-03"},
     )
     assert_nd30_layout(
-        builders.build_docx(req),
+        registry.build_docx(req),
         Expected(
             issuer="Ủy ban nhân dân tỉnh Lai Châu",
             doc_type="BÁO CÁO",
@@ -162,7 +162,7 @@ def test_six_month_report_has_the_nd30_layout(province, seed000):
 def test_plan_document_has_the_nd30_layout(seed000):
     req = DocumentRequest(user=SystemUser(), kind="plan", plan_id=seed000.pk)
     assert_nd30_layout(
-        builders.build_docx(req),
+        registry.build_docx(req),
         Expected(
             issuer="Ủy ban nhân dân xã Phong Thổ",
             doc_type="KẾ HOẠCH",

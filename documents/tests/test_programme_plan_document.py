@@ -9,16 +9,16 @@ from decimal import Decimal
 
 import pytest
 
-from documents import builders
-from documents.builders import plan as plan_builder
+from documents import registry
 from documents.common import DocumentRequest, SystemUser
 from documents.tests.helpers import all_text, open_docx
+from programme.documents import plan as plan_builder
 from programme.models import PlanUnitTarget, ProgrammePlan
 
 
 def plan_text(plan: ProgrammePlan) -> tuple[list[str], str]:
     d = open_docx(
-        builders.build_docx(DocumentRequest(user=SystemUser(), kind="plan", plan_id=plan.pk))
+        registry.build_docx(DocumentRequest(user=SystemUser(), kind="plan", plan_id=plan.pk))
     )
     return [p.text for p in d.paragraphs], all_text(d)
 
@@ -125,7 +125,7 @@ def test_plan_xlsx_unit_targets_sheet_has_the_actual(seed000, school):
         plan=seed000, label="Số trường đạt chuẩn quốc gia", year=2021, value=Decimal("2"),
         measure="trường", metric="standard_count",
     )  # fmt: skip
-    data = builders.build_xlsx(DocumentRequest(user=SystemUser(), kind="plan", plan_id=seed000.pk))
+    data = registry.build_xlsx(DocumentRequest(user=SystemUser(), kind="plan", plan_id=seed000.pk))
     ws = openpyxl.load_workbook(io.BytesIO(data))["Chỉ tiêu của đơn vị"]
     header = [c.value for c in ws[4]]
     row = [c.value for c in ws[5]]

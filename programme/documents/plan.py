@@ -15,9 +15,8 @@ from django.http import Http404
 from core.text import fold
 from documents import nd30, xlsx
 from documents.common import DocumentError, DocumentRequest, place_name, short_school_name
-from documents.models import ReportDraft
 from programme import plans, selectors_plans
-from programme.models import PlanSchoolTarget, ProgrammePlan, TargetKind
+from programme.models import PlanSchoolTarget, ProgrammePlan, ReportDraft, TargetKind
 
 SECTIONS = [
     ("basis", "Căn cứ (đoạn mở đầu)"),

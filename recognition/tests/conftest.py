@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from programme.models import RecognitionDecision
-from programme.rules import add_months, add_years
+from recognition.models import RecognitionDecision
+from recognition.rules import add_months, add_years
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from programme import rules
-from programme.importing import COLUMNS, DATA_SHEET
-from programme.models import RecognitionDecision
+from recognition import rules
+from recognition.importing import COLUMNS, DATA_SHEET
+from recognition.models import RecognitionDecision
 
 HEADER = [c.label for c in COLUMNS]
 

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from programme import rules
-from programme.rules import Decision, check_decision, school_status
+from recognition import rules
+from recognition.rules import Decision, check_decision, school_status
 
 D = dt.date
 

@@ -11,9 +11,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from programme import rules
-from programme.models import RecognitionDecision
-from programme.services import DecisionRejected, recognition_record
+from recognition import rules
+from recognition.models import RecognitionDecision
+from recognition.services import DecisionRejected, recognition_record
 
 from .test_import import row, upload, xlsx
 

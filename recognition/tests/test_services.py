@@ -4,15 +4,15 @@ import unicodedata
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from programme import rules
-from programme.models import RecognitionDecision
-from programme.services import (
+from recognition import rules
+from recognition.models import RecognitionDecision
+from recognition.services import (
     DecisionRejected,
     NotAllowed,
     recognition_record,
     refresh_standard_levels,
 )
-from programme.tests.conftest import years_ago
+from recognition.tests.conftest import years_ago
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

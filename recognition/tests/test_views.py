@@ -4,10 +4,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from programme import rules, selectors
-from programme.models import RecognitionDecision
-from programme.tests.conftest import years_ago
-from programme.tests.test_services import PDF
+from recognition import rules, selectors
+from recognition.models import RecognitionDecision
+from recognition.tests.conftest import years_ago
+from recognition.tests.test_services import PDF
 
 LIST_VIEWS = ["register", "expiring", "expired", "levels", "forecast", "import"]
 
@@ -230,7 +230,7 @@ def test_register_list_filters(
 def test_sql_lists_agree_with_rules(
     province_officer, school, sibling_school, add_decision, today, offset_days
 ):
-    """The SQL status lists and programme.rules give the same answer at the expiry boundary."""
+    """The SQL status lists and recognition.rules give the same answer at the expiry boundary."""
     add_decision(school, rules.STANDARD_NEW, years_ago(today, 5), 1)
     add_decision(sibling_school, rules.STANDARD_NEW, years_ago(today, 3), 1)
     add_decision(sibling_school, rules.REVOCATION, years_ago(today, 1))

@@ -3,7 +3,7 @@
 
 from django.core.management.base import BaseCommand
 
-from programme.services import refresh_standard_levels
+from recognition.services import refresh_standard_levels
 
 
 class Command(BaseCommand):
