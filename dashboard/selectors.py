@@ -20,26 +20,24 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    Case,
     Count,
-    Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
     Window,
 )
-from django.db.models.functions import Coalesce, Lead
+from django.db.models.functions import Lead
 from django.http import Http404
 
 from accounts.scope import scope_for
-from core.text import format_int, format_percent
+from core.text import format_date_short, format_int, format_percent
+from programme.models import PlanStatus
+from programme.selectors_plans import plan_list, plan_report
 from recognition import rules, selectors
 from recognition.models import RecognitionDecision
+from recognition.selectors import latest_standard, with_status
 from schools.models import School, SchoolKind, SchoolLocation
 from units.models import AdminUnit
 
@@ -309,32 +307,7 @@ def decisions_in(*, user, unit: AdminUnit | None) -> QuerySet[RecognitionDecisio
 # Status in SQL
 
 
-def _latest_standard(on: dt.date) -> QuerySet[RecognitionDecision]:
-    return RecognitionDecision.objects.filter(
-        school=OuterRef("pk"), track=rules.TRACK_STANDARD, signed_on__lte=on
-    ).order_by("-signed_on", "-id")
-
-
-def with_status(schools: QuerySet[School], on: dt.date) -> QuerySet[School]:
-    """Annotate `status` (0, 1, 2 on the day) and `in_register` (the school has decisions)."""
-    in_force = Case(
-        When(kind__in=rules.REVOCATIONS, then=Value(0)),
-        When(valid_until__lt=on, then=Value(0)),
-        default=Coalesce(F("level"), Value(0)),
-        output_field=IntegerField(),
-    )
-    registered = Subquery(
-        _latest_standard(on).annotate(in_force=in_force).values("in_force")[:1],
-        output_field=IntegerField(),
-    )
-    return schools.annotate(
-        in_register=Exists(RecognitionDecision.objects.filter(school=OuterRef("pk"))),
-        status=Case(
-            When(in_register=True, then=Coalesce(registered, Value(0))),
-            default=F("standard_level"),
-            output_field=IntegerField(),
-        ),
-    )
+# latest_standard and with_status live in recognition.selectors (the plans use them too).
 
 
 def status_rows(
@@ -412,7 +385,7 @@ def _child_units(*, user, unit: AdminUnit | None) -> list[AdminUnit]:
 
 
 def _school_rows(schools: QuerySet[School], on: dt.date) -> list[AreaRow]:
-    until = Subquery(_latest_standard(on).values("valid_until")[:1])
+    until = Subquery(latest_standard(on).values("valid_until")[:1])
     rows = []
     qs = with_status(schools, on).annotate(until=until).order_by("sort_key", "code")
     for s in qs.only("code", "name", "kind", "sort_key", "standard_level"):
@@ -504,9 +477,6 @@ def plan_progress(*, user, unit: AdminUnit | None, on: dt.date) -> list[PlanProg
     the plan's schools, so only a few plans are shown; the plan page has the detail."""
     if unit is None:
         return []
-    from programme.models import PlanStatus
-    from programme.selectors_plans import plan_list, plan_report
-
     plans = (
         plan_list(user=user)
         .filter(unit=unit, start_year__lte=on.year, end_year__gte=on.year)
@@ -570,8 +540,6 @@ def workbook(d: Dashboard):
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
-
-    from core.text import format_date_short
 
     wb = Workbook()
     bold = Font(bold=True)

@@ -43,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "documents/index.html",
         {
-            "kinds": registry.UNIT_KINDS,
+            "kinds": registry.unit_kinds(),
             "form": form,
             "jobs": selectors.my_documents(user=request.user)[:RECENT],
             "pdf_available": pdf.is_available(),
@@ -58,7 +58,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def generate(request: HttpRequest, kind: str) -> HttpResponse:
     require_scope(request)
-    if kind not in {k.code for k in registry.UNIT_KINDS}:
+    if kind not in {k.code for k in registry.unit_kinds()}:
         raise Http404
     form = _form(request, request.POST)
     if not form.is_valid():

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from core.text import fold, format_date_short, nfc
 from recognition import access, rules
-from recognition.services import clean_decision
+from recognition.checks import clean_decision
+from recognition.models import RecognitionDecision
 from schools.models import School
 
 DATA_SHEET = "Quyết định công nhận"
@@ -299,8 +300,6 @@ def validate_rows(*, user, rows: list[RawRow], today: dt.date | None = None, loc
     school's whole register (recognition.rules.check_sequence: the decisions already recorded,
     of any date, and the file's earlier rows), so a file may hold a school's whole history and
     a back-dated row cannot make a later recorded decision impossible."""
-    from recognition.models import RecognitionDecision
-
     today = today or timezone.localdate()
     codes = {_text(r.values.get("school_code")) for r in rows}
     schools_qs = School.objects.filter(code__in=[c for c in codes if c]).select_related("unit")

@@ -10,8 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
 
 from accounts.scope import scope_for
 from recognition import rules
@@ -238,3 +250,35 @@ def forecast(*, user, on: dt.date, years: int = 6, **units) -> list[ForecastYear
             target = sink if sink is not None else (std2 if level == 2 else std1)
             target[year] += n
     return [ForecastYear(y, std1[y], std2[y], acc[y]) for y in span]
+
+
+# ---------------------------------------------------------------------------------------------
+# Status in SQL (the dashboard, the plans' unit targets and the documents count with it)
+
+
+def latest_standard(on: dt.date) -> QuerySet[RecognitionDecision]:
+    return RecognitionDecision.objects.filter(
+        school=OuterRef("pk"), track=rules.TRACK_STANDARD, signed_on__lte=on
+    ).order_by("-signed_on", "-id")
+
+
+def with_status(schools: QuerySet[School], on: dt.date) -> QuerySet[School]:
+    """Annotate `status` (0, 1, 2 on the day) and `in_register` (the school has decisions)."""
+    in_force = Case(
+        When(kind__in=rules.REVOCATIONS, then=Value(0)),
+        When(valid_until__lt=on, then=Value(0)),
+        default=Coalesce(F("level"), Value(0)),
+        output_field=IntegerField(),
+    )
+    registered = Subquery(
+        latest_standard(on).annotate(in_force=in_force).values("in_force")[:1],
+        output_field=IntegerField(),
+    )
+    return schools.annotate(
+        in_register=Exists(RecognitionDecision.objects.filter(school=OuterRef("pk"))),
+        status=Case(
+            When(in_register=True, then=Coalesce(registered, Value(0))),
+            default=F("standard_level"),
+            output_field=IntegerField(),
+        ),
+    )

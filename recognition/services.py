@@ -4,16 +4,15 @@ inside a transaction, then refreshes the School.standard_level cache from recogn
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from core.text import nfc
-from recognition import access, rules
+from recognition import access, importing, rules
+from recognition.checks import clean_decision
 from recognition.files import ScanRejected, check_scan, clean_name
-from recognition.frameworks_ref import framework_in_force, is_known
 from recognition.models import RecognitionDecision
 from schools.models import School
 
@@ -28,19 +27,6 @@ class DecisionRejected(Exception):
     def __init__(self, errors: dict[str, list[str]]):
         self.errors = errors
         super().__init__("; ".join(m for msgs in errors.values() for m in msgs))
-
-
-FIELDS = (
-    "kind",
-    "number",
-    "signed_on",
-    "signing_body",
-    "signer_title",
-    "signer_name",
-    "level",
-    "framework_code",
-    "note",
-)
 
 
 def _prior(school: School) -> list[RecognitionDecision]:
@@ -83,71 +69,8 @@ def refresh_standard_levels(*, today: dt.date | None = None, school_ids=None) ->
     return changed
 
 
-@dataclass
-class Cleaned:
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, key: str, message: str) -> None:
-        self.errors.setdefault(key, []).append(message)
-
-
-def clean_decision(
-    *, school: School, data: dict[str, Any], prior: list[Any], today: dt.date
-) -> Cleaned:
-    """Normalise and check one decision against the school's register (no writes): `prior` is
-    every decision the school already has, of any date."""
-    out = Cleaned()
-    v = out.values
-    for key in FIELDS:
-        value = data.get(key)
-        if isinstance(value, str):
-            # NFC, and single-line fields with runs of spaces collapsed (duplicates compare).
-            value = nfc(value).strip() if key == "note" else " ".join(nfc(value).split())
-        v[key] = value
-    if not v.get("number"):
-        out.add("number", "Chưa ghi số quyết định.")
-    if not v.get("signing_body"):
-        out.add("signing_body", "Chưa ghi cơ quan ban hành.")
-    if not isinstance(v.get("signed_on"), dt.date):
-        out.add("signed_on", "Chưa có ngày ký hợp lệ (dd/mm/yyyy).")
-        return out
-    if v.get("kind") not in rules.TRACK_OF:
-        out.add("kind", "Chưa chọn loại quyết định hợp lệ.")
-        return out
-    if v["kind"] == rules.STANDARD_UPGRADE and not v.get("level"):
-        v["level"] = 2  # an upgrade is by definition to Mức độ 2
-    if v["kind"] in rules.REVOCATIONS:
-        v["level"] = None
-    code = v.get("framework_code") or ""
-    if not code and v["kind"] not in rules.REVOCATIONS:
-        # Filled from the school kind and date when left empty, so nobody types it twice.
-        code = framework_in_force(school.kind, v["signed_on"])
-    if code and not is_known(code):
-        out.add(
-            "framework_code",
-            f"Không có bộ tiêu chuẩn mã «{code}». Để trống để hệ thống tự chọn theo cấp học và"
-            " ngày ký.",
-        )
-    v["framework_code"] = code
-    number = v.get("number") or ""
-    for p in prior:
-        d = rules.as_decision(p)
-        if d.number and d.number == number and d.signed_on == v["signed_on"]:
-            out.add(
-                "number",
-                f"Quyết định số {number} ngày {v['signed_on']:%d/%m/%Y} đã có trong sổ của trường.",
-            )
-            break
-    # The whole register with the new decision inserted at its date: a back-dated decision
-    # must not make a later one impossible (recognition.rules.check_sequence).
-    for problem in rules.check_sequence(prior, v, today=today):
-        out.add(problem.field, problem.message)
-    return out
-
-
 def recognition_record(*, user, school: School, data: dict[str, Any]) -> RecognitionDecision:
-    """Record a decision for a school and refresh its cached status. `data` holds the FIELDS
+    """Record a decision for a school and refresh its cached status. `data` holds the checks.FIELDS
     and optionally "scan" (an uploaded file). Raises NotAllowed or DecisionRejected."""
     today = timezone.localdate()
     scan = data.get("scan")
@@ -201,8 +124,6 @@ class ImportResult:
 def recognition_import(*, user, rows) -> ImportResult:
     """All-or-nothing import of checked rows: every row is checked again inside the
     transaction (the register may have changed since the preview)."""
-    from recognition import importing  # import here: openpyxl only for import pages
-
     today = timezone.localdate()
     with transaction.atomic():
         plan = importing.validate_rows(user=user, rows=rows, today=today, lock=True)

@@ -21,6 +21,7 @@ from core.text import format_date_short, format_int
 from recognition import access, rules, selectors, services
 from recognition.forms import DecisionForm
 from recognition.models import DecisionKind
+from schools.selectors import filter_communes, filter_provinces
 
 PAGE_SIZE = 50
 STATUS_PAGE_SIZE = 100
@@ -45,8 +46,6 @@ def _unit_params(request: HttpRequest) -> dict[str, str]:
 
 
 def _unit_context(request: HttpRequest, units: dict[str, str]) -> dict:
-    from schools.selectors import filter_communes, filter_provinces
-
     return {
         "provinces": filter_provinces(user=request.user),
         "communes": filter_communes(user=request.user, province_uid=units.get("province", "")),

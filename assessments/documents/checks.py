@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assessments.selectors import council_warnings
+
 from . import prose
 from .data import SAData
 
@@ -18,8 +20,6 @@ class Finding:
 
 
 def findings(data: SAData) -> list[Finding]:
-    from assessments.services import council_warnings
-
     out: list[Finding] = []
     for criterion, code in data.cited_codes.unknown:
         where = criterion if criterion.startswith("tiêu chuẩn") else f"tiêu chí {criterion}"

@@ -10,13 +10,21 @@ codes that the text does not mention under the current state, so both ways end u
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from evidence.codes import CodeStyle
 
-if TYPE_CHECKING:
-    from .data import SAData
+
+class Readable(Protocol):
+    """What the check reads of an assessment's data (documents.data.SAData has it all); a
+    protocol, so that this module needs no import of the module that calls it."""
+
+    style: CodeStyle
+    evidence: Sequence[Any]
+    criteria: Sequence[Any]
+    standards: Sequence[Any]
 
 
 def code_pattern(style: CodeStyle) -> re.Pattern[str]:
@@ -83,7 +91,7 @@ def _where(place: str) -> str:
     return place[:1].upper() + place[1:] if place.startswith("tiêu chuẩn") else f"Tiêu chí {place}"
 
 
-def check(data: SAData) -> Check:
+def check(data: Readable) -> Check:
     pattern = code_pattern(data.style)
     register = {e.code for e in data.evidence}
     result = Check()

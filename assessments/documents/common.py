@@ -4,6 +4,7 @@ rows. Builders compose them; layout stays in documents.nd30."""
 
 from __future__ import annotations
 
+from core.text import format_date_short
 from documents import nd30
 from documents.common import DocumentRequest
 from documents.nd30 import Column, Row
@@ -109,7 +110,6 @@ def actions_table(doc: nd30.NDDocument, criterion: CriterionData, *, size: float
     if not criterion.actions:
         doc.paragraph("(Chưa có kế hoạch cải tiến.)", italic=True)
         return
-    from core.text import format_date_short
 
     def when(a) -> str:
         parts = [format_date_short(d) for d in (a.start, a.end) if d]
@@ -176,8 +176,6 @@ def catalogue_columns(data: SAData) -> list[dict]:
 
 
 def _catalogue_cell(data: SAData, e, column: dict, n, *, reused: bool = False):
-    from core.text import format_date_short
-
     field = column.get("field")
     if field == "seq":
         return n

@@ -22,7 +22,7 @@ from assessments.models import (
     PlanMilestone,
     WorkingGroup,
 )
-from assessments.services import live_levels
+from assessments.selectors import live_levels, standard_reviews
 from core.text import nfc
 from evidence.codes import CodeStyle, style_from_data
 from evidence.models import Evidence, EvidenceCitation
@@ -338,9 +338,4 @@ def load(assessment: Assessment) -> SAData:
 def _standard_reviews(assessment: Assessment) -> dict[str, Any]:
     """Per-standard texts (Mở đầu, Kết luận; TT57's Đánh giá chung) when the assessments app
     provides them."""
-    from assessments import selectors
-
-    reader = getattr(selectors, "standard_reviews", None)
-    if reader is None:
-        return {}
-    return dict(reader(assessment=assessment))
+    return dict(standard_reviews(assessment=assessment))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from assessments import selectors as asm_selectors
 from assessments import services as asm
 from assessments.documents import services as doc_services
 from assessments.models import Assessment, CriterionSheet, GroupKind, IndicatorResult
@@ -182,7 +183,7 @@ def demo_assessment(
     met_ids = [r.pk for r in results if r.indicator.ident not in unmet]
     IndicatorResult.objects.filter(pk__in=met_ids).update(met=True)
     IndicatorResult.objects.filter(assessment=assessment).exclude(pk__in=met_ids).update(met=False)
-    live = asm.live_levels(assessment)
+    live = asm_selectors.live_levels(assessment)
     sheets = {
         s.criterion.code: s
         for s in CriterionSheet.objects.filter(assessment=assessment).select_related(

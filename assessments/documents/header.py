@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.text import nfc
+from core.text import fold, nfc
 from documents.common import place_name, split_division
 from schools.models import School, SchoolLocation
 
@@ -72,8 +72,6 @@ def place_of(school: School) -> str:
 def school_symbol(school: School) -> str:
     """The issuing body's abbreviation in document numbers ("…/QĐ-THHL"): initials of the
     school's name after its kind words, at most 6 letters, ASCII capitals."""
-    from core.text import fold
-
     words = fold(school.name).upper().split()
     skip = {"TRUONG", "PTDTBT", "PTDTNT", "PT", "DTBT", "DTNT"}
     letters = "".join(w[0] for w in words if w not in skip and w[0].isalpha())

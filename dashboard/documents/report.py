@@ -5,7 +5,7 @@ table grouped I/II with subtotals and a grand total, 3. limitations), III. next 
 Prose sections are the unit's own words, kept in a ReportDraft (edited on the documents page);
 targets, results and money come from data at generation time: the plans' school targets and
 the recognition register (programme.selectors_plans.plan_report), the schools' status on the
-last day of the period (dashboard.selectors.with_status) and the investment projects of the
+last day of the period (recognition.selectors.with_status) and the investment projects of the
 year (programme.selectors_plans.investment_list)."""
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from documents.common import (
 from programme import plans, selectors_plans
 from programme.documents.plan import title_without_kind
 from programme.models import InvestmentProject, ProgrammePlan, ReportDraft, TargetKind
+from recognition.selectors import with_status
 
 # (key, label on the edit form, heading it sits under)
 SECTIONS = [
@@ -110,10 +111,7 @@ def unit_schools(req: DocumentRequest):
 def counts_on(req: DocumentRequest, on: dt.date) -> Counts:
     counts = Counts()
     rows = (
-        dashboard.with_status(unit_schools(req), on)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
+        with_status(unit_schools(req), on).order_by().values_list("status").annotate(n=Count("pk"))
     )
     for status, n in rows:
         counts.add(status, n)

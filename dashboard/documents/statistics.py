@@ -13,6 +13,7 @@ from dashboard import selectors as dashboard
 from dashboard.selectors import Counts
 from documents import nd30, xlsx
 from documents.common import DocumentError, DocumentRequest, issuer_of, place_name, unit_phrase
+from recognition.selectors import with_status
 from schools.models import SchoolKind
 from units.models import AdminUnit
 
@@ -40,9 +41,7 @@ def retired_rows(req: DocumentRequest) -> list[tuple[str, str, int, bool, int]]:
     unit = req.unit
     day = dashboard.area_day(unit, req.on)
     schools = dashboard.schools_of_area(user=req.user, unit=unit, start=day, end=day)
-    qs = dashboard.with_status(schools, req.on).annotate(
-        area_path=dashboard.area_location_path(unit, day)
-    )
+    qs = with_status(schools, req.on).annotate(area_path=dashboard.area_location_path(unit, day))
     return [
         (path or unit.path, kind, status, bool(in_register), n)
         for path, kind, status, in_register, n in qs.order_by()
