@@ -116,9 +116,9 @@ def _national_register(rng: random.Random) -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from core.management.commands.generate_national_data import CODE_PREFIX
     from recognition import rules
     from recognition.models import RecognitionDecision
+    from schools.management.commands.generate_national_data import CODE_PREFIX
     from schools.models import School
 
     today = timezone.localdate()
@@ -221,9 +221,9 @@ def _national(label: str) -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from core.management.commands.generate_national_data import CODE_PREFIX
     from dashboard import selectors as dashboard
     from recognition.models import RecognitionDecision
+    from schools.management.commands.generate_national_data import CODE_PREFIX
     from schools.models import School
     from units.models import AdminUnit
 

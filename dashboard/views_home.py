@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from core.selectors import home_summary
+from dashboard.home import home_summary
 
 
 @login_required

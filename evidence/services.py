@@ -25,7 +25,7 @@ from assessments.models import Assessment, CriterionSheet
 from core.text import nfc
 from frameworks.models import Criterion
 
-from . import access
+from . import access, importing
 from .codes import CodeStyle, style_from_data
 from .models import Evidence, EvidenceCitation
 from .uploads import CheckedFile, UploadRejected, check_upload
@@ -563,8 +563,6 @@ class ImportRejected(Exception):
 def evidence_import(*, user, assessment: Assessment, rows) -> ImportResult:
     """All or nothing: every row is checked again inside the transaction (the register may have
     changed since the preview) and one failing row rolls everything back."""
-    from . import importing  # the reader imports openpyxl; only the import pays for it
-
     _require_manage(user, assessment)
     created: list[Evidence] = []
     with transaction.atomic():

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from assessments import urls_documents as assessment_documents_urls
-from core import views as core_views
 from dashboard import urls_documents as dashboard_documents_urls
+from dashboard import views_home
 from documents import urls as documents_urls
 from programme import urls_documents as programme_documents_urls
 
@@ -18,7 +18,7 @@ documents_patterns = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", views_home.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("units/", include("units.urls")),
