@@ -434,6 +434,14 @@ def total_of(rows) -> Decimal:
 # Monthly reports
 
 
+def can_submit_monthly(user, plan: ProgrammePlan, school: School) -> bool:
+    return (
+        plan.monthly_reports
+        and scope_for(user).can_edit_school(school)
+        and plan.school_targets.filter(school=school).exists()
+    )
+
+
 def monthly_schools(*, user, plan: ProgrammePlan) -> list[School]:
     """Schools that report monthly in a plan (its target schools), within the user's scope."""
     scope = scope_for(user)
