@@ -1,7 +1,7 @@
 """The registry of document kinds. The documents app is the rendering library (NĐ30 layout,
 docx/xlsx/pdf, background jobs); each domain app registers the documents it owns from its
-`AppConfig.ready()` (recognition: statistics; programme: plan; dashboard: report; assessments:
-the `sa-*` kinds), so this library imports no domain app. Views, the background task and
+`AppConfig.ready()` (programme: plan; dashboard: statistics and report; assessments: the
+`sa-*` kinds), so this library imports no domain app. Views, the background task and
 `export_document` all go through `build()` so the three produce the same file.
 
 Besides kinds, a domain may provide the plan lookup the generation form offers (`plans`) and a

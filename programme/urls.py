@@ -1,3 +1,7 @@
+"""The programme section of the site (/programme/, namespace "programme"): the recognition
+register's pages (recognition/urls.py, mounted first) and the plans, monthly reports and investment
+projects."""
+
 from django.urls import path
 
 from programme import views_plans
