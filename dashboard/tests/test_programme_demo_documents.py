@@ -14,10 +14,10 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
+from dashboard.tests.test_programme_layout import Expected, assert_nd30_layout
 from documents import pdf, registry
 from documents.common import DocumentRequest, SystemUser
 from documents.tests.helpers import all_text, open_docx, table_values, vn_int
-from documents.tests.test_programme_layout import Expected, assert_nd30_layout
 from programme.models import ProgrammePlan
 from programme.tests import test_programme_demo as programme_demo_tests
 from units.models import AdminUnit
