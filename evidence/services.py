@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Prefetch
 from django.utils.translation import gettext as _
 
+from assessments.changelog import change_log_record
 from assessments.models import Assessment, CriterionSheet
 from core.text import nfc
 from frameworks.models import Criterion
@@ -99,8 +100,6 @@ def _require_item(user, evidence: Evidence) -> None:
 def _record(user, assessment: Assessment, changes, *, sheet=None, note: str = "") -> None:
     """Every change of the register goes to the assessment's change log (per sheet for
     citations)."""
-    from assessments.services import change_log_record
-
     change_log_record(user=user, assessment=assessment, changes=changes, sheet=sheet, note=note)
 
 

@@ -5,7 +5,7 @@ with Vietnamese headers and parsers, `can_import`, row and cross-row checks, an 
 (`reading`) refuses anything but a sane .xlsx with a Vietnamese message.
 
 The specs live with their domains: `schools.importing` (registry), `schools.importing_yeardata`
-(Phần I figures), `programme.importing` (recognition decisions), `programme.importing_targets`
+(Phần I figures), `recognition.importing` (recognition decisions), `programme.importing_targets`
 (plan targets), `evidence.importing` (evidence lists)."""
 
 from core.imports.reading import (
