@@ -15,6 +15,7 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import concurrency
 from core.text import nfc
 from frameworks.models import Criterion, Indicator, Standard
 from frameworks.selectors import framework_for
@@ -53,7 +54,7 @@ class NotAllowed(AssessmentError):
     pass
 
 
-class EditConflict(AssessmentError):
+class EditConflict(AssessmentError, concurrency.EditConflict):
     def __init__(self, what: str = "") -> None:
         super().__init__(
             _(

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
+from core import concurrency
 from core.text import nfc
 from documents import builders, pdf
 from documents.common import DocumentError, DocumentRequest, SystemUser
@@ -197,7 +198,7 @@ def command_user(username: str | None):
     return user
 
 
-class ProseConflict(Exception):
+class ProseConflict(concurrency.EditConflict):
     """Someone saved the prose after this user opened the form; nothing was written."""
 
 

@@ -13,9 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments import access
 from assessments.selectors import assessment_get_or_404
+from core import concurrency
 from documents import builders, pdf, selectors, services
 from documents.common import DocumentError
 from documents.forms import AssessmentGenerateForm, ProseForm
+from documents.models import AssessmentProse
 from documents.selfassessment import checks, prose
 from documents.selfassessment import data as sa_data
 from documents.views import MIMES
@@ -101,6 +103,7 @@ def assessment_prose(request: HttpRequest, pk: int) -> HttpResponse:
         version=version,
         readonly=not can_edit,
     )
+    conflict = None
     if request.method == "POST":
         if not can_edit:
             raise Http404
@@ -113,9 +116,12 @@ def assessment_prose(request: HttpRequest, pk: int) -> HttpResponse:
                     version=form.cleaned_data["version"],
                 )
             except services.ProseConflict as exc:
-                form.add_error(None, str(exc))
-                form.data = form.data.copy()
-                form.data["version"] = str(version)
+                fresh = AssessmentProse.objects.filter(
+                    assessment=assessment
+                ).first() or AssessmentProse(assessment=assessment, version=0)
+                conflict = concurrency.conflict_for(
+                    form, fresh, message=str(exc), stored=fresh.texts
+                )
             except services.ProseNotAllowed as exc:
                 form.add_error(None, str(exc))
             else:
@@ -130,5 +136,7 @@ def assessment_prose(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "can_edit": can_edit,
             "monitoring_columns": prose.MONITORING_COLUMNS,
+            "conflict": conflict,
         },
+        status=concurrency.CONFLICT_STATUS if conflict else 200,
     )

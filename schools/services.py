@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_for
+from core import concurrency
 from schools.importing import (
     WRITE_FIELDS,
     ImportPlan,
@@ -96,7 +97,7 @@ def school_import_file(*, user, fileobj: IO[bytes]) -> ImportResult:
     return school_import(user=user, rows=read_workbook(fileobj))
 
 
-class EditConflict(Exception):
+class EditConflict(concurrency.EditConflict):
     """Someone saved the school after this user opened the form."""
 
 

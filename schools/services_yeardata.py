@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from accounts.models import Membership, Role
+from core import concurrency
 from schools import yeardata
 from schools.models import School, SchoolYearData
 
@@ -23,7 +24,7 @@ class YearDataNotAllowed(Exception):
     pass
 
 
-class YearDataConflict(Exception):
+class YearDataConflict(concurrency.EditConflict):
     """Someone saved one of the years after this user opened the form; nothing was written."""
 
     def __init__(self, years: list[str]):
