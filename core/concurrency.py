@@ -65,15 +65,20 @@ def read_version(value: Any) -> int:
 
 class VersionField(forms.IntegerField):
     """The hidden input carrying the version the form was read at. Never a form error: a POST
-    without it (or with garbage) cleans to NEVER and is refused as stale by the service."""
+    without it (or with garbage) cleans to NEVER and is refused as stale by the service.
+    Create-or-replace forms (a month's report, a draft) pass `missing=0`: a page that sent no
+    version saw no row, so it may create one but never replace one."""
 
     widget = forms.HiddenInput
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, missing: int = NEVER, **kwargs):
         kwargs.setdefault("required", False)
+        self.missing = missing
         super().__init__(**kwargs)
 
     def to_python(self, value):
+        if value in self.empty_values:
+            return self.missing
         return read_version(value)
 
     def validate(self, value):
@@ -83,8 +88,8 @@ class VersionField(forms.IntegerField):
         pass
 
 
-def version_field() -> VersionField:
-    return VersionField()
+def version_field(*, missing: int = NEVER) -> VersionField:
+    return VersionField(missing=missing)
 
 
 def version_claim(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.scope import scope_for
 from assessments.selectors import assessment_list
+from core import concurrency
 from documents import builders, pdf, selectors, services
 from documents.builders import plan as plan_builder
 from documents.builders import report as report_builder
@@ -173,20 +174,34 @@ def report_draft(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         sections=report_builder.SECTIONS,
         initial_texts=draft.texts if draft else {},
+        version=draft.version if draft else 0,
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        services.draft_save(
-            user=request.user,
-            kind=ReportDraft.Kind.REPORT,
-            unit=unit,
-            texts=form.texts(),
-            plan_id=plan_id,
-            year=int(year),
-            period=period,
-        )
-        messages.success(request, "Đã lưu nội dung báo cáo.")
-        query = urlencode({"unit": unit.uid, "year": year, "period": period, "plan": plan_id})
-        return redirect(f"{reverse('documents:report_draft')}?{query}")
+        try:
+            services.draft_save(
+                user=request.user,
+                kind=ReportDraft.Kind.REPORT,
+                unit=unit,
+                texts=form.texts(),
+                plan_id=plan_id,
+                year=int(year),
+                period=period,
+                version=form.cleaned_data["version"],
+            )
+        except concurrency.EditConflict as exc:
+            draft = selectors.draft_for(
+                kind=ReportDraft.Kind.REPORT,
+                unit=unit,
+                plan_id=plan_id,
+                year=int(year),
+                period=period,
+            )
+            conflict = _draft_conflict(form, draft, exc)
+        else:
+            messages.success(request, "Đã lưu nội dung báo cáo.")
+            query = urlencode({"unit": unit.uid, "year": year, "period": period, "plan": plan_id})
+            return redirect(f"{reverse('documents:report_draft')}?{query}")
     return render(
         request,
         "documents/draft_form.html",
@@ -194,8 +209,16 @@ def report_draft(request: HttpRequest) -> HttpResponse:
             "form": form,
             "title": f"Nội dung báo cáo — {unit.name}, {period} {year}",
             "draft": draft,
+            "conflict": conflict,
         },
+        status=concurrency.CONFLICT_STATUS if conflict else 200,
     )
+
+
+def _draft_conflict(form: DraftForm, draft: ReportDraft | None, exc: Exception):
+    """The refused draft form: typed texts kept, the saved ones listed (core.concurrency)."""
+    saved = draft or ReportDraft(texts={}, version=0)
+    return concurrency.conflict_for(form, saved, message=str(exc), stored=saved.texts)
 
 
 @login_required
@@ -210,19 +233,33 @@ def plan_draft(request: HttpRequest, plan_id: int) -> HttpResponse:
         request.POST or None,
         sections=plan_builder.SECTIONS,
         initial_texts=draft.texts if draft else {"basis": plan.legal_basis},
+        version=draft.version if draft else 0,
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        services.draft_save(
-            user=request.user,
-            kind=ReportDraft.Kind.PLAN,
-            unit=plan.unit,
-            texts=form.texts(),
-            plan_id=plan.pk,
-        )
-        messages.success(request, "Đã lưu nội dung kế hoạch.")
-        return redirect("documents:plan_draft", plan_id=plan.pk)
+        try:
+            services.draft_save(
+                user=request.user,
+                kind=ReportDraft.Kind.PLAN,
+                unit=plan.unit,
+                texts=form.texts(),
+                plan_id=plan.pk,
+                version=form.cleaned_data["version"],
+            )
+        except concurrency.EditConflict as exc:
+            draft = selectors.draft_for(kind=ReportDraft.Kind.PLAN, unit=plan.unit, plan_id=plan.pk)
+            conflict = _draft_conflict(form, draft, exc)
+        else:
+            messages.success(request, "Đã lưu nội dung kế hoạch.")
+            return redirect("documents:plan_draft", plan_id=plan.pk)
     return render(
         request,
         "documents/draft_form.html",
-        {"form": form, "title": f"Nội dung kế hoạch — {plan.title}", "draft": draft},
+        {
+            "form": form,
+            "title": f"Nội dung kế hoạch — {plan.title}",
+            "draft": draft,
+            "conflict": conflict,
+        },
+        status=concurrency.CONFLICT_STATUS if conflict else 200,
     )

@@ -216,7 +216,7 @@ class MonthlyReportForm(BootstrapForm):
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}),
     )
     # 0 = the month had no report when the form was opened (the school's first report).
-    version = version_field()
+    version = version_field(missing=0)
 
 
 class ReminderForm(BootstrapForm):

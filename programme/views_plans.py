@@ -350,10 +350,7 @@ def monthly_submit(request: HttpRequest, pk: int, code: str, month: str) -> Http
     if request.method == "POST":
         if form.is_valid():
             data = dict(form.cleaned_data)
-            # No version sent (an older page): it saw no report of this month.
             version = data.pop("version")
-            if "version" not in request.POST:
-                version = 0
             try:
                 services_plans.monthly_report_submit(
                     user=request.user,
