@@ -25,8 +25,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 CONFLICT_STATUS = 409
 
@@ -147,7 +146,7 @@ def display(value: Any) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
-        return _("Có") if value else _("Không")
+        return pgettext("yes/no", "Có") if value else pgettext("yes/no", "Không")
     if isinstance(value, dt.datetime):
         return date_format(timezone.localtime(value), "d/m/Y H:i")
     if isinstance(value, dt.date):
