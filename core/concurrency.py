@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -156,12 +157,15 @@ def display(value: Any) -> str:
     return str(value).strip()
 
 
+_UNKNOWN = object()
+
+
 def _stored(instance: models.Model, name: str) -> Any:
     """The saved raw value (a foreign key as its id, as the form's choices key it)."""
     try:
         model_field = instance._meta.get_field(name)
-    except Exception:  # not a model field (e.g. a form-only value)
-        return getattr(instance, name, None)
+    except FieldDoesNotExist:  # a form-only value: shown only when the caller gives it
+        return _UNKNOWN
     return getattr(instance, getattr(model_field, "attname", name))
 
 
@@ -211,6 +215,8 @@ def conflict_for(
     changes = []
     for name in names:
         raw = stored[name] if stored and name in stored else _stored(instance, name)
+        if raw is _UNKNOWN:
+            continue
         if isinstance(form.fields[name], forms.DateField) and isinstance(raw, dt.date):
             saved = display(raw)
         else:

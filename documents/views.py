@@ -218,7 +218,9 @@ def report_draft(request: HttpRequest) -> HttpResponse:
 def _draft_conflict(form: DraftForm, draft: ReportDraft | None, exc: Exception):
     """The refused draft form: typed texts kept, the saved ones listed (core.concurrency)."""
     saved = draft or ReportDraft(texts={}, version=0)
-    return concurrency.conflict_for(form, saved, message=str(exc), stored=saved.texts)
+    texts = saved.texts or {}
+    stored = {k: texts.get(k, "") for k in form.fields if k != "version"}
+    return concurrency.conflict_for(form, saved, message=str(exc), stored=stored)
 
 
 @login_required

@@ -119,8 +119,12 @@ def assessment_prose(request: HttpRequest, pk: int) -> HttpResponse:
                 fresh = AssessmentProse.objects.filter(
                     assessment=assessment
                 ).first() or AssessmentProse(assessment=assessment, version=0)
+                texts = fresh.texts or {}
                 conflict = concurrency.conflict_for(
-                    form, fresh, message=str(exc), stored=fresh.texts
+                    form,
+                    fresh,
+                    message=str(exc),
+                    stored={s.key: texts.get(s.key, "") for s in form.sections},
                 )
             except services.ProseNotAllowed as exc:
                 form.add_error(None, str(exc))
