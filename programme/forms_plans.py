@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import version_field
 from evidence.uploads import ACCEPT_ATTR
-from programme.forms import DATE_FORMATS
 from programme.models import (
     FundingSource,
     InvestmentCategory,
@@ -20,6 +19,7 @@ from programme.models import (
     TargetKind,
     UnitMetric,
 )
+from recognition.forms import DATE_FORMATS
 
 
 class BootstrapForm(forms.Form):

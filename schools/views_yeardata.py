@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.scope import get_school_or_404
 from core import concurrency
 from schools import services_yeardata, yeardata
-from schools.selectors_yeardata import year_table
+from schools.selectors_yeardata import can_edit_year_data, year_table
 
 DEFAULT_YEARS = 5
 MAX_YEARS = 10
@@ -45,7 +45,7 @@ def year_data(request: HttpRequest, code: str) -> HttpResponse:
     school = get_school_or_404(request.user, code=code)
     latest, count = _params(request)
     table = year_table(school=school, latest=latest, count=count)
-    can_edit = services_yeardata.can_edit_year_data(request.user, school)
+    can_edit = can_edit_year_data(request.user, school)
     typed: dict[str, dict[str, str]] = {}
     errors: list[yeardata.CellError] = []
     conflict: list[str] = []

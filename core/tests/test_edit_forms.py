@@ -20,8 +20,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from assessments import services as assessment_services
-from assessments.models import StandardReview
-from documents.models import AssessmentProse, ReportDraft
+from assessments.models import AssessmentProse, StandardReview
 from evidence import services as evidence_services
 from evidence.models import Evidence
 from frameworks.models import Criterion
@@ -33,6 +32,7 @@ from programme.models import (
     PlanKind,
     PlanSchoolTarget,
     ProgrammePlan,
+    ReportDraft,
     TargetKind,
 )
 from schools.models import School, SchoolYearData
