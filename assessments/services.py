@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import concurrency
 from core.text import nfc
 from evidence import codes
 from evidence import services as evidence_services
@@ -61,7 +62,7 @@ class NotAllowed(AssessmentError):
     pass
 
 
-class EditConflict(AssessmentError):
+class EditConflict(AssessmentError, concurrency.EditConflict):
     def __init__(self, what: str = "") -> None:
         super().__init__(
             _(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import concurrency
 from evidence import selectors as evidence_selectors
 from frameworks.models import Criterion
 
@@ -311,7 +312,7 @@ def _sheet_context(request, assessment, sheet, form=None, live=None) -> dict:
 def sheet_detail(request, pk: int, code: str):
     assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
     sheet = selectors.sheet_get_or_404(assessment=assessment, code=code)
-    form = None
+    form = conflict = None
     if request.method == "POST":
         levels = [(lv, name) for lv, name, _r in selectors.sheet_levels(sheet=sheet)]
         form = SheetForm(request.POST, levels=levels)
@@ -330,6 +331,12 @@ def sheet_detail(request, pk: int, code: str):
                     data=form.cleaned_data,
                     version=form.cleaned_data["version"],
                 )
+            except services.EditConflict as exc:
+                sheet.refresh_from_db()
+                stored = {f"state_{lv}": text for lv, text in sheet.current_state.items()}
+                conflict = concurrency.conflict_for(
+                    form, sheet, message=str(exc), stored=stored, fields=list(form.fields)
+                )
             except services.AssessmentError as exc:
                 # What the user typed stays in the form; nothing was written.
                 form.add_error(None, str(exc))
@@ -337,7 +344,8 @@ def sheet_detail(request, pk: int, code: str):
                 messages.success(request, _("Đã lưu tiêu chí %(code)s.") % {"code": code})
                 return redirect("assessments:sheet", pk=pk, code=code)
     context = _sheet_context(request, assessment, sheet, form)
-    status = 409 if form is not None and form.errors and request.htmx else 200
+    context["conflict"] = conflict
+    status = 409 if form is not None and form.errors and (request.htmx or conflict) else 200
     return render(request, "assessments/sheet.html", context, status=status)
 
 
@@ -474,6 +482,7 @@ def standard_review(request, pk: int, code: str):
     can_edit = assessment.is_editable and access.can_edit_standard(
         request.user, assessment, standard
     )
+    conflict = None
     if request.method == "POST":
         form = StandardReviewForm(request.POST, family=family)
 
@@ -491,6 +500,9 @@ def standard_review(request, pk: int, code: str):
         if form.is_valid():
             try:
                 save(form.cleaned_data)
+            except services.EditConflict as exc:
+                fresh = selectors.standard_reviews(assessment=assessment)[standard.code]
+                conflict = concurrency.conflict_for(form, fresh, message=str(exc))
             except services.AssessmentError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -513,8 +525,10 @@ def standard_review(request, pk: int, code: str):
         "changes": selectors.standard_review_history(assessment=assessment, code=standard.code)[
             :50
         ],
+        "conflict": conflict,
     }
-    return render(request, "assessments/standard.html", context)
+    status = concurrency.CONFLICT_STATUS if conflict else 200
+    return render(request, "assessments/standard.html", context, status=status)
 
 
 @login_required

@@ -16,7 +16,9 @@ from assessments.documents import checks, prose
 from assessments.documents import data as sa_data
 from assessments.documents import services as prose_services
 from assessments.documents.forms import AssessmentGenerateForm, ProseForm
+from assessments.models import AssessmentProse
 from assessments.selectors import assessment_get_or_404
+from core import concurrency
 from documents import pdf, registry, selectors, services, tasks
 from documents.common import DocumentError
 from documents.views import MIMES
@@ -102,6 +104,7 @@ def assessment_prose(request: HttpRequest, pk: int) -> HttpResponse:
         version=version,
         readonly=not can_edit,
     )
+    conflict = None
     if request.method == "POST":
         if not can_edit:
             raise Http404
@@ -114,9 +117,16 @@ def assessment_prose(request: HttpRequest, pk: int) -> HttpResponse:
                     version=form.cleaned_data["version"],
                 )
             except prose_services.ProseConflict as exc:
-                form.add_error(None, str(exc))
-                form.data = form.data.copy()
-                form.data["version"] = str(version)
+                fresh = AssessmentProse.objects.filter(
+                    assessment=assessment
+                ).first() or AssessmentProse(assessment=assessment, version=0)
+                texts = fresh.texts or {}
+                conflict = concurrency.conflict_for(
+                    form,
+                    fresh,
+                    message=str(exc),
+                    stored={s.key: texts.get(s.key, "") for s in form.sections},
+                )
             except prose_services.ProseNotAllowed as exc:
                 form.add_error(None, str(exc))
             else:
@@ -131,5 +141,7 @@ def assessment_prose(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "can_edit": can_edit,
             "monitoring_columns": prose.MONITORING_COLUMNS,
+            "conflict": conflict,
         },
+        status=concurrency.CONFLICT_STATUS if conflict else 200,
     )

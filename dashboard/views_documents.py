@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.scope import scope_for
+from core import concurrency
 from dashboard.documents import report as report_builder
 from documents import selectors
 from documents.common import DocumentError
 from documents.forms import DraftForm
 from documents.views import require_scope
 from programme.documents.selectors import draft_for
-from programme.documents.services import draft_save
+from programme.documents.services import draft_conflict, draft_save
 from programme.models import ReportDraft
 
 
@@ -56,20 +57,34 @@ def report_draft(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         sections=report_builder.SECTIONS,
         initial_texts=draft.texts if draft else {},
+        version=draft.version if draft else 0,
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        draft_save(
-            user=request.user,
-            kind=ReportDraft.Kind.REPORT,
-            unit=unit,
-            texts=form.texts(),
-            plan_id=plan_id,
-            year=int(year),
-            period=period,
-        )
-        messages.success(request, "Đã lưu nội dung báo cáo.")
-        query = urlencode({"unit": unit.uid, "year": year, "period": period, "plan": plan_id})
-        return redirect(f"{reverse('documents:report_draft')}?{query}")
+        try:
+            draft_save(
+                user=request.user,
+                kind=ReportDraft.Kind.REPORT,
+                unit=unit,
+                texts=form.texts(),
+                plan_id=plan_id,
+                year=int(year),
+                period=period,
+                version=form.cleaned_data["version"],
+            )
+        except concurrency.EditConflict as exc:
+            draft = draft_for(
+                kind=ReportDraft.Kind.REPORT,
+                unit=unit,
+                plan_id=plan_id,
+                year=int(year),
+                period=period,
+            )
+            conflict = draft_conflict(form, draft, exc)
+        else:
+            messages.success(request, "Đã lưu nội dung báo cáo.")
+            query = urlencode({"unit": unit.uid, "year": year, "period": period, "plan": plan_id})
+            return redirect(f"{reverse('documents:report_draft')}?{query}")
     return render(
         request,
         "documents/draft_form.html",
@@ -77,5 +92,7 @@ def report_draft(request: HttpRequest) -> HttpResponse:
             "form": form,
             "title": f"Nội dung báo cáo — {unit.name}, {period} {year}",
             "draft": draft,
+            "conflict": conflict,
         },
+        status=concurrency.CONFLICT_STATUS if conflict else 200,
     )

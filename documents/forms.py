@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import version_field
 from core.text import nfc
 from documents.registry import FORMATS
 
@@ -83,8 +84,11 @@ class DraftForm(forms.Form):
     """One textarea per prose section; a blank line separates nothing: every line is a
     paragraph of the document."""
 
-    def __init__(self, *args, sections=(), initial_texts=None, **kwargs):
+    version = version_field(missing=0)  # the draft's version when opened; 0 = none yet
+
+    def __init__(self, *args, sections=(), initial_texts=None, version=0, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = version
         for key, label in sections:
             self.fields[key] = forms.CharField(
                 label=label,
@@ -94,4 +98,4 @@ class DraftForm(forms.Form):
             )
 
     def texts(self) -> dict[str, str]:
-        return {k: nfc(v) for k, v in self.cleaned_data.items()}
+        return {k: nfc(v) for k, v in self.cleaned_data.items() if k != "version"}

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment
+from core.concurrency import version_field
 from frameworks.models import Criterion
 
 from .uploads import ACCEPT_ATTR, human_size, max_bytes
@@ -46,6 +47,7 @@ class EvidenceForm(forms.Form):
     )
     file = forms.FileField(label=_("Tệp"), required=False)
     remove_file = forms.BooleanField(label=_("Xóa tệp hiện có"), required=False)
+    version = version_field()  # the item's version when the form was opened (edit only)
 
     def __init__(
         self,
@@ -74,6 +76,7 @@ class EvidenceForm(forms.Form):
             self.fields["box"].help_text = _("Đổi số hộp không đổi mã đã cấp.")
         else:
             del self.fields["remove_file"]
+            del self.fields["version"]
         for name, fld in self.fields.items():
             css = (
                 "form-check-input"

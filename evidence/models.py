@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionedModel
 from core.models import NormalizedTextMixin
 
 from .codes import CodeStyle, style_from_data
@@ -26,7 +27,7 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
     return f"evidence/{token[:2]}/{token}.{ext}"
 
 
-class Evidence(NormalizedTextMixin):
+class Evidence(NormalizedTextMixin, VersionedModel):
     SEARCH_SOURCE = "name"
 
     assessment = models.ForeignKey(

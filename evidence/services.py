@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from assessments.changelog import change_log_record
 from assessments.models import Assessment, CriterionSheet
+from core.concurrency import version_claim
 from core.text import nfc
 from frameworks.models import Criterion
 
@@ -298,10 +299,12 @@ def evidence_update(
     file: IO[bytes] | None = None,
     file_name: str | None = None,
     remove_file: bool = False,
+    version: int | None = None,
 ) -> Evidence:
     """Change metadata, replace or remove the file. The code and the first criterion never
     change here: the code is already printed in texts and on boxes (a changed box number is
-    recorded but does not re-code)."""
+    recorded but does not re-code). `version` is the one the form was read at: if someone
+    saved the item since, EditConflict (core.concurrency) and nothing is written."""
     assessment = evidence.assessment
     _require_item(user, evidence)
     data = {k: v for k, v in data.items() if k != "first_criterion"}
@@ -331,6 +334,7 @@ def evidence_update(
     try:
         with transaction.atomic():
             _require_item(user, evidence)  # again, row locked
+            version_claim(evidence, version, refresh=False)
             evidence.save()
             _record(user, assessment, changes)
             if old_name and (checked is not None or remove_file):

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import concurrency
 from core.imports.flow import ImportFlow
 
 from . import access, importing, selectors, services
@@ -63,7 +64,8 @@ def register(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 def _form_data(form: EvidenceForm) -> dict:
-    data = {k: v for k, v in form.cleaned_data.items() if k not in ("file", "remove_file")}
+    skip = ("file", "remove_file", "version")
+    data = {k: v for k, v in form.cleaned_data.items() if k not in skip}
     return data
 
 
@@ -142,6 +144,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "box": evidence.box,
         "link": evidence.link,
         "note": evidence.note,
+        "version": evidence.version,
     }
     form = EvidenceForm(
         request.POST or None,
@@ -150,7 +153,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         editing=True,
         initial=initial,
     )
-    status = 200
+    status, conflict = 200, None
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data.get("file")
@@ -162,17 +165,21 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                     file=upload,
                     file_name=upload.name if upload else None,
                     remove_file=form.cleaned_data.get("remove_file", False),
+                    version=form.cleaned_data["version"],
                 )
             except ValidationError as exc:
                 _apply_errors(form, exc)
+            except concurrency.EditConflict as exc:
+                evidence.refresh_from_db()
+                conflict = concurrency.conflict_for(form, evidence, message=str(exc))
             else:
                 messages.success(
                     request, _("Đã lưu minh chứng %(code)s.") % {"code": evidence.display_code}
                 )
                 return redirect("evidence:detail", pk=evidence.pk)
-        status = 400
+        status = concurrency.CONFLICT_STATUS if conflict else 400
     context = _base_context(request, assessment)
-    context.update({"form": form, "editing": True, "evidence": evidence})
+    context.update({"form": form, "editing": True, "evidence": evidence, "conflict": conflict})
     return render(request, "evidence/form.html", context, status=status)
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import version_field
 from evidence.uploads import ACCEPT_ATTR
 from programme.models import (
     FundingSource,
@@ -72,6 +73,7 @@ class PlanForm(BootstrapForm):
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    version = version_field()
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,7 +190,7 @@ class InvestmentForm(BootstrapForm):
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     def __init__(self, *args, schools=(), plans=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -213,6 +215,8 @@ class MonthlyReportForm(BootstrapForm):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}),
     )
+    # 0 = the month had no report when the form was opened (the school's first report).
+    version = version_field(missing=0)
 
 
 class ReminderForm(BootstrapForm):

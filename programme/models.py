@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionedModel
 from core.text import nfc
 from programme import plans as rules_plans
 
@@ -30,7 +31,7 @@ class PlanStatus(models.TextChoices):
     FINISHED = "da_ket_thuc", _("Đã kết thúc")
 
 
-class ProgrammePlan(models.Model):
+class ProgrammePlan(VersionedModel):
     """A unit's plan for a period. The unit may be a retired district (huyện Ninh Giang,
     2016–2020): such plans stay visible through the units that succeeded it."""
 
@@ -306,7 +307,7 @@ def monthly_upload_to(instance: MonthlyReport, filename: str) -> str:
     return f"monthly/{instance.school_id}/{uuid.uuid4().hex}.{ext}"
 
 
-class MonthlyReport(models.Model):
+class MonthlyReport(VersionedModel):
     """A school's monthly progress report within a plan (seed 002: "hàng tháng, báo cáo cơ quan
     chủ quản tiến độ xây dựng trường đạt chuẩn quốc gia"). month = the first day of the month."""
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.scope import scope_for
+from core.concurrency import EditConflict, version_claim
 from core.text import nfc
 from evidence.uploads import UploadRejected, check_upload
 from programme import plans, selectors_plans
@@ -63,9 +64,15 @@ def _check_period(start: int, end: int) -> dict[str, list[str]]:
 
 @transaction.atomic
 def plan_save(
-    *, user, data: dict[str, Any], unit: AdminUnit, plan: ProgrammePlan | None = None
+    *,
+    user,
+    data: dict[str, Any],
+    unit: AdminUnit,
+    plan: ProgrammePlan | None = None,
+    version: int | None = None,
 ) -> ProgrammePlan:
-    """Create a plan for `unit`, or update `plan` (its unit does not change)."""
+    """Create a plan for `unit`, or update `plan` (its unit does not change) if it is still at
+    `version`, the one the form was read at (core.concurrency: EditConflict otherwise)."""
     if plan is None:
         if not selectors_plans.plan_units_for_form(user=user).filter(pk=unit.pk).exists():
             raise NotAllowed("Bạn không được lập kế hoạch cho đơn vị này.")
@@ -75,9 +82,13 @@ def plan_save(
     errors = _check_period(data["start_year"], data["end_year"])
     if errors:
         raise Rejected(errors)
+    if plan.pk is not None:
+        plan = version_claim(plan, version)
     for key in PLAN_FIELDS:
         if key in data:
-            setattr(plan, key, data[key] if data[key] is not None else "")
+            # The form gives "" for an empty text and None for an empty date: both are stored
+            # as they come (an empty issue date is NULL, never "").
+            setattr(plan, key, data[key])
     plan.save()
     return plan
 
@@ -185,17 +196,7 @@ def investment_save(
     if project is None:
         project = InvestmentProject(created_by=user)
     else:
-        project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
-        if version is not None and project.version != version:
-            raise Rejected(
-                {
-                    "": [
-                        "Dự án vừa được người khác sửa. Hãy tải lại trang để xem bản mới rồi "
-                        "sửa lại."
-                    ]
-                }
-            )
-        project.version += 1
+        project = version_claim(project, version)
     for key in INVESTMENT_FIELDS:
         if key in data:
             setattr(project, key, data[key] if data[key] is not None else "")
@@ -210,9 +211,17 @@ def investment_save(
 
 @transaction.atomic
 def monthly_report_submit(
-    *, user, plan: ProgrammePlan, school: School, month: dt.date, data: dict[str, Any]
+    *,
+    user,
+    plan: ProgrammePlan,
+    school: School,
+    month: dt.date,
+    data: dict[str, Any],
+    version: int | None = None,
 ) -> MonthlyReport:
-    """Create or replace the school's report for a month (one per plan, school and month)."""
+    """Create or replace the school's report for a month (one per plan, school and month).
+    `version` is the report's version when the form was opened, 0 when there was none yet: a
+    report sent by someone else meanwhile is not replaced (EditConflict). None: no check."""
     if not selectors_plans.can_submit_monthly(user, plan, school):
         raise NotAllowed("Bạn không được gửi báo cáo cho trường này.")
     month = plans.month_start(month)
@@ -233,11 +242,14 @@ def monthly_report_submit(
             errors["attachment"] = [str(exc)]
     if errors:
         raise Rejected(errors)
-    report = (
-        MonthlyReport.objects.select_for_update()
-        .filter(plan=plan, school=school, month=month)
-        .first()
-    ) or MonthlyReport(plan=plan, school=school, month=month)
+    report = MonthlyReport.objects.filter(plan=plan, school=school, month=month).first()
+    if report is not None:
+        report = version_claim(report, version)
+    elif version not in (None, 0):
+        # The form was opened on a report that has been removed since.
+        raise EditConflict()
+    else:
+        report = MonthlyReport(plan=plan, school=school, month=month)
     report.progress = data.get("progress") or ""
     report.results = data.get("results") or ""
     report.difficulties = data.get("difficulties") or ""

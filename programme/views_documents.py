@@ -9,12 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core import concurrency
 from documents.forms import DraftForm
 from documents.views import require_scope
 from programme import selectors_plans
 from programme.documents import plan as plan_builder
 from programme.documents.selectors import draft_for
-from programme.documents.services import draft_save
+from programme.documents.services import draft_conflict, draft_save
 from programme.models import ReportDraft
 
 
@@ -30,19 +31,33 @@ def plan_draft(request: HttpRequest, plan_id: int) -> HttpResponse:
         request.POST or None,
         sections=plan_builder.SECTIONS,
         initial_texts=draft.texts if draft else {"basis": plan.legal_basis},
+        version=draft.version if draft else 0,
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        draft_save(
-            user=request.user,
-            kind=ReportDraft.Kind.PLAN,
-            unit=plan.unit,
-            texts=form.texts(),
-            plan_id=plan.pk,
-        )
-        messages.success(request, "Đã lưu nội dung kế hoạch.")
-        return redirect("documents:plan_draft", plan_id=plan.pk)
+        try:
+            draft_save(
+                user=request.user,
+                kind=ReportDraft.Kind.PLAN,
+                unit=plan.unit,
+                texts=form.texts(),
+                plan_id=plan.pk,
+                version=form.cleaned_data["version"],
+            )
+        except concurrency.EditConflict as exc:
+            draft = draft_for(kind=ReportDraft.Kind.PLAN, unit=plan.unit, plan_id=plan.pk)
+            conflict = draft_conflict(form, draft, exc)
+        else:
+            messages.success(request, "Đã lưu nội dung kế hoạch.")
+            return redirect("documents:plan_draft", plan_id=plan.pk)
     return render(
         request,
         "documents/draft_form.html",
-        {"form": form, "title": f"Nội dung kế hoạch — {plan.title}", "draft": draft},
+        {
+            "form": form,
+            "title": f"Nội dung kế hoạch — {plan.title}",
+            "draft": draft,
+            "conflict": conflict,
+        },
+        status=concurrency.CONFLICT_STATUS if conflict else 200,
     )

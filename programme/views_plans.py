@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scope import get_school_or_404, scope_for
+from core import concurrency
 from programme import plans, selectors_plans, services_plans
 from programme.forms_plans import (
     InvestmentForm,
@@ -29,6 +30,7 @@ from programme.models import (
     FundingSource,
     InvestmentCategory,
     InvestmentProject,
+    MonthlyReport,
     ProgrammePlan,
     TargetKind,
 )
@@ -85,25 +87,35 @@ def _plan_form(request: HttpRequest, plan: ProgrammePlan | None) -> HttpResponse
     if plan is not None:
         initial = {k: getattr(plan, k) for k in services_plans.PLAN_FIELDS}
         initial["unit"] = plan.unit.uid
+        initial["version"] = plan.version
         units = [plan.unit]
     form = PlanForm(request.POST or None, initial=initial, units=units)
-    status = 200
+    status, conflict = 200, None
     if request.method == "POST":
         if form.is_valid():
             data = dict(form.cleaned_data)
             unit = AdminUnit.objects.get(uid=data.pop("unit"))
+            version = data.pop("version")
             try:
-                saved = services_plans.plan_save(user=request.user, data=data, unit=unit, plan=plan)
+                saved = services_plans.plan_save(
+                    user=request.user, data=data, unit=unit, plan=plan, version=version
+                )
             except services_plans.NotAllowed as exc:
                 raise Http404 from exc
             except services_plans.Rejected as exc:
                 _apply_errors(form, exc)
+            except concurrency.EditConflict as exc:
+                plan.refresh_from_db()
+                conflict = concurrency.conflict_for(
+                    form, plan, message=str(exc), stored={"unit": plan.unit.uid}
+                )
             else:
                 messages.success(request, _("Đã lưu kế hoạch."))
                 return redirect("programme:plan", pk=saved.pk)
         form.mark_invalid()
-        status = 400
-    return render(request, "programme/plan_form.html", {"form": form, "plan": plan}, status=status)
+        status = concurrency.CONFLICT_STATUS if conflict else 400
+    context = {"form": form, "plan": plan, "conflict": conflict}
+    return render(request, "programme/plan_form.html", context, status=status)
 
 
 @login_required
@@ -329,37 +341,47 @@ def monthly_submit(request: HttpRequest, pk: int, code: str, month: str) -> Http
         raise Http404
     first = _parse_month(month)
     existing = plan.monthly_reports_set.filter(school=school, month=first).first()
-    initial = {}
+    initial = {"version": 0}
     if existing:
         initial = {k: getattr(existing, k) for k in ("progress", "results", "difficulties")}
+        initial["version"] = existing.version
     form = MonthlyReportForm(request.POST or None, request.FILES or None, initial=initial)
-    status = 200
+    status, conflict = 200, None
     if request.method == "POST":
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
             try:
                 services_plans.monthly_report_submit(
                     user=request.user,
                     plan=plan,
                     school=school,
                     month=first,
-                    data=dict(form.cleaned_data),
+                    data=data,
+                    version=version,
                 )
             except services_plans.NotAllowed as exc:
                 raise Http404 from exc
             except services_plans.Rejected as exc:
                 _apply_errors(form, exc)
+            except concurrency.EditConflict as exc:
+                existing = plan.monthly_reports_set.filter(school=school, month=first).first()
+                conflict = concurrency.conflict_for(
+                    form, existing or MonthlyReport(progress=""), message=str(exc)
+                )
             else:
                 messages.success(
                     request, _("Đã gửi báo cáo tháng %(m)s.") % {"m": f"{first:%m/%Y}"}
                 )
                 return redirect("programme:monthly_school", pk=plan.pk, code=school.code)
         form.mark_invalid()
-        status = 400
+        status = concurrency.CONFLICT_STATUS if conflict else 400
     context = {
         "plan": plan,
         "school": school,
         "month": first,
         "form": form,
+        "conflict": conflict,
         "existing": existing,
         "file_lost": request.method == "POST" and bool(request.FILES),
     }
@@ -439,7 +461,7 @@ def _investment_form(request: HttpRequest, project: InvestmentProject | None) ->
     elif request.GET.get("school"):
         initial["school"] = request.GET["school"]
     form = InvestmentForm(request.POST or None, initial=initial, schools=schools, plans=plans_qs)
-    status = 200
+    status, conflict = 200, None
     if request.method == "POST":
         if form.is_valid():
             data = dict(form.cleaned_data)
@@ -459,15 +481,27 @@ def _investment_form(request: HttpRequest, project: InvestmentProject | None) ->
                 raise Http404 from exc
             except services_plans.Rejected as exc:
                 _apply_errors(form, exc)
+            except concurrency.EditConflict as exc:
+                project.refresh_from_db()
+                conflict = concurrency.conflict_for(
+                    form,
+                    project,
+                    message=str(exc),
+                    stored={
+                        "school": project.school.code if project.school else "",
+                        "plan": project.plan_id,
+                        "total_million": plans.format_million(project.total_million),
+                    },
+                )
             else:
                 messages.success(request, _("Đã lưu dự án «%(n)s».") % {"n": saved.name})
                 return redirect("programme:investments")
         form.mark_invalid()
-        status = 400
+        status = concurrency.CONFLICT_STATUS if conflict else 400
     return render(
         request,
         "programme/investment_form.html",
-        {"form": form, "project": project},
+        {"form": form, "project": project, "conflict": conflict},
         status=status,
     )
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_for
+from core import concurrency
 
 # The import (spec, checks and write) lives in schools.importing on the core.imports pipeline;
 # re-exported here for callers of the service layer (bench, commands).
@@ -22,7 +23,7 @@ from schools.importing import (  # noqa: F401
 from schools.models import School, SchoolLocation, SchoolSite
 
 
-class EditConflict(Exception):
+class EditConflict(concurrency.EditConflict):
     """Someone saved the school after this user opened the form."""
 
 

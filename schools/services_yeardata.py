@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from core import concurrency
 from schools import yeardata
 from schools.models import School, SchoolYearData
 from schools.selectors_yeardata import can_edit_year_data
@@ -21,7 +22,7 @@ class YearDataNotAllowed(Exception):
     pass
 
 
-class YearDataConflict(Exception):
+class YearDataConflict(concurrency.EditConflict):
     """Someone saved one of the years after this user opened the form; nothing was written."""
 
     def __init__(self, years: list[str]):

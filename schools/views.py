@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.scope import get_school_or_404
+from core import concurrency
 from schools import selectors, services
 from schools.forms import SchoolForm, SiteFormSet
 from schools.importing import can_import
@@ -106,6 +107,7 @@ def school_edit(request, code: str):
     # Sites are optional in a POST (a client may send the school's fields only).
     with_sites = data is None or f"{SITES_PREFIX}-TOTAL_FORMS" in data
     sites = SiteFormSet(data if with_sites else None, instance=school, prefix=SITES_PREFIX)
+    conflict = None
     if data is not None and form.is_valid() and (not with_sites or sites.is_valid()):
         try:
             services.school_update(
@@ -115,11 +117,17 @@ def school_edit(request, code: str):
                 version=form.cleaned_data["version"],
                 sites=_site_inputs(sites) if with_sites else None,
             )
-        except (services.EditConflict, services.NotAllowed, services.InvalidSites) as exc:
+        except services.EditConflict as exc:
+            # The typed values stay in the form, the saved ones are listed beside them.
+            conflict = concurrency.conflict_for(
+                form, School.objects.get(pk=school.pk), message=str(exc)
+            )
+        except (services.NotAllowed, services.InvalidSites) as exc:
             # The typed values stay in the form; the user decides what to keep.
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Đã lưu thông tin trường."))
             return redirect("schools:detail", code=school.code)
-    context = {"form": form, "school": school, "sites": sites}
-    return render(request, "schools/form.html", context)
+    context = {"form": form, "school": school, "sites": sites, "conflict": conflict}
+    status = concurrency.CONFLICT_STATUS if conflict else 200
+    return render(request, "schools/form.html", context, status=status)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.scope import get_school_or_404
+from core import concurrency
 from schools import services_yeardata, yeardata
 from schools.selectors_yeardata import can_edit_year_data, year_table
 
@@ -55,10 +56,7 @@ def year_data(request: HttpRequest, code: str) -> HttpResponse:
         for year in table.years:
             raw = {key: request.POST.get(f"v-{year}-{key}", "") for key in table.schema.input_keys}
             typed[year] = raw
-            try:
-                version = int(request.POST.get(f"version-{year}", "0"))
-            except ValueError:
-                version = -1
+            version = concurrency.read_version(request.POST.get(f"version-{year}", "0"))
             inputs[year] = services_yeardata.YearInput(raw=raw, version=version)
         try:
             services_yeardata.school_year_data_save(user=request.user, school=school, years=inputs)
@@ -117,4 +115,5 @@ def year_data(request: HttpRequest, code: str) -> HttpResponse:
             "latest": latest,
             "count": count,
         },
+        status=concurrency.CONFLICT_STATUS if conflict else 200,
     )

@@ -12,10 +12,11 @@ from django.db.models import F
 from assessments import access
 from assessments.documents.prose import MONITORING_COLUMNS, SECTION_BY_KEY
 from assessments.models import AssessmentProse, ChangeLog
+from core import concurrency
 from core.text import nfc
 
 
-class ProseConflict(Exception):
+class ProseConflict(concurrency.EditConflict):
     """Someone saved the prose after this user opened the form; nothing was written."""
 
 

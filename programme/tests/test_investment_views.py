@@ -123,7 +123,7 @@ def test_edit_refuses_a_stale_version(client, commune_officer, projects, school)
     project.refresh_from_db()
     assert project.total_million == Decimal("900") and project.version == 2
     stale = c.post(url, form_data(school, version="1", total_million="1"))
-    assert stale.status_code == 400
+    assert stale.status_code == 409  # a conflict answers 409 on every edit form
     assert "người khác sửa" in stale.content.decode()
 
 
