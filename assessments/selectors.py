@@ -10,8 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Role
-from accounts.scope import scope_for
+from accounts.permissions import assignable_users_filter, schools_where, scope_for
 from frameworks.models import Standard
 
 from .models import Assessment, ChangeLog, CriterionSheet, IndicatorResult, StandardReview
@@ -45,12 +44,8 @@ def sheet_get_or_404(*, assessment: Assessment, code: str) -> CriterionSheet:
 
 
 def startable_schools(*, user):
-    """Schools where the user may open a cycle: those whose principal they are
-    (access.can_start)."""
-    schools = scope_for(user).schools().select_related("unit")
-    if user.is_superuser:
-        return schools
-    return schools.filter(memberships__user=user, memberships__role=Role.PRINCIPAL).distinct()
+    """Schools where the user may open a cycle (the permission table's assessment.start)."""
+    return schools_where(user, "assessment.start").select_related("unit")
 
 
 @dataclass
@@ -107,10 +102,7 @@ def assignable_users(*, assessment: Assessment):
     """Accounts a criterion can be given to: the school's principal and staff."""
     return (
         get_user_model()
-        .objects.filter(
-            memberships__school=assessment.school,
-            memberships__role__in=[Role.PRINCIPAL, Role.STAFF],
-        )
+        .objects.filter(assignable_users_filter(assessment.school))
         .distinct()
         .order_by("username")
     )
@@ -226,8 +218,3 @@ def school_years(*, user) -> list[str]:
         .values_list("school_year", flat=True)
         .distinct()
     )
-
-
-def can_officer_act(*, user) -> bool:
-    scope = scope_for(user)
-    return bool(user.is_superuser or scope.edit_unit_paths)

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.permissions import has_perm
 from core.text import nfc
 from documents import builders, pdf
 from documents.common import DocumentError, DocumentRequest, SystemUser
@@ -208,12 +209,11 @@ class ProseNotAllowed(Exception):
 def assessment_prose_save(*, user, assessment, texts: dict[str, Any], version: int):
     """Save the prose of a self-assessment's documents (documents.selfassessment.prose) opened
     at `version` (0 = none existed). Read-only once the assessment is submitted or locked; only
-    those who manage the assessment (assessments.access.can_manage) write it."""
-    from assessments import access
+    those who manage the assessment (the permission table's assessment.manage) write it."""
     from documents.models import AssessmentProse
     from documents.selfassessment.prose import MONITORING_COLUMNS, SECTION_BY_KEY
 
-    if not access.can_manage(user, assessment):
+    if not has_perm(user, "assessment.manage", assessment):
         raise ProseNotAllowed("Chỉ hiệu trưởng (người quản lý đợt tự đánh giá) được sửa nội dung.")
     if not assessment.is_editable:
         raise ProseNotAllowed(

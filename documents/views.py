@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.scope import scope_for
+from accounts.permissions import has_perm, scope_for
 from assessments.selectors import assessment_list
 from documents import builders, pdf, selectors, services
 from documents.builders import plan as plan_builder
@@ -141,15 +141,6 @@ def job_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     )
 
 
-def _can_edit_unit(user, unit) -> bool:
-    scope = scope_for(user)
-    if scope.is_all or scope.can_edit_unit(unit):
-        return True
-    if unit.is_current:
-        return False
-    return any(scope.can_edit_unit(s) for s in unit.successors.all())
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_draft(request: HttpRequest) -> HttpResponse:
@@ -159,7 +150,7 @@ def report_draft(request: HttpRequest) -> HttpResponse:
         unit = selectors.document_unit(user=request.user, uid=params.get("unit", ""))
     except DocumentError as exc:
         raise Http404(str(exc)) from exc
-    if not _can_edit_unit(request.user, unit):
+    if not has_perm(request.user, "unit.documents", unit):
         raise Http404
     year = params.get("year", "")
     period = params.get("period", "H1")
@@ -203,7 +194,7 @@ def report_draft(request: HttpRequest) -> HttpResponse:
 def plan_draft(request: HttpRequest, plan_id: int) -> HttpResponse:
     _require_scope(request)
     plan = selectors_plans.plan_get(user=request.user, pk=plan_id)
-    if not selectors_plans.can_manage_plan(request.user, plan):
+    if not has_perm(request.user, "plan.edit", plan):
         raise Http404
     draft = selectors.draft_for(kind=ReportDraft.Kind.PLAN, unit=plan.unit, plan_id=plan.pk)
     form = DraftForm(

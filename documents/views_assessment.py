@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import access
+from accounts.permissions import has_perm
 from assessments.selectors import assessment_get_or_404
 from documents import builders, pdf, selectors, services
 from documents.common import DocumentError
@@ -40,7 +40,8 @@ def assessment_documents(request: HttpRequest, pk: int) -> HttpResponse:
             "kinds": _kinds_for(data),
             "findings": checks.findings(data),
             "criteria": data.criteria,
-            "can_edit": access.can_manage(request.user, assessment) and assessment.is_editable,
+            "can_edit": has_perm(request.user, "assessment.manage", assessment)
+            and assessment.is_editable,
             "pdf_available": pdf.is_available(),
             "pdf_missing": pdf.MISSING_MESSAGE,
             "jobs": [
@@ -91,7 +92,7 @@ def assessment_generate(request: HttpRequest, pk: int, kind: str) -> HttpRespons
 def assessment_prose(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_or_404(user=request.user, pk=pk)
     data = sa_data.load(assessment)
-    can_edit = access.can_manage(request.user, assessment) and assessment.is_editable
+    can_edit = has_perm(request.user, "assessment.manage", assessment) and assessment.is_editable
     row = assessment.document_prose if hasattr(assessment, "document_prose") else None
     version = row.version if row else 0
     form = ProseForm(

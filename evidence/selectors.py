@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
-from accounts.scope import scope_for
+from accounts.permissions import scope_for
 from assessments.models import Assessment, CriterionSheet, IndicatorResult
 from core.text import fold
 from frameworks.models import Criterion, Standard

@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, importing, selectors, services
+from accounts.permissions import addable_criterion_ids, has_perm
+
+from . import importing, selectors, services
 from .forms import EvidenceForm
 from .uploads import CONTENT_TYPES, human_size, max_bytes
 
@@ -33,13 +35,13 @@ def _require(allowed: bool) -> None:
 
 
 def _base_context(request: HttpRequest, assessment) -> dict:
-    addable = access.addable_criterion_ids(request.user, assessment)
+    addable = addable_criterion_ids(request.user, assessment)
     return {
         "assessment": assessment,
         "style": services.style_for(assessment),
         "can_add": addable is None or bool(addable),
         "addable": addable,  # None: every criterion
-        "can_manage": access.can_manage(request.user, assessment),
+        "can_manage": has_perm(request.user, "evidence.manage", assessment),
     }
 
 
@@ -77,7 +79,7 @@ def _form_data(form: EvidenceForm) -> dict:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.get_assessment_or_404(request.user, assessment_id)
-    _require(access.can_add(request.user, assessment))
+    _require(has_perm(request.user, "evidence.add", assessment))
     initial = {}
     if request.GET.get("criterion", "").isdigit():
         initial["first_criterion"] = int(request.GET["criterion"])
@@ -86,7 +88,7 @@ def create(request: HttpRequest, assessment_id: int) -> HttpResponse:
         request.FILES or None,
         assessment=assessment,
         initial=initial,
-        criterion_ids=access.addable_criterion_ids(request.user, assessment),
+        criterion_ids=addable_criterion_ids(request.user, assessment),
     )
     status = 200
     if request.method == "POST":
@@ -124,7 +126,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "evidence": evidence,
-            "can_edit": access.can_edit_item(request.user, evidence),
+            "can_edit": has_perm(request.user, "evidence.edit", evidence),
             "citations": evidence.citations.select_related("sheet__criterion").order_by(
                 "sheet__criterion__position"
             ),
@@ -138,7 +140,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = selectors.get_evidence_or_404(request.user, pk)
     assessment = evidence.assessment
-    _require(access.can_edit_item(request.user, evidence))
+    _require(has_perm(request.user, "evidence.edit", evidence))
     initial = {
         "first_criterion": evidence.first_criterion_id,
         "name": evidence.name,
@@ -186,7 +188,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = selectors.get_evidence_or_404(request.user, pk)
-    _require(access.can_edit_item(request.user, evidence))
+    _require(has_perm(request.user, "evidence.edit", evidence))
     try:
         services.evidence_delete(user=request.user, evidence=evidence)
     except ValidationError as exc:
@@ -271,7 +273,7 @@ def _cite_response(request, evidence, sheet, cited: bool) -> HttpResponse:
         context = {
             "assessment": evidence.assessment,
             "sheet": sheet,
-            "can_edit": access.can_cite(request.user, sheet),
+            "can_edit": has_perm(request.user, "evidence.cite", sheet),
             **selectors.sheet_evidence_context(sheet),
         }
         return render(request, "assessments/_sheet_evidence.html", context)
@@ -331,7 +333,7 @@ def _discard_pending(request: HttpRequest) -> None:
 @require_GET
 def import_template(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.get_assessment_or_404(request.user, assessment_id)
-    _require(access.can_manage(request.user, assessment))
+    _require(has_perm(request.user, "evidence.manage", assessment))
     return FileResponse(
         importing.build_template(assessment),
         as_attachment=True,
@@ -344,7 +346,7 @@ def import_template(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.get_assessment_or_404(request.user, assessment_id)
-    _require(access.can_manage(request.user, assessment))
+    _require(has_perm(request.user, "evidence.manage", assessment))
     if request.method == "GET":
         return render(request, "evidence/import.html", _import_context(request, assessment))
     _discard_pending(request)
@@ -386,7 +388,7 @@ def import_upload(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.get_assessment_or_404(request.user, assessment_id)
-    _require(access.can_manage(request.user, assessment))
+    _require(has_perm(request.user, "evidence.manage", assessment))
     here = reverse("evidence:import", kwargs={"assessment_id": assessment.pk})
     pending = request.session.get(IMPORT_SESSION_KEY)
     if request.POST.get("action") == "cancel":

@@ -36,7 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lead
 from django.http import Http404
 
-from accounts.scope import scope_for
+from accounts.permissions import scope_for
 from core.text import format_int, format_percent
 from programme import rules, selectors
 from programme.models import RecognitionDecision

@@ -13,8 +13,9 @@ from typing import IO, Any
 
 from django.utils import timezone
 
+from accounts.permissions import has_perm
 from core.text import fold, format_date_short, nfc
-from programme import access, rules
+from programme import rules
 from programme.services import clean_decision
 from schools.models import School
 
@@ -307,7 +308,7 @@ def validate_rows(*, user, rows: list[RawRow], today: dt.date | None = None, loc
     if lock:
         schools_qs = schools_qs.select_for_update(of=("self",))
     schools = {s.code: s for s in schools_qs}
-    allowed = {code: access.can_record(user, s) for code, s in schools.items()}
+    allowed = {code: has_perm(user, "recognition.record", s) for code, s in schools.items()}
     existing: dict[int, list[Any]] = {}
     for d in RecognitionDecision.objects.filter(school__in=list(schools.values())).order_by(
         "signed_on", "id"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
-from accounts.scope import scope_for
+from accounts.permissions import scope_for
 from programme import rules
 from programme.models import RecognitionDecision
 from schools.models import School

@@ -10,8 +10,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.permissions import has_perm
 from core.text import nfc
-from programme import access, rules
+from programme import rules
 from programme.files import ScanRejected, check_scan, clean_name
 from programme.frameworks_ref import framework_in_force, is_known
 from programme.models import RecognitionDecision
@@ -162,7 +163,7 @@ def recognition_record(*, user, school: School, data: dict[str, Any]) -> Recogni
         school = (
             School.objects.select_for_update(of=("self",)).select_related("unit").get(pk=school.pk)
         )
-        if not access.can_record(user, school):
+        if not has_perm(user, "recognition.record", school):
             raise NotAllowed("Bạn không được ghi quyết định cho trường này.")
         prior = _prior(school)
         cleaned = clean_decision(school=school, data=data, prior=prior, today=today)

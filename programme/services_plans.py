@@ -11,7 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.scope import scope_for
+from accounts.permissions import has_perm
 from core.text import nfc
 from evidence.uploads import UploadRejected, check_upload
 from programme import plans, selectors_plans
@@ -70,7 +70,7 @@ def plan_save(
         if not selectors_plans.plan_units_for_form(user=user).filter(pk=unit.pk).exists():
             raise NotAllowed("Bạn không được lập kế hoạch cho đơn vị này.")
         plan = ProgrammePlan(unit=unit, created_by=user)
-    elif not selectors_plans.can_manage_plan(user, plan):
+    elif not has_perm(user, "plan.edit", plan):
         raise NotAllowed("Bạn không được sửa kế hoạch này.")
     errors = _check_period(data["start_year"], data["end_year"])
     if errors:
@@ -86,9 +86,7 @@ def plan_save(
 def plan_target_add(
     *, user, plan: ProgrammePlan, school: School, year: int | None, target: str, note: str = ""
 ) -> PlanSchoolTarget:
-    if not selectors_plans.can_manage_plan(user, plan) or not scope_for(user).can_see_school(
-        school
-    ):
+    if not has_perm(user, "target.edit", plan) or not has_perm(user, "school.view", school):
         raise NotAllowed("Bạn không được giao chỉ tiêu cho trường này.")
     if year is not None and not plan.start_year <= year <= plan.end_year:
         raise Rejected(
@@ -107,7 +105,7 @@ def plan_target_add(
 
 @transaction.atomic
 def plan_unit_target_add(*, user, plan: ProgrammePlan, data: dict[str, Any]) -> PlanUnitTarget:
-    if not selectors_plans.can_manage_plan(user, plan):
+    if not has_perm(user, "target.edit", plan):
         raise NotAllowed("Bạn không được sửa kế hoạch này.")
     data = dict(data)
     value, value_max = data["value"], data.get("value_max")
@@ -165,8 +163,9 @@ def investment_save(
 ) -> InvestmentProject:
     """Create or update a school's project. `version` (from the form) refuses a save over a
     change someone else made meanwhile."""
-    scope = scope_for(user)
-    if not scope.can_edit_school(school):
+    if not has_perm(user, "investment.edit", school) or (
+        project is not None and not has_perm(user, "investment.edit", project)
+    ):
         raise NotAllowed("Bạn không được ghi dự án cho trường này.")
     if plan is not None and not selectors_plans.plan_list(user=user).filter(pk=plan.pk).exists():
         raise NotAllowed("Kế hoạch không thuộc phạm vi của bạn.")
@@ -208,20 +207,15 @@ def investment_save(
 # Monthly reports
 
 
-def can_submit_monthly(user, plan: ProgrammePlan, school: School) -> bool:
-    return (
-        plan.monthly_reports
-        and scope_for(user).can_edit_school(school)
-        and plan.school_targets.filter(school=school).exists()
-    )
-
-
 @transaction.atomic
 def monthly_report_submit(
     *, user, plan: ProgrammePlan, school: School, month: dt.date, data: dict[str, Any]
 ) -> MonthlyReport:
     """Create or replace the school's report for a month (one per plan, school and month)."""
-    if not can_submit_monthly(user, plan, school):
+    if not (
+        has_perm(user, "monthly.submit", school)
+        and selectors_plans.plan_expects_monthly(plan=plan, school=school)
+    ):
         raise NotAllowed("Bạn không được gửi báo cáo cho trường này.")
     month = plans.month_start(month)
     allowed = plans.report_months(plan.start_year, plan.end_year, plan.issued_on)
@@ -267,11 +261,9 @@ def reminder_send(
     *, user, plan: ProgrammePlan, school: School, month: dt.date, message: str = ""
 ) -> Reminder:
     """Record that the unit reminded a school of a missing report (shown to the school)."""
-    scope = scope_for(user)
     if not (
-        selectors_plans.can_manage_plan(user, plan)
-        and scope.can_see_school(school)
-        and (scope.is_all or scope.can_edit_unit(school.unit))
+        has_perm(user, "plan.edit", plan)
+        and has_perm(user, "reminder.send", school)
         and plan.school_targets.filter(school=school).exists()
     ):
         raise NotAllowed("Bạn không được nhắc trường này.")

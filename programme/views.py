@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.scope import get_school_or_404, get_unit_or_404, scope_for
+from accounts.permissions import get_school_or_404, get_unit_or_404, has_perm, scope_for
 from core.text import format_date_short, format_int
-from programme import access, rules, selectors, services
+from programme import rules, selectors, services
 from programme.forms import DecisionForm
 from programme.models import DecisionKind
 
@@ -51,7 +51,7 @@ def _unit_context(request: HttpRequest, units: dict[str, str]) -> dict:
         "provinces": filter_provinces(user=request.user),
         "communes": filter_communes(user=request.user, province_uid=units.get("province", "")),
         "unit_params": units,
-        "can_record": access.can_record_any(request.user),
+        "can_record": has_perm(request.user, "recognition.import"),
     }
 
 
@@ -94,7 +94,7 @@ def school_register(request: HttpRequest, code: str) -> HttpResponse:
         "decisions": list(reversed(decisions)),  # newest first on the timeline
         "status": status,
         "today": today,
-        "can_record": access.can_record(request.user, school),
+        "can_record": has_perm(request.user, "recognition.record", school),
         "cache_differs": school.standard_level != status.standard_level,
     }
     return render(request, "programme/school_register.html", context)
@@ -104,7 +104,7 @@ def school_register(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decision_create(request: HttpRequest, code: str) -> HttpResponse:
     school = get_school_or_404(request.user, code=code)
-    if not access.can_record(request.user, school):
+    if not has_perm(request.user, "recognition.record", school):
         raise Http404
     form = DecisionForm(request.POST or None, request.FILES or None)
     status = 200

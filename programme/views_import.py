@@ -11,15 +11,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.scope import scope_for
+from accounts.permissions import has_perm, schools_where
 from core.text import format_decimal, format_int
-from programme import access, importing
+from programme import importing
 from programme.services import ImportRejected, recognition_import
 
 SESSION_KEY = "recognition_import"
@@ -37,7 +36,7 @@ def _mb(size: int) -> str:
 
 
 def _require_recorder(request: HttpRequest) -> None:
-    if not access.can_record_any(request.user):
+    if not has_perm(request.user, "recognition.import"):
         raise Http404
 
 
@@ -68,13 +67,7 @@ def _base(request: HttpRequest) -> dict:
 
 
 def _recordable_schools(user):
-    qs = scope_for(user).schools().select_related("unit")
-    paths = access.recorder_paths(user)
-    if paths is not None:
-        q = Q(pk__in=[])
-        for p in paths:
-            q |= Q(unit__path__startswith=p)
-        qs = qs.filter(q)
+    qs = schools_where(user, "recognition.record").select_related("unit")
     return qs.order_by("unit__sort_key", "sort_key")
 
 

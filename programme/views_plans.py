@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.scope import get_school_or_404, scope_for
+from accounts.permissions import get_school_or_404, has_perm, schools_where, scope_for
 from programme import plans, selectors_plans, services_plans
 from programme.forms_plans import (
     InvestmentForm,
@@ -71,7 +72,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     _require_scope(request)
     context = {
         "plans": selectors_plans.plan_list(user=request.user),
-        "can_add": selectors_plans.can_add_plan(request.user),
+        "can_add": has_perm(request.user, "plan.add"),
         "reminders": selectors_plans.open_reminders(user=request.user),
     }
     return render(request, "programme/plan_list.html", context)
@@ -116,8 +117,8 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors_plans.plan_get(user=request.user, pk=pk)
-    if not selectors_plans.can_manage_plan(request.user, plan):
-        raise Http404
+    if not has_perm(request.user, "plan.edit", plan):
+        raise PermissionDenied
     return _plan_form(request, plan)
 
 
@@ -135,7 +136,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors_plans.plan_get(user=request.user, pk=pk)
     today = timezone.localdate()
     report = selectors_plans.plan_report(user=request.user, plan=plan, today=today)
-    can_manage = selectors_plans.can_manage_plan(request.user, plan)
+    can_manage = has_perm(request.user, "plan.edit", plan)
     labels = dict(TargetKind.choices)
     by_year: dict = {}
     for o in report.result.outcomes:
@@ -171,8 +172,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_target_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors_plans.plan_get(user=request.user, pk=pk)
-    if not selectors_plans.can_manage_plan(request.user, plan):
-        raise Http404
+    if not has_perm(request.user, "target.edit", plan):
+        raise PermissionDenied
     schools = scope_for(request.user).schools().order_by("sort_key")[:2000]
     form = SchoolTargetForm(request.POST, schools=schools, years=plan.years, prefix="t")
     if form.is_valid():
@@ -201,8 +202,8 @@ def plan_target_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_unit_target_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors_plans.plan_get(user=request.user, pk=pk)
-    if not selectors_plans.can_manage_plan(request.user, plan):
-        raise Http404
+    if not has_perm(request.user, "target.edit", plan):
+        raise PermissionDenied
     form = UnitTargetForm(request.POST, prefix="u")
     if form.is_valid():
         try:
@@ -268,7 +269,7 @@ def monthly_grid(request: HttpRequest, pk: int) -> HttpResponse:
         "month_totals": list(
             zip(overview.grid.months, overview.grid.missing_by_month, strict=True)
         ),
-        "can_remind": selectors_plans.can_manage_plan(request.user, plan),
+        "can_remind": has_perm(request.user, "plan.edit", plan),
     }
     return render(request, "programme/monthly_grid.html", context)
 
@@ -277,6 +278,8 @@ def monthly_grid(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def monthly_remind(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    if not has_perm(request.user, "plan.edit", plan):
+        raise PermissionDenied
     form = ReminderForm(request.POST)
     if not form.is_valid():
         raise Http404
@@ -307,7 +310,7 @@ def monthly_remind(request: HttpRequest, pk: int) -> HttpResponse:
 def monthly_school(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     plan = selectors_plans.plan_get(user=request.user, pk=pk)
     school = get_school_or_404(request.user, code=code)
-    if not plan.monthly_reports or not plan.school_targets.filter(school=school).exists():
+    if not selectors_plans.plan_expects_monthly(plan=plan, school=school):
         raise Http404
     context = {
         "plan": plan,
@@ -315,7 +318,7 @@ def monthly_school(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "months": selectors_plans.school_months(
             plan=plan, school=school, today=timezone.localdate()
         ),
-        "can_submit": services_plans.can_submit_monthly(request.user, plan, school),
+        "can_submit": has_perm(request.user, "monthly.submit", school),
     }
     return render(request, "programme/monthly_school.html", context)
 
@@ -325,8 +328,10 @@ def monthly_school(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 def monthly_submit(request: HttpRequest, pk: int, code: str, month: str) -> HttpResponse:
     plan = selectors_plans.plan_get(user=request.user, pk=pk)
     school = get_school_or_404(request.user, code=code)
-    if not services_plans.can_submit_monthly(request.user, plan, school):
+    if not selectors_plans.plan_expects_monthly(plan=plan, school=school):
         raise Http404
+    if not has_perm(request.user, "monthly.submit", school):
+        raise PermissionDenied
     first = _parse_month(month)
     existing = plan.monthly_reports_set.filter(school=school, month=first).first()
     initial = {}
@@ -394,7 +399,6 @@ def monthly_file(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def investment_list(request: HttpRequest) -> HttpResponse:
     _require_scope(request)
-    scope = scope_for(request.user)
     filters = selectors_plans.InvestmentFilters.from_params(request.GET)
     totals = selectors_plans.investment_summary(user=request.user, filters=filters)
     fmt = plans.format_million
@@ -417,15 +421,17 @@ def investment_list(request: HttpRequest) -> HttpResponse:
         "source_choices": FundingSource.choices,
         "years": selectors_plans.investment_years(user=request.user),
         "plans": selectors_plans.plan_list(user=request.user),
-        "can_add": scope.is_all or bool(scope.edit_unit_paths or scope.edit_school_ids),
+        "can_add": has_perm(request.user, "investment.add"),
     }
     return render(request, "programme/investment_list.html", context)
 
 
 def _investment_form(request: HttpRequest, project: InvestmentProject | None) -> HttpResponse:
-    scope = scope_for(request.user)
-    schools = [s for s in scope.schools().select_related("unit").order_by("sort_key")[:2000]]
-    schools = [s for s in schools if scope.can_edit_school(s)]
+    schools = list(
+        schools_where(request.user, "investment.edit")
+        .select_related("unit")
+        .order_by("sort_key")[:2000]
+    )
     if not schools:
         raise Http404
     plans_qs = list(selectors_plans.plan_list(user=request.user))
@@ -483,6 +489,7 @@ def investment_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def investment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors_plans.investment_get(user=request.user, pk=pk)
-    if project.school is None or not scope_for(request.user).can_edit_school(project.school):
-        raise Http404
+    if not has_perm(request.user, "investment.edit", project):
+        # Seen (investment_get is scoped: 404 outside) but not theirs to change.
+        raise PermissionDenied
     return _investment_form(request, project)

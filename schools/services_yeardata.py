@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from accounts.models import Membership, Role
+from accounts.permissions import has_perm
 from schools import yeardata
 from schools.models import School, SchoolYearData
-
-EDITOR_ROLES = (Role.PRINCIPAL, Role.STAFF)
 
 
 class YearDataNotAllowed(Exception):
@@ -37,14 +35,6 @@ class YearDataInvalid(Exception):
         self.errors = errors
 
 
-def can_edit_year_data(user, school: School) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return Membership.objects.filter(user=user, school=school, role__in=EDITOR_ROLES).exists()
-
-
 @dataclass(frozen=True)
 class YearInput:
     raw: Mapping[str, object]  # typed cells of the year, by row key
@@ -55,7 +45,7 @@ class YearInput:
 def school_year_data_save(
     *, user, school: School, years: Mapping[str, YearInput]
 ) -> list[SchoolYearData]:
-    if not can_edit_year_data(user, school):
+    if not has_perm(user, "yeardata.edit", school):
         raise YearDataNotAllowed("Chỉ hiệu trưởng và cán bộ của trường được nhập số liệu.")
     schema = yeardata.schema_for(school.kind)
     cleaned: dict[str, dict[str, int]] = {}

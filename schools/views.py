@@ -7,10 +7,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.scope import get_school_or_404
+from accounts.permissions import get_school_or_404, has_perm
 from schools import selectors, services
 from schools.forms import SchoolForm, SiteFormSet
-from schools.importing import can_import
 from schools.models import School, SchoolKind, StandardLevel
 from schools.selectors import SchoolFilters
 
@@ -33,7 +32,8 @@ def school_list(request):
         "statuses": StandardLevel.choices,
         "provinces": selectors.filter_provinces(user=request.user),
         "communes": selectors.filter_communes(user=request.user, province_uid=filters.province),
-        "can_import": can_import(request.user),
+        "can_import": has_perm(request.user, "school.import"),
+        "can_create": has_perm(request.user, "school.create"),
     }
     template = "schools/_results.html" if request.htmx else "schools/list.html"
     return render(request, template, context)
@@ -58,7 +58,7 @@ def school_detail(request, code: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def school_create(request):
-    if not can_import(request.user):
+    if not has_perm(request.user, "school.create"):
         raise Http404
     form = SchoolForm(request.POST or None, units=selectors.editable_communes(user=request.user))
     if request.method == "POST" and form.is_valid():

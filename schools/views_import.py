@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.scope import scope_for
+from accounts.permissions import has_perm, scope_for
 from core.text import format_decimal, format_int
 from schools import exporting, importing
 from schools.selectors import SchoolFilters, school_list
@@ -34,7 +34,7 @@ MAX_ERRORS_SHOWN = 1000
 
 def _require_importer(request: HttpRequest) -> None:
     # Outsiders to the feature get 404, as for anything outside their scope.
-    if not importing.can_import(request.user):
+    if not has_perm(request.user, "school.import"):
         raise Http404
 
 

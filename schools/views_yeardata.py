@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.scope import get_school_or_404
+from accounts.permissions import get_school_or_404, has_perm
 from schools import services_yeardata, yeardata
 from schools.selectors_yeardata import year_table
 
@@ -44,7 +44,7 @@ def year_data(request: HttpRequest, code: str) -> HttpResponse:
     school = get_school_or_404(request.user, code=code)
     latest, count = _params(request)
     table = year_table(school=school, latest=latest, count=count)
-    can_edit = services_yeardata.can_edit_year_data(request.user, school)
+    can_edit = has_perm(request.user, "yeardata.edit", school)
     typed: dict[str, dict[str, str]] = {}
     errors: list[yeardata.CellError] = []
     conflict: list[str] = []
