@@ -33,6 +33,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Role
@@ -750,3 +751,84 @@ def assignable_users_filter(school) -> Q:
 
 def may_be_assigned(user, school) -> bool:
     return _school_member(scope_for(user), set(SCHOOL_WORKERS), Target(school=school))
+
+
+# ---------------------------------------------------------------------------------------------
+# docs/permissions.md, generated from the table (manage.py permissions_doc)
+
+DOC_PATH = settings.BASE_DIR / "docs" / "permissions.md"
+ROLE_LABELS = {r.value: r.label for r in Role}
+
+
+def _roles_text(grant: Grant) -> str:
+    if isinstance(grant.roles, str):
+        names = ", ".join(str(ROLE_LABELS[r]) for r in DEFAULT_RECORDERS)
+        return f"theo cài đặt `{grant.roles}` (mặc định: {names})"
+    return ", ".join(str(ROLE_LABELS[r]) for r in grant.roles)
+
+
+def render_markdown() -> str:
+    """The table as Vietnamese Markdown. Written with the default settings' texts, so the
+    committed file does not depend on a deployment's settings."""
+    with translation.override("vi"):
+        lines = [
+            "# Phân quyền",
+            "",
+            "<!-- Tệp sinh tự động từ accounts/permissions.py: "
+            "`python manage.py permissions_doc`. Đừng sửa tay. -->",
+            "",
+            "Mỗi thao tác được cấp cho một số vai trò, kèm **quan hệ** giữa người dùng và đối "
+            "tượng (và đôi khi **trạng thái** của đối tượng). Quản trị viên hệ thống "
+            "(superuser, hỗ trợ kỹ thuật) có mọi quyền. Ngoài phạm vi của người dùng, đối "
+            "tượng coi như không tồn tại (404); trong phạm vi mà không có quyền: 403.",
+            "",
+            "## Thao tác",
+            "",
+            "| Thao tác | Mô tả | Vai trò | Quan hệ | Trạng thái |",
+            "|---|---|---|---|---|",
+        ]
+        for name, action in ACTIONS.items():
+            if not action.grants:
+                lines.append(f"| `{name}` | {action.label} | chỉ quản trị viên hệ thống | | |")
+            for i, grant in enumerate(action.grants):
+                first = i == 0
+                lines.append(
+                    "| {} | {} | {} | {} | {} |".format(
+                        f"`{name}`" if first else "",
+                        action.label if first else "",
+                        _roles_text(grant),
+                        f"{RELATIONS[grant.relation].label} (`{grant.relation}`)",
+                        STATES[grant.state].label if grant.state else "",
+                    )
+                )
+        lines += [
+            "",
+            "## Đối tượng quy về trường / đơn vị",
+            "",
+            "| Đối tượng | Quy về |",
+            "|---|---|",
+        ]
+        for name in OBJECT_PATHS:
+            lines.append(f"| `{name}` | {OBJECT_LABELS[name]} |")
+        lines += [
+            "",
+            "## Cấp quản lý theo cấp học (`MANAGING_LEVEL_BY_KIND`)",
+            "",
+            "Đơn vị ở cấp quản lý hoặc cấp trên (và chứa trường) là đơn vị quản lý trường. "
+            "Mặc định (từ 01/7/2025; mỗi tỉnh có thể khác, sửa trong cài đặt):",
+            "",
+            "| Cấp học | Cấp quản lý |",
+            "|---|---|",
+        ]
+        for kind, level in DEFAULT_MANAGING_LEVEL_BY_KIND.items():
+            lines.append(f"| {kind} | {LEVEL_LABELS[level]} |")
+        lines += [
+            "",
+            "## Vai trò",
+            "",
+            "| Mã | Vai trò |",
+            "|---|---|",
+        ]
+        for value, label in ROLE_LABELS.items():
+            lines.append(f"| `{value}` | {label} |")
+        return "\n".join(lines) + "\n"

@@ -614,10 +614,8 @@ WORKFLOW_ACTIONS = {
 def _workflow(request, pk: int, action: str):
     assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
     if not has_perm(request.user, WORKFLOW_ACTIONS[action], assessment):
-        # Inside the scope without the right: 403 (outside it was a 404 above). Unlocking
-        # what is not locked is a state error, answered by the service's message.
-        if action != "unlock" or assessment.locked:
-            raise PermissionDenied
+        # Inside the scope without the right: 403 (outside it was a 404 above).
+        raise PermissionDenied
     reason = request.POST.get("reason", "")
     try:
         if action == "submit":

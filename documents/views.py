@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -151,7 +152,7 @@ def report_draft(request: HttpRequest) -> HttpResponse:
     except DocumentError as exc:
         raise Http404(str(exc)) from exc
     if not has_perm(request.user, "unit.documents", unit):
-        raise Http404
+        raise PermissionDenied
     year = params.get("year", "")
     period = params.get("period", "H1")
     if not year.isdigit() or period not in ("H1", "H2", "Y"):
@@ -195,7 +196,7 @@ def plan_draft(request: HttpRequest, plan_id: int) -> HttpResponse:
     _require_scope(request)
     plan = selectors_plans.plan_get(user=request.user, pk=plan_id)
     if not has_perm(request.user, "plan.edit", plan):
-        raise Http404
+        raise PermissionDenied
     draft = selectors.draft_for(kind=ReportDraft.Kind.PLAN, unit=plan.unit, plan_id=plan.pk)
     form = DraftForm(
         request.POST or None,

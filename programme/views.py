@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -105,7 +106,7 @@ def school_register(request: HttpRequest, code: str) -> HttpResponse:
 def decision_create(request: HttpRequest, code: str) -> HttpResponse:
     school = get_school_or_404(request.user, code=code)
     if not has_perm(request.user, "recognition.record", school):
-        raise Http404
+        raise PermissionDenied
     form = DecisionForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
