@@ -399,11 +399,30 @@ def _plan_unit(scope: Scope, roles: set[str], t: Target) -> bool:
 
 
 def _anywhere(scope: Scope, roles: set[str], t: Target) -> bool:
-    # Only for the question without an object ("may add a school somewhere?"): asked about
-    # an object, the object's own relation decides.
-    if t.obj is not None or t.school is not None or t.unit is not None:
-        return False
-    return any(s.role in roles for s in scope.seats)
+    # Only for the question without an object ("may import schools?"): asked about an
+    # object, the object's own relation decides.
+    return _is_empty(t) and any(s.role in roles for s in scope.seats)
+
+
+def _is_empty(t: Target) -> bool:
+    return t.obj is None and t.school is None and t.unit is None and t.assessment is None
+
+
+# Relations held through a unit membership, and through a school membership.
+_UNIT_RELATIONS = {"unit", "managing_unit", "plan_unit", "scope", "anywhere"}
+_SCHOOL_RELATIONS = {"school", "council_seat", "assigned", "scope", "anywhere"}
+
+
+def _somewhere(scope: Scope, grant: Grant) -> bool:
+    roles = grant.role_set()
+    return any(
+        s.role in roles
+        and (
+            (s.unit_id and grant.relation in _UNIT_RELATIONS)
+            or (s.school_id and grant.relation in _SCHOOL_RELATIONS)
+        )
+        for s in scope.seats
+    )
 
 
 @dataclass(frozen=True)
@@ -498,9 +517,7 @@ ACTIONS: dict[str, Action] = {
         _("Lập văn bản, báo cáo của đơn vị"), (G(OFFICERS, "unit"),), ("AdminUnit",)
     ),
     "school.view": Action(_("Xem hồ sơ trường"), (G(ALL_ROLES, "scope"),), ("School",)),
-    "school.create": Action(
-        _("Thêm trường vào đơn vị"), (G(OFFICERS, "unit"), G(OFFICERS, "anywhere")), ("AdminUnit",)
-    ),
+    "school.create": Action(_("Thêm trường vào đơn vị"), (G(OFFICERS, "unit"),), ("AdminUnit",)),
     "school.edit": Action(
         _("Sửa mọi trường thông tin của trường (đơn vị quản lý)"),
         (G(OFFICERS, "unit"),),
@@ -589,9 +606,7 @@ ACTIONS: dict[str, Action] = {
         _("Nhập quyết định công nhận từ Excel"), (G("RECOGNITION_RECORDERS", "anywhere"),)
     ),
     # Plans, targets, investment, monthly reports
-    "plan.add": Action(
-        _("Lập kế hoạch"), (G(OFFICERS, "unit"), G(OFFICERS, "anywhere")), ("AdminUnit",)
-    ),
+    "plan.add": Action(_("Lập kế hoạch"), (G(OFFICERS, "unit"),), ("AdminUnit",)),
     "plan.edit": Action(_("Sửa kế hoạch"), (G(OFFICERS, "plan_unit"),), ("ProgrammePlan",)),
     "target.edit": Action(
         _("Giao chỉ tiêu cho trường, chỉ tiêu của đơn vị"),
@@ -607,7 +622,7 @@ ACTIONS: dict[str, Action] = {
         ("School",),
     ),
     "investment.add": Action(
-        _("Thêm dự án đầu tư"), (G(OFFICERS, "anywhere"), G((H,), "anywhere"))
+        _("Thêm dự án đầu tư"), (G(OFFICERS, "unit"), G((H,), "school")), ("School",)
     ),
     "investment.edit": Action(
         _("Ghi, sửa dự án đầu tư của trường"),
@@ -626,9 +641,14 @@ def _grant_predicate(grant: Grant) -> rules.Predicate:
 
     def test(user, target) -> bool:
         target = target or Target()
+        scope = scope_for(user)
+        if _is_empty(target):
+            # Asked without an object ("may this user start a cycle somewhere?", for menus
+            # and buttons): a membership that could hold the grant somewhere.
+            return _somewhere(scope, grant)
         if state is not None and not state.test(target):
             return False
-        return relation.test(scope_for(user), grant.role_set(), target)
+        return relation.test(scope, grant.role_set(), target)
 
     return rules.Predicate(test, name=f"{grant.roles}:{grant.relation}:{grant.state}")
 

@@ -316,6 +316,8 @@ def sheet_detail(request, pk: int, code: str):
     sheet = selectors.sheet_get_or_404(assessment=assessment, code=code)
     form = None
     if request.method == "POST":
+        if not has_perm(request.user, "sheet.edit", sheet):
+            raise PermissionDenied
         levels = [(lv, name) for lv, name, _r in selectors.sheet_levels(sheet=sheet)]
         form = SheetForm(request.POST, levels=levels)
         if request.headers.get("X-Autosave"):
@@ -398,6 +400,8 @@ def indicator_set(request, pk: int, code: str, result_id: int):
     assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
     sheet = selectors.sheet_get_or_404(assessment=assessment, code=code)
     result = get_object_or_404(IndicatorResult, pk=result_id, sheet=sheet)
+    if not has_perm(request.user, "sheet.edit", sheet):
+        raise PermissionDenied
     live, error, status = _set_indicator(request, result, "indicators_version")
     if error:
         live = services.live_levels(assessment)
@@ -447,6 +451,8 @@ def level4_set(request, pk: int, result_id: int):
     result = get_object_or_404(
         IndicatorResult, pk=result_id, assessment=assessment, sheet__isnull=True
     )
+    if not has_perm(request.user, "level4.decide", assessment):
+        raise PermissionDenied
     _, error, status = _set_indicator(request, result, "level4_version")
     if not request.htmx:
         if error:
@@ -480,6 +486,8 @@ def standard_review(request, pk: int, code: str):
         request.user, "standard.edit", StandardOf(assessment, standard)
     )
     if request.method == "POST":
+        if not has_perm(request.user, "standard.edit", StandardOf(assessment, standard)):
+            raise PermissionDenied
         form = StandardReviewForm(request.POST, family=family)
 
         def save(data):

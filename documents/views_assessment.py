@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -103,6 +104,8 @@ def assessment_prose(request: HttpRequest, pk: int) -> HttpResponse:
         readonly=not can_edit,
     )
     if request.method == "POST":
+        if not has_perm(request.user, "assessment.manage", assessment):
+            raise PermissionDenied  # in scope (404 above otherwise), not theirs to write
         if not can_edit:
             raise Http404
         if form.is_valid():

@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -282,7 +282,7 @@ def monthly_remind(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ReminderForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        return HttpResponseBadRequest("Thiếu trường hoặc tháng cần nhắc.")
     school = get_school_or_404(request.user, code=form.cleaned_data["school"])
     month = form.cleaned_data["month"]
     try:

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -99,7 +100,7 @@ def school_edit(request, code: str):
     school = get_school_or_404(request.user, code=code)
     editable = services.editable_fields(user=request.user, school=school)
     if not editable:
-        raise Http404
+        raise PermissionDenied  # the school is in scope (404 above otherwise)
     units = selectors.editable_communes(user=request.user) if "unit" in editable else None
     data = request.POST if request.method == "POST" else None
     form = SchoolForm(data, instance=school, units=units, editable=editable)

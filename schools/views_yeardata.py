@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -50,7 +51,7 @@ def year_data(request: HttpRequest, code: str) -> HttpResponse:
     conflict: list[str] = []
     if request.method == "POST":
         if not can_edit:
-            raise Http404
+            raise PermissionDenied
         inputs = {}
         for year in table.years:
             raw = {key: request.POST.get(f"v-{year}-{key}", "") for key in table.schema.input_keys}

@@ -17,6 +17,7 @@ the rollback)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -27,7 +28,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership, Role
-from accounts.permissions import CriterionOf, has_perm
+from accounts.permissions import CriterionOf, has_perm, resolve, scope_for
 from assessments import services as assessment_services
 from assessments.models import Assessment, CriterionSheet
 from documents.models import GeneratedDocument
@@ -41,6 +42,7 @@ from programme.models import (
     ProgrammePlan,
     RecognitionDecision,
 )
+from programme.selectors_plans import plan_list
 from schools.models import School, SchoolSite
 from units.models import AdminUnit
 
@@ -56,6 +58,7 @@ ROLES = (
     "viewer",
     "anonymous",
 )
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ALLOWED_POST = {200, 201, 204, 301, 302, 303, 400, 409}
 ALLOWED_GET = {200, 204, 301, 302, 303}
 
@@ -74,6 +77,7 @@ class Route:
     refused: int = 403
     public: bool = False
     get: bool = True
+    anonymous: str = "login"  # the API answers 401 instead of redirecting
     owner: bool = False  # the object belongs to its user (document jobs): others get 404
 
 
@@ -130,7 +134,7 @@ ROUTES: dict[str, Route] = {
     "dashboard:unit": R("unit.view", "unit"),
     "dashboard:unit_export": R("unit.view", "unit"),
     "documents:index": R(None, refused=404),
-    "documents:generate": R(None, "kind", refused=404),
+    "documents:generate": R(None, "kind", get=False, post=True, refused=404),
     "documents:job": R(None, "job", owner=True),
     "documents:job_progress": R(None, "job", owner=True),
     "documents:job_file": R(None, "job_file", owner=True),
@@ -153,7 +157,7 @@ ROUTES: dict[str, Route] = {
     "assessments:accept": R("assessment.accept", "assessment", get=False, post=True),
     "assessments:unlock": R("assessment.reopen", "assessment", get=False, post=True),
     "assessments:snapshot": R("assessment.view", "snapshot"),
-    "assessments:compare_snapshots": R("assessment.view", "assessment"),
+    "assessments:compare_snapshots": R("assessment.view", "other_cycle"),
     "assessments:compare_cycles": R("assessment.view", "two_cycles"),
     "assessments:level4": R("assessment.view", "assessment"),
     "assessments:level4_set": R("level4.decide", "level4_result", get=False, post=True),
@@ -175,9 +179,9 @@ ROUTES: dict[str, Route] = {
     "evidence:download": R("evidence.download", "evidence"),
     "evidence:cite": R("evidence.cite", "evidence_sheet", get=False, post=True),
     "evidence:uncite": R("evidence.cite", "evidence_sheet", get=False, post=True),
-    "api:school_list": R(None),
-    "api:school_detail": R("school.view", "school"),
-    "api:unit_detail": R("unit.view", "unit"),
+    "api:school_list": R(None, anonymous="401"),
+    "api:school_detail": R("school.view", "school", anonymous="401"),
+    "api:unit_detail": R("unit.view", "unit", anonymous="401"),
     "admin:*": R("admin.access", refused=302),
 }
 
@@ -233,8 +237,14 @@ def _side(prefix: str, commune: AdminUnit, principal) -> Side:
     evidence = evidence_services.evidence_create(
         user=principal,
         assessment=assessment,
-        data={"first_criterion": sheet.criterion, "name": "Biên bản họp", "box": 1},
+        data={"first_criterion": sheet.criterion, "name": "Biên bản họp"},
+        file=io.BytesIO(PDF),
+        file_name="bien-ban.pdf",
     )
+    # The earlier cycle is submitted twice: its snapshots are what the snapshot pages show.
+    assessment_services.assessment_submit(user=principal, assessment=old)
+    assessment_services.assessment_unlock(user=principal, assessment=old, reason="Bổ sung")
+    assessment_services.assessment_submit(user=principal, assessment=old)
     decision = RecognitionDecision.objects.create(
         school=school,
         kind="standard_new",
@@ -263,6 +273,7 @@ def _side(prefix: str, commune: AdminUnit, principal) -> Side:
         school=school,
         month=dt.date(year - 1, 2, 1),
         progress="Tiến độ",
+        submitted_at=dt.datetime(year - 1, 2, 5, tzinfo=dt.UTC),
         attachment="monthly/x.pdf",
         attachment_name="x.pdf",
         attachment_type="application/pdf",
@@ -315,16 +326,16 @@ def world(db, settings, tmp_path):
     # The staff member works on the sheet's criterion.
     inside.sheet.assigned_to = users["staff"]
     inside.sheet.save(update_fields=["assigned_to"])
+    (tmp_path / "generated").mkdir()
+    (tmp_path / "generated" / "x.docx").write_bytes(b"PK")
+    owners = {name: user for name, user in users.items() if user is not None}
+    owners["_other"] = outside_principal
     jobs = {
         name: GeneratedDocument.objects.create(
-            owner=user, kind="statistics", title="Thống kê", status="done"
+            owner=user, kind="statistics", title="Thống kê", status="done", docx="generated/x.docx"
         )
-        for name, user in users.items()
-        if user is not None
+        for name, user in owners.items()
     }
-    jobs["_other"] = GeneratedDocument.objects.create(
-        owner=outside_principal, kind="statistics", title="Thống kê", status="done"
-    )
     return {"inside": inside, "outside": outside, "users": users, "jobs": jobs}
 
 
@@ -337,7 +348,7 @@ def _target(side: Side, obj: str, world, role: str):
     result = {
         "": ({}, "", None),
         "unit": ({"uid": s.unit.uid}, "", s.unit),
-        "unit_query": ({}, f"?unit={s.unit.uid}", s.unit),
+        "unit_query": ({}, f"?unit={s.unit.uid}&year=2025", s.unit),
         "school": ({"code": s.school.code}, "", s.school),
         "framework": ({"code": "TT17-2018"}, "", None),
         "decision": ({"pk": s.decision.pk}, "", s.decision),
@@ -357,9 +368,24 @@ def _target(side: Side, obj: str, world, role: str):
         "assessment": ({"pk": s.assessment.pk}, "", s.assessment),
         "assessment_id": ({"assessment_id": s.assessment.pk}, "", s.assessment),
         "assessment_kind": ({"pk": s.assessment.pk, "kind": "sa-decision"}, "", s.assessment),
-        "snapshot": ({"pk": s.assessment.pk, "snapshot_id": 0}, "", s.assessment),
+        "snapshot": (
+            {"pk": s.other_cycle.pk, "snapshot_id": s.other_cycle.snapshots.first().pk},
+            "",
+            s.other_cycle,
+        ),
+        "other_cycle": ({"pk": s.other_cycle.pk}, "", s.other_cycle),
         "two_cycles": ({"pk": s.assessment.pk, "other_pk": s.other_cycle.pk}, "", s.assessment),
-        "level4_result": ({"pk": s.assessment.pk, "result_id": 0}, "", s.assessment),
+        "level4_result": (
+            {
+                "pk": s.assessment.pk,
+                "result_id": s.assessment.indicator_results.filter(sheet__isnull=True)
+                .order_by("pk")
+                .first()
+                .pk,
+            },
+            "",
+            s.assessment,
+        ),
         "standard": (
             {"pk": s.assessment.pk, "code": s.sheet.criterion.standard.code},
             "",
@@ -398,15 +424,14 @@ def _fingerprint() -> tuple:
 
 
 def _expected(route: Route, role: str, user, where: str, obj, method: str) -> str:
-    """"allowed", "login", "404", "403" or "refused:<n>" for one request."""
+    """ "allowed", "login", "404", "403" or "refused:<n>" for one request."""
     if role == "anonymous":
-        return "allowed" if route.public else "login"
+        return "allowed" if route.public else route.anonymous
     action = route.post_action if method == "post" and route.post_action else route.action
     if route.owner:
         return "allowed" if where == "inside" else "404"
-    if where == "outside" and role != "superuser" and route.obj and route.obj != "framework":
-        if route.obj not in ("kind",):
-            return "404"
+    if obj is not None and not _visible(user, obj):
+        return "404"
     if action is None:
         return "allowed" if role_sees_something(user) or not route.refused == 404 else "404"
     if not route.obj or route.obj in ("kind", "framework"):
@@ -414,13 +439,26 @@ def _expected(route: Route, role: str, user, where: str, obj, method: str) -> st
     return "allowed" if has_perm(user, action, obj) else "403"
 
 
+def _visible(user, obj) -> bool:
+    """Inside the user's scope (the scoped querysets): else the object does not exist."""
+    scope = scope_for(user)
+    if isinstance(obj, ProgrammePlan):
+        return plan_list(user=user).filter(pk=obj.pk).exists()
+    target = resolve(obj)
+    if target.school is not None:
+        return scope.can_see_school(target.school)
+    return scope.can_see_unit(target.unit)
+
+
 def role_sees_something(user) -> bool:
     return has_perm(user, "school.view") or Membership.objects.filter(user=user).exists()
 
 
-def _matches(expected: str, status: int, location: str, method: str) -> bool:
+def _matches(expected: str, status: int, location: str, method: str, public: bool) -> bool:
     if expected == "login":
         return status == 302 and "login" in location
+    if expected == "401":
+        return status == 401
     if expected == "404":
         return status == 404
     if expected == "403":
@@ -428,11 +466,12 @@ def _matches(expected: str, status: int, location: str, method: str) -> bool:
     if expected.startswith("refused:"):
         return status == int(expected.split(":")[1])
     allowed = ALLOWED_POST if method == "post" else ALLOWED_GET
-    return status in allowed and "login" not in location
+    return status in allowed and (public or "login" not in location)
 
 
 def _requests():
-    for name, route in sorted(ROUTES.items()):
+    # Logging out ends the session: last.
+    for name, route in sorted(ROUTES.items(), key=lambda i: (i[0] == "accounts:logout", i[0])):
         if name == "admin:*":
             continue
         for method in ("get", "post"):
@@ -460,7 +499,7 @@ def test_every_url_answers_what_the_table_says(role, world):
                 wrong.append(f"{method.upper()} {name} ({where}) changed data")
             transaction.set_rollback(True)
         if response.status_code >= 500 or not _matches(
-            expected, response.status_code, response.get("Location", ""), method
+            expected, response.status_code, response.get("Location", ""), method, route.public
         ):
             wrong.append(
                 f"{method.upper()} {name} ({where}): expected {expected}, "
@@ -468,7 +507,7 @@ def test_every_url_answers_what_the_table_says(role, world):
             )
         if user is not None:
             user._tc_scope = None  # a fresh request: memberships read again
-    assert wrong == []
+    assert wrong == [], "\n".join(wrong)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -487,4 +526,6 @@ def test_the_admin_is_for_superusers_only(role, world):
 def test_criterion_of_resolves_for_the_evidence_table(world):
     inside = world["inside"]
     staff = world["users"]["staff"]
-    assert has_perm(staff, "evidence.add", CriterionOf(inside.assessment, inside.sheet.criterion_id))
+    assert has_perm(
+        staff, "evidence.add", CriterionOf(inside.assessment, inside.sheet.criterion_id)
+    )
