@@ -130,7 +130,7 @@ def assessment_start(request):
 @login_required
 def assessment_detail(request, pk: int):
     assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
-    live = services.live_levels(assessment)
+    live = selectors.live_levels(assessment)
     blocks = selectors.overview(assessment=assessment)
     reviews = selectors.standard_reviews(assessment=assessment)
     for block in blocks:
@@ -141,8 +141,8 @@ def assessment_detail(request, pk: int):
         "assessment": assessment,
         "live": live,
         "blocks": blocks,
-        "warnings": services.council_warnings(assessment),
-        "council_rule": services.council_rule(assessment),
+        "warnings": selectors.council_warnings(assessment),
+        "council_rule": selectors.council_rule(assessment),
         "level4": selectors.level4_results(assessment=assessment),
         "snapshots": assessment.snapshots.select_related("created_by"),
         "events": selectors.assessment_history(assessment=assessment)[:20],
@@ -266,8 +266,8 @@ def council(request, pk: int):
         if rights["can_manage"]
         else [],
         "milestones": assessment.milestones.all(),
-        "warnings": services.council_warnings(assessment),
-        "council_rule": services.council_rule(assessment),
+        "warnings": selectors.council_warnings(assessment),
+        "council_rule": selectors.council_rule(assessment),
         "member_form": member_form,
         "group_form": group_form,
         "milestone_form": milestone_form,
@@ -278,7 +278,7 @@ def council(request, pk: int):
 
 def _sheet_context(request, assessment, sheet, form=None, live=None) -> dict:
     levels = selectors.sheet_levels(sheet=sheet)
-    live = live or services.live_levels(assessment)
+    live = live or selectors.live_levels(assessment)
     can_edit = assessment.is_editable and has_perm(request.user, "sheet.edit", sheet)
     if form is None:
         initial = {
@@ -408,7 +408,7 @@ def indicator_set(request, pk: int, code: str, result_id: int):
         raise PermissionDenied
     live, error, status = _set_indicator(request, result, "indicators_version")
     if error:
-        live = services.live_levels(assessment)
+        live = selectors.live_levels(assessment)
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -440,7 +440,7 @@ def level4(request, pk: int):
     context = {
         "assessment": assessment,
         "results": results,
-        "live": services.live_levels(assessment),
+        "live": selectors.live_levels(assessment),
         "can_decide": assessment.is_editable
         and has_perm(request.user, "level4.decide", assessment),
         "changes": selectors.level4_history(assessment=assessment)[:50],
@@ -465,7 +465,7 @@ def level4_set(request, pk: int, result_id: int):
     assessment.refresh_from_db(fields=["level4_version", "computed_level"])
     context = {
         "assessment": assessment,
-        "live": services.live_levels(assessment),
+        "live": selectors.live_levels(assessment),
         "error": error,
         "stale": status == 409,
         "changes": selectors.level4_history(assessment=assessment)[:50],
@@ -609,8 +609,8 @@ def compare_cycles(request, pk: int, other_pk: int):
     return _render_comparison(
         request,
         assessment,
-        services.snapshot_content(old),
-        services.snapshot_content(new),
+        selectors.snapshot_content(old),
+        selectors.snapshot_content(new),
         old_label=_("Năm học %(y)s (%(fw)s)") % {"y": old.school_year, "fw": old.framework.code},
         new_label=_("Năm học %(y)s (%(fw)s)") % {"y": new.school_year, "fw": new.framework.code},
         extra={"cycles": True, "different_frameworks": old.framework_id != new.framework_id},

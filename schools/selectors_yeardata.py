@@ -51,3 +51,6 @@ def year_table(*, school: School, latest: str, count: int) -> YearTable:
         versions={y: rows[y].version if y in rows else 0 for y in years},
         raw=raw,
     )
+
+
+# Who may type a school's figures (a permission question; the permission table takes it over).
