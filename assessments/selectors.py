@@ -1,4 +1,4 @@
-"""Reads for self-assessments, always scoped to the user through accounts.scope: outside the
+"""Reads for self-assessments, always scoped to the user through accounts.permissions: outside the
 user's scope an assessment does not exist (404)."""
 
 from __future__ import annotations

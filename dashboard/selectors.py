@@ -1,4 +1,4 @@
-"""Reads for the programme dashboard (issue 4 §5), scoped to the user through accounts.scope.
+"""Reads for the programme dashboard (issue 4 §5), scoped to the user through accounts.permissions.
 
 Every number is counted by the database (GROUP BY / filtered COUNT), never by loading schools
 into Python, so the same code serves a commune of 20 schools and the whole country's 45,000.

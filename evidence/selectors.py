@@ -1,4 +1,4 @@
-"""Reads on the evidence register, always through the user's scope (accounts.scope): an
+"""Reads on the evidence register, always through the user's scope (accounts.permissions): an
 assessment or an evidence item outside it does not exist (404)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reads of the recognition register, always scoped to the user (accounts.scope).
+"""Reads of the recognition register, always scoped to the user (accounts.permissions).
 
 Status lists (expiring, expired, by level, forecast) are answered in SQL with exactly the rule
 of recognition.rules.school_status: the latest decision of a track signed on or before the day

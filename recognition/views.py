@@ -1,4 +1,4 @@
-"""Recognition register pages. Thin: scope via accounts.scope, reads in selectors, writes in
+"""Recognition register pages. Thin: scope via accounts.permissions, reads in selectors, writes in
 services. Anything outside the user's scope is 404, never 403."""
 
 from __future__ import annotations

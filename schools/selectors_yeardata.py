@@ -36,7 +36,7 @@ class YearTable:
 
 def year_table(*, school: School, latest: str, count: int) -> YearTable:
     """The school's data for the `count` school years ending with `latest`. The caller has
-    already checked that the user may see the school (accounts.scope.get_school_or_404)."""
+    already checked that the user may see the school (accounts.permissions.get_school_or_404)."""
     schema = yeardata.schema_for(school.kind)
     years = yeardata.last_school_years(latest, count)
     rows = {

@@ -40,9 +40,9 @@ from programme.models import (
     MonthlyReport,
     PlanSchoolTarget,
     ProgrammePlan,
-    RecognitionDecision,
 )
 from programme.selectors_plans import plan_list
+from recognition.models import RecognitionDecision
 from schools.models import School, SchoolSite
 from units.models import AdminUnit
 
