@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from accounts.models import Membership
+from accounts.permissions import has_perm
 
 
 @admin.register(Membership)
@@ -12,9 +13,10 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 def _superusers_only(request) -> bool:
-    """Django admin bypasses the scopes (accounts.scope): superusers only, whatever is_staff
-    or model permissions say. Everyone else is sent to the admin login page."""
-    return request.user.is_active and request.user.is_superuser
+    """Django admin bypasses the scopes: only who holds admin.access in the permission table
+    (superusers), whatever is_staff or model permissions say. Everyone else is sent to the
+    admin login page."""
+    return has_perm(request.user, "admin.access")
 
 
 admin.site.has_permission = _superusers_only

@@ -16,10 +16,7 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Chỉ xem")
 
 
-# Roles that may change data inside their scope; the others only read.
-EDITOR_ROLES = {Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.PRINCIPAL, Role.STAFF}
-UNIT_ROLES = {Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.VIEWER, Role.REVIEWER}
-SCHOOL_ROLES = {Role.PRINCIPAL, Role.STAFF, Role.REVIEWER, Role.VIEWER}
+# What each role may do, and where, is the table in accounts.permissions.
 
 
 class Membership(models.Model):
@@ -58,7 +55,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.unit or self.school}"
-
-    @property
-    def can_edit(self) -> bool:
-        return self.role in EDITOR_ROLES

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
-from accounts.scope import get_school_or_404
+from accounts.permissions import get_school_or_404
 from schools import selectors as school_selectors
 from schools.models import School
 from schools.selectors import SchoolFilters

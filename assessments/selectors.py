@@ -1,4 +1,4 @@
-"""Reads for self-assessments, always scoped to the user through accounts.scope: outside the
+"""Reads for self-assessments, always scoped to the user through accounts.permissions: outside the
 user's scope an assessment does not exist (404)."""
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.scope import scope_for
+from accounts.permissions import assignable_users_filter, schools_where, scope_for
 from evidence.models import Evidence, EvidenceCitation
 from frameworks.models import Standard
 
@@ -56,12 +55,8 @@ def sheet_get_or_404(*, assessment: Assessment, code: str) -> CriterionSheet:
 
 
 def startable_schools(*, user):
-    """Schools where the user may open a cycle: those whose principal they are
-    (access.can_start)."""
-    schools = scope_for(user).schools().select_related("unit")
-    if user.is_superuser:
-        return schools
-    return schools.filter(memberships__user=user, memberships__role=Role.PRINCIPAL).distinct()
+    """Schools where the user may open a cycle (the permission table's assessment.start)."""
+    return schools_where(user, "assessment.start").select_related("unit")
 
 
 @dataclass
@@ -118,10 +113,7 @@ def assignable_users(*, assessment: Assessment):
     """Accounts a criterion can be given to: the school's principal and staff."""
     return (
         get_user_model()
-        .objects.filter(
-            memberships__school=assessment.school,
-            memberships__role__in=[Role.PRINCIPAL, Role.STAFF],
-        )
+        .objects.filter(assignable_users_filter(assessment.school))
         .distinct()
         .order_by("username")
     )
@@ -237,11 +229,6 @@ def school_years(*, user) -> list[str]:
         .values_list("school_year", flat=True)
         .distinct()
     )
-
-
-def can_officer_act(*, user) -> bool:
-    scope = scope_for(user)
-    return bool(user.is_superuser or scope.edit_unit_paths)
 
 
 # --------------------------------------------------------------------------------------------

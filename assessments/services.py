@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import StandardOf, has_perm, may_be_assigned
 from core import concurrency
 from core.text import nfc
 from evidence import codes
@@ -22,7 +23,7 @@ from evidence import services as evidence_services
 from frameworks.models import Criterion, Indicator, Standard
 from frameworks.selectors import framework_for
 
-from . import access, levels
+from . import levels
 from .changelog import assessment_touch as _touch
 from .changelog import change_log_row as _log
 from .models import (
@@ -174,7 +175,7 @@ def assessment_start(
     criterion, one undecided result per indicator, one blank per-standard text. With
     `copy_previous`, the latest earlier cycle's texts, improvement plans, evidence register and
     citations are carried over (see _copy_previous); what cannot be carried is listed."""
-    if not access.can_start(user, school):
+    if not has_perm(user, "assessment.start", school):
         raise NotAllowed(_("Chỉ hiệu trưởng của trường được mở đợt tự đánh giá."))
     school_year = validate_school_year(school_year)
     choice = framework_for(school.kind, on_date)
@@ -424,7 +425,7 @@ def _copy_previous(
 
 
 def _require_manager(user, assessment: Assessment) -> None:
-    if not access.can_manage(user, assessment):
+    if not has_perm(user, "assessment.manage", assessment):
         raise NotAllowed(
             _(
                 "Chỉ hiệu trưởng, chủ tịch hoặc thư ký hội đồng tự đánh giá được sửa hội đồng, "
@@ -503,7 +504,7 @@ def sheet_assign(*, user, sheet: CriterionSheet, assignee) -> None:
     criterion: nobody else could write the sheet."""
     assessment = sheet.assessment
     _require_manager(user, assessment)
-    if assignee is not None and not access.is_school_editor(assignee, assessment.school):
+    if assignee is not None and not may_be_assigned(assignee, assessment.school):
         raise AssessmentError(
             _(
                 "Chỉ phân công tiêu chí cho hiệu trưởng hoặc cán bộ, giáo viên có tài khoản "
@@ -571,7 +572,7 @@ def _check_criteria(assessment: Assessment, criteria: list[Criterion]) -> None:
 
 def _require_sheet_editor(user, sheet: CriterionSheet) -> None:
     _require_editable(sheet.assessment)
-    if not access.can_edit_sheet(user, sheet):
+    if not has_perm(user, "sheet.edit", sheet):
         raise NotAllowed(
             _(
                 "Bạn không được phân công tiêu chí %(code)s; chỉ người hoặc nhóm được phân "
@@ -728,7 +729,7 @@ def indicator_set(
         what = _("các chỉ báo của tiêu chí %(code)s") % {"code": sheet.criterion.code}
     else:
         _require_editable(assessment)
-        if not access.can_decide_level4(user, assessment):
+        if not has_perm(user, "level4.decide", assessment):
             raise NotAllowed(
                 _(
                     "Chỉ hiệu trưởng, chủ tịch hoặc thư ký hội đồng đánh giá các yêu cầu Mức 4 "
@@ -782,7 +783,7 @@ def standard_review_save(
 ) -> StandardReview:
     """Save the per-standard texts (StandardReview.TEXT_FIELDS keys of `data`, all optional)
     opened at `version`. Someone saved them since: EditConflict, nothing written. Managers and
-    members assigned a criterion of the standard may write (access.can_edit_standard)."""
+    members assigned a criterion of the standard may write (the permission table's standard.edit)."""
     assessment = (
         Assessment.objects.select_related("school", "school__unit", "framework")
         .filter(pk=assessment.pk)
@@ -794,7 +795,7 @@ def standard_review_save(
             % {"code": standard.code}
         )
     _require_editable(assessment)
-    if not access.can_edit_standard(user, assessment, standard):
+    if not has_perm(user, "standard.edit", StandardOf(assessment, standard)):
         raise NotAllowed(
             _(
                 "Bạn không được phân công tiêu chí nào của Tiêu chuẩn %(code)s; chỉ thành viên "
@@ -872,7 +873,7 @@ def _transition(assessment, user, new_status, *, locked: bool, note: str = "") -
 def assessment_submit(*, user, assessment: Assessment) -> Snapshot:
     """Draft or returned → submitted: read-only for everyone, immutable snapshot with hash."""
     assessment = _lock_row(assessment)
-    if not access.is_principal(user, assessment.school):
+    if not has_perm(user, "assessment.submit", assessment):
         raise NotAllowed(_("Chỉ hiệu trưởng nộp báo cáo tự đánh giá."))
     if not assessment.is_editable:
         raise AssessmentError(_("Chỉ nộp được báo cáo đang thực hiện hoặc bị trả lại."))
@@ -893,7 +894,7 @@ assessment_resubmit = assessment_submit
 @transaction.atomic
 def assessment_return(*, user, assessment: Assessment, reason: str) -> Assessment:
     assessment = _lock_row(assessment)
-    if not access.is_managing_officer(user, assessment.school):
+    if not has_perm(user, "assessment.return", assessment):
         raise NotAllowed(_("Chỉ cán bộ đơn vị quản lý trường được trả lại báo cáo."))
     if assessment.status != Status.SUBMITTED:
         raise AssessmentError(_("Chỉ trả lại được báo cáo đã nộp."))
@@ -908,7 +909,7 @@ def assessment_return(*, user, assessment: Assessment, reason: str) -> Assessmen
 @transaction.atomic
 def assessment_accept(*, user, assessment: Assessment) -> Snapshot:
     assessment = _lock_row(assessment)
-    if not access.is_managing_officer(user, assessment.school):
+    if not has_perm(user, "assessment.accept", assessment):
         raise NotAllowed(_("Chỉ cán bộ đơn vị quản lý trường được chấp nhận báo cáo."))
     if assessment.status != Status.SUBMITTED:
         raise AssessmentError(_("Chỉ chấp nhận được báo cáo đã nộp."))
@@ -919,13 +920,18 @@ def assessment_accept(*, user, assessment: Assessment) -> Snapshot:
 
 @transaction.atomic
 def assessment_unlock(*, user, assessment: Assessment, reason: str) -> Assessment:
-    """Only the principal reopens a submitted or accepted assessment, and says why. The
-    snapshots already taken stay as they were."""
+    """The principal reopens a submitted assessment; an accepted one is reopened by the unit
+    that manages the school (the permission table's assessment.reopen). Whoever reopens says
+    why; the snapshots already taken stay as they were."""
     assessment = _lock_row(assessment)
-    if not access.is_principal(user, assessment.school):
-        raise NotAllowed(_("Chỉ hiệu trưởng được mở khóa báo cáo tự đánh giá."))
     if not assessment.locked:
         raise AssessmentError(_("Báo cáo đang không bị khóa."))
+    if not has_perm(user, "assessment.reopen", assessment):
+        if assessment.status == Status.ACCEPTED:
+            raise NotAllowed(
+                _("Báo cáo đã được chấp nhận: chỉ đơn vị quản lý trường được mở khóa.")
+            )
+        raise NotAllowed(_("Chỉ hiệu trưởng được mở khóa báo cáo tự đánh giá."))
     reason = nfc(reason)
     if not reason:
         raise AssessmentError(_("Hãy ghi lý do mở khóa."))

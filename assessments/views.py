@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import StandardOf, has_perm
 from core import concurrency
 from evidence import selectors as evidence_selectors
 from frameworks.models import Criterion
 
-from . import access, diff, progress_table, selectors, services
+from . import diff, progress_table, selectors, services
 from .forms import (
     CouncilMemberForm,
     GroupForm,
@@ -40,16 +41,18 @@ from .models import (
 
 
 def _rights(user, assessment) -> dict[str, bool]:
-    school = assessment.school
-    officer = access.is_managing_officer(user, school)
-    principal = access.is_principal(user, school)
-    manager = access.can_manage(user, assessment)
+    manager = has_perm(user, "assessment.manage", assessment)
+    submitted = assessment.status == Status.SUBMITTED
     return {
         "can_manage": manager and assessment.is_editable,
-        "can_submit": principal and assessment.is_editable,
-        "can_unlock": principal and assessment.locked,
-        "can_review": officer and assessment.status == Status.SUBMITTED,
-        "is_principal": principal,
+        "can_submit": has_perm(user, "assessment.submit", assessment) and assessment.is_editable,
+        "can_unlock": has_perm(user, "assessment.reopen", assessment) and assessment.locked,
+        "can_review": submitted
+        and (
+            has_perm(user, "assessment.accept", assessment)
+            or has_perm(user, "assessment.return", assessment)
+        ),
+        "is_principal": has_perm(user, "assessment.submit", assessment),
     }
 
 
@@ -78,7 +81,7 @@ def assessment_list(request):
         {
             "assessments": assessments,
             "can_start": selectors.startable_schools(user=request.user).exists(),
-            "is_officer": selectors.can_officer_act(user=request.user),
+            "is_officer": has_perm(request.user, "assessment.progress"),
         },
     )
 
@@ -162,7 +165,7 @@ def council(request, pk: int):
     group_form = GroupForm(assessment=assessment, prefix="g")
     milestone_form = MilestoneForm(prefix="p")
     if request.method == "POST":
-        if not access.can_manage(request.user, assessment):
+        if not has_perm(request.user, "assessment.manage", assessment):
             raise PermissionDenied
         op = request.POST.get("op")
         try:
@@ -277,7 +280,7 @@ def council(request, pk: int):
 def _sheet_context(request, assessment, sheet, form=None, live=None) -> dict:
     levels = selectors.sheet_levels(sheet=sheet)
     live = live or selectors.live_levels(assessment)
-    can_edit = assessment.is_editable and access.can_edit_sheet(request.user, sheet)
+    can_edit = assessment.is_editable and has_perm(request.user, "sheet.edit", sheet)
     if form is None:
         initial = {
             "version": sheet.version,
@@ -314,6 +317,11 @@ def sheet_detail(request, pk: int, code: str):
     sheet = selectors.sheet_get_or_404(assessment=assessment, code=code)
     form = conflict = None
     if request.method == "POST":
+        # Autosave answers 403 itself, with the service's message as JSON.
+        if not request.headers.get("X-Autosave") and not has_perm(
+            request.user, "sheet.edit", sheet
+        ):
+            raise PermissionDenied
         levels = [(lv, name) for lv, name, _r in selectors.sheet_levels(sheet=sheet)]
         form = SheetForm(request.POST, levels=levels)
         if request.headers.get("X-Autosave"):
@@ -403,6 +411,9 @@ def indicator_set(request, pk: int, code: str, result_id: int):
     assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
     sheet = selectors.sheet_get_or_404(assessment=assessment, code=code)
     result = get_object_or_404(IndicatorResult, pk=result_id, sheet=sheet)
+    # htmx clicks get the 403 with the service's message in the swapped fragment.
+    if not request.htmx and not has_perm(request.user, "sheet.edit", sheet):
+        raise PermissionDenied
     live, error, status = _set_indicator(request, result, "indicators_version")
     if error:
         live = selectors.live_levels(assessment)
@@ -418,7 +429,7 @@ def indicator_set(request, pk: int, code: str, result_id: int):
         "criterion_live": live.criteria[code],
         "error": error,
         "met_without_evidence": evidence_selectors.sheet_met_without_evidence(sheet),
-        "can_edit": assessment.is_editable and access.can_edit_sheet(request.user, sheet),
+        "can_edit": assessment.is_editable and has_perm(request.user, "sheet.edit", sheet),
         "stale": status == 409,
     }
     if status == 409:
@@ -438,7 +449,8 @@ def level4(request, pk: int):
         "assessment": assessment,
         "results": results,
         "live": selectors.live_levels(assessment),
-        "can_decide": assessment.is_editable and access.can_decide_level4(request.user, assessment),
+        "can_decide": assessment.is_editable
+        and has_perm(request.user, "level4.decide", assessment),
         "changes": selectors.level4_history(assessment=assessment)[:50],
     }
     return render(request, "assessments/level4.html", context)
@@ -451,6 +463,8 @@ def level4_set(request, pk: int, result_id: int):
     result = get_object_or_404(
         IndicatorResult, pk=result_id, assessment=assessment, sheet__isnull=True
     )
+    if not request.htmx and not has_perm(request.user, "level4.decide", assessment):
+        raise PermissionDenied
     _, error, status = _set_indicator(request, result, "level4_version")
     if not request.htmx:
         if error:
@@ -463,7 +477,8 @@ def level4_set(request, pk: int, result_id: int):
         "error": error,
         "stale": status == 409,
         "changes": selectors.level4_history(assessment=assessment)[:50],
-        "can_decide": assessment.is_editable and access.can_decide_level4(request.user, assessment),
+        "can_decide": assessment.is_editable
+        and has_perm(request.user, "level4.decide", assessment),
     }
     if status == 409:
         context["results"] = selectors.level4_results(assessment=assessment)
@@ -479,11 +494,15 @@ def standard_review(request, pk: int, code: str):
     standard = selectors.standard_get_or_404(assessment=assessment, code=code)
     review = selectors.standard_reviews(assessment=assessment)[standard.code]
     family = assessment.framework.family
-    can_edit = assessment.is_editable and access.can_edit_standard(
-        request.user, assessment, standard
+    can_edit = assessment.is_editable and has_perm(
+        request.user, "standard.edit", StandardOf(assessment, standard)
     )
     conflict = None
     if request.method == "POST":
+        if not request.headers.get("X-Autosave") and not has_perm(
+            request.user, "standard.edit", StandardOf(assessment, standard)
+        ):
+            raise PermissionDenied
         form = StandardReviewForm(request.POST, family=family)
 
         def save(data):
@@ -612,8 +631,19 @@ def compare_cycles(request, pk: int, other_pk: int):
     )
 
 
+WORKFLOW_ACTIONS = {
+    "submit": "assessment.submit",
+    "return": "assessment.return",
+    "accept": "assessment.accept",
+    "unlock": "assessment.reopen",
+}
+
+
 def _workflow(request, pk: int, action: str):
     assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    if not has_perm(request.user, WORKFLOW_ACTIONS[action], assessment):
+        # Inside the scope without the right: 403 (outside it was a 404 above).
+        raise PermissionDenied
     reason = request.POST.get("reason", "")
     try:
         if action == "submit":
@@ -662,7 +692,7 @@ def assessment_unlock(request, pk: int):
 
 @login_required
 def progress(request):
-    if not selectors.can_officer_act(user=request.user):
+    if not has_perm(request.user, "assessment.progress"):
         raise Http404
     year = request.GET.get("year", "")
     rows = selectors.progress(user=request.user, school_year=year or None)

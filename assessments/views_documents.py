@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import access
+from accounts.permissions import has_perm
 from assessments.documents import checks, prose
 from assessments.documents import data as sa_data
 from assessments.documents import services as prose_services
@@ -43,7 +44,8 @@ def assessment_documents(request: HttpRequest, pk: int) -> HttpResponse:
             "kinds": _kinds_for(data),
             "findings": checks.findings(data),
             "criteria": data.criteria,
-            "can_edit": access.can_manage(request.user, assessment) and assessment.is_editable,
+            "can_edit": has_perm(request.user, "assessment.manage", assessment)
+            and assessment.is_editable,
             "pdf_available": pdf.is_available(),
             "pdf_missing": pdf.MISSING_MESSAGE,
             "jobs": [
@@ -94,7 +96,7 @@ def assessment_generate(request: HttpRequest, pk: int, kind: str) -> HttpRespons
 def assessment_prose(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_or_404(user=request.user, pk=pk)
     data = sa_data.load(assessment)
-    can_edit = access.can_manage(request.user, assessment) and assessment.is_editable
+    can_edit = has_perm(request.user, "assessment.manage", assessment) and assessment.is_editable
     row = assessment.document_prose if hasattr(assessment, "document_prose") else None
     version = row.version if row else 0
     form = ProseForm(
@@ -106,6 +108,8 @@ def assessment_prose(request: HttpRequest, pk: int) -> HttpResponse:
     )
     conflict = None
     if request.method == "POST":
+        if not has_perm(request.user, "assessment.manage", assessment):
+            raise PermissionDenied  # in scope (404 above otherwise), not theirs to write
         if not can_edit:
             raise Http404
         if form.is_valid():

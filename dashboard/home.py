@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from accounts.models import Membership
-from accounts.scope import scope_for
+from accounts.permissions import scope_for
 from core.text import format_percent
 from schools.models import SchoolKind, StandardLevel
 

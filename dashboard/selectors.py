@@ -1,4 +1,4 @@
-"""Reads for the programme dashboard (issue 4 §5), scoped to the user through accounts.scope.
+"""Reads for the programme dashboard (issue 4 §5), scoped to the user through accounts.permissions.
 
 Every number is counted by the database (GROUP BY / filtered COUNT), never by loading schools
 into Python, so the same code serves a commune of 20 schools and the whole country's 45,000.
@@ -31,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Lead
 from django.http import Http404
 
-from accounts.scope import scope_for
+from accounts.permissions import scope_for
 from core.text import format_date_short, format_int, format_percent
 from programme.models import PlanStatus
 from programme.selectors_plans import plan_list, plan_report

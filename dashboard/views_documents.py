@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from accounts.scope import scope_for
+from accounts.permissions import has_perm
 from core import concurrency
 from dashboard.documents import report as report_builder
 from documents import selectors
@@ -25,15 +26,6 @@ from programme.documents.services import draft_conflict, draft_save
 from programme.models import ReportDraft
 
 
-def _can_edit_unit(user, unit) -> bool:
-    scope = scope_for(user)
-    if scope.is_all or scope.can_edit_unit(unit):
-        return True
-    if unit.is_current:
-        return False
-    return any(scope.can_edit_unit(s) for s in unit.successors.all())
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_draft(request: HttpRequest) -> HttpResponse:
@@ -43,8 +35,8 @@ def report_draft(request: HttpRequest) -> HttpResponse:
         unit = selectors.document_unit(user=request.user, uid=params.get("unit", ""))
     except DocumentError as exc:
         raise Http404(str(exc)) from exc
-    if not _can_edit_unit(request.user, unit):
-        raise Http404
+    if not has_perm(request.user, "unit.documents", unit):
+        raise PermissionDenied
     year = params.get("year", "")
     period = params.get("period", "H1")
     if not year.isdigit() or period not in ("H1", "H2", "Y"):

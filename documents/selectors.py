@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts.scope import scope_for
+from accounts.permissions import scope_for
 from documents.common import DocumentError
 from documents.models import GeneratedDocument
 from units.models import AdminUnit

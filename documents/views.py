@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.scope import scope_for
+from accounts.permissions import scope_for
 from documents import pdf, registry, selectors, services, tasks
 from documents.common import DocumentError
 from documents.forms import GenerateForm

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.permissions import has_perm
 from assessments.models import Assessment
 from core.imports import (
     CheckedRow,
@@ -32,7 +33,7 @@ from core.imports.template import XLSX_MIME
 from core.text import nfc
 from frameworks.models import Criterion
 
-from . import access, services
+from . import services
 from .codes import style_from_data
 from .models import Evidence
 
@@ -327,7 +328,7 @@ class EvidenceImportSpec(ImportSpec):
     )
 
     def can_import(self, user, context: Assessment) -> bool:
-        return access.can_manage(user, context)
+        return has_perm(user, "evidence.manage", context)
 
     def check(self, *, user, context, rows: list[RawRow], lock: bool = False) -> ImportPlan:
         if lock:

@@ -1,4 +1,4 @@
-"""Reads on the evidence register, always through the user's scope (accounts.scope): an
+"""Reads on the evidence register, always through the user's scope (accounts.permissions): an
 assessment or an evidence item outside it does not exist (404)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
-from accounts.scope import scope_for
+from accounts.permissions import scope_for
 from assessments.models import Assessment, CriterionSheet, IndicatorResult
 from core.text import fold
 from frameworks.models import Criterion, Standard

@@ -20,13 +20,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Prefetch
 from django.utils.translation import gettext as _
 
+from accounts.permissions import CriterionOf, has_perm
 from assessments.changelog import change_log_record
 from assessments.models import Assessment, CriterionSheet
 from core.concurrency import version_claim
 from core.text import nfc
 from frameworks.models import Criterion
 
-from . import access
 from .codes import CodeStyle, style_from_data
 from .models import Evidence, EvidenceCitation
 from .uploads import CheckedFile, UploadRejected, check_upload
@@ -59,7 +59,7 @@ def _refuse(assessment: Assessment, message: str) -> None:
 def _require_manage(user, assessment: Assessment) -> None:
     """The whole register (import, carrying over): the cycle's managers."""
     _refresh_lock(assessment)
-    if not access.can_manage(user, assessment):
+    if not has_perm(user, "evidence.manage", assessment):
         _refuse(
             assessment,
             _(
@@ -72,9 +72,9 @@ def _require_manage(user, assessment: Assessment) -> None:
 def _require_add(user, assessment: Assessment, criterion_id: int | None = None) -> None:
     _refresh_lock(assessment)
     allowed = (
-        access.can_add(user, assessment)
+        has_perm(user, "evidence.add", assessment)
         if criterion_id is None
-        else access.can_add_for(user, assessment, criterion_id)
+        else has_perm(user, "evidence.add", CriterionOf(assessment, criterion_id))
     )
     if not allowed:
         _refuse(
@@ -88,7 +88,7 @@ def _require_add(user, assessment: Assessment, criterion_id: int | None = None) 
 
 def _require_item(user, evidence: Evidence) -> None:
     _refresh_lock(evidence.assessment)
-    if not access.can_edit_item(user, evidence):
+    if not has_perm(user, "evidence.edit", evidence):
         _refuse(
             evidence.assessment,
             _(
@@ -376,7 +376,7 @@ def evidence_cite(*, user, evidence: Evidence, sheet: CriterionSheet) -> Evidenc
             _("Minh chứng và phiếu đánh giá không thuộc cùng một đợt tự đánh giá.")
         )
     _refresh_lock(sheet.assessment)
-    if not access.can_cite(user, sheet):
+    if not has_perm(user, "evidence.cite", sheet):
         raise PermissionDenied(_("Bạn không có quyền sửa phiếu đánh giá tiêu chí này."))
     existing = EvidenceCitation.objects.filter(evidence=evidence, sheet=sheet).first()
     if existing is not None:
@@ -392,7 +392,7 @@ def evidence_cite(*, user, evidence: Evidence, sheet: CriterionSheet) -> Evidenc
 @transaction.atomic
 def evidence_uncite(*, user, evidence: Evidence, sheet: CriterionSheet) -> bool:
     _refresh_lock(sheet.assessment)
-    if not access.can_cite(user, sheet):
+    if not has_perm(user, "evidence.cite", sheet):
         raise PermissionDenied(_("Bạn không có quyền sửa phiếu đánh giá tiêu chí này."))
     deleted, _detail = EvidenceCitation.objects.filter(evidence=evidence, sheet=sheet).delete()
     if deleted:

@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import addable_criterion_ids, has_perm
 from core import concurrency
 from core.imports.flow import ImportFlow
 
-from . import access, importing, selectors, services
+from . import importing, selectors, services
 from .forms import EvidenceForm
 from .uploads import CONTENT_TYPES, human_size, max_bytes
 
@@ -28,13 +29,13 @@ def _require(allowed: bool) -> None:
 
 
 def _base_context(request: HttpRequest, assessment) -> dict:
-    addable = access.addable_criterion_ids(request.user, assessment)
+    addable = addable_criterion_ids(request.user, assessment)
     return {
         "assessment": assessment,
         "style": services.style_for(assessment),
         "can_add": addable is None or bool(addable),
         "addable": addable,  # None: every criterion
-        "can_manage": access.can_manage(request.user, assessment),
+        "can_manage": has_perm(request.user, "evidence.manage", assessment),
     }
 
 
@@ -73,7 +74,7 @@ def _form_data(form: EvidenceForm) -> dict:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = selectors.get_assessment_or_404(request.user, assessment_id)
-    _require(access.can_add(request.user, assessment))
+    _require(has_perm(request.user, "evidence.add", assessment))
     initial = {}
     if request.GET.get("criterion", "").isdigit():
         initial["first_criterion"] = int(request.GET["criterion"])
@@ -82,7 +83,7 @@ def create(request: HttpRequest, assessment_id: int) -> HttpResponse:
         request.FILES or None,
         assessment=assessment,
         initial=initial,
-        criterion_ids=access.addable_criterion_ids(request.user, assessment),
+        criterion_ids=addable_criterion_ids(request.user, assessment),
     )
     status = 200
     if request.method == "POST":
@@ -120,7 +121,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "evidence": evidence,
-            "can_edit": access.can_edit_item(request.user, evidence),
+            "can_edit": has_perm(request.user, "evidence.edit", evidence),
             "citations": evidence.citations.select_related("sheet__criterion").order_by(
                 "sheet__criterion__position"
             ),
@@ -134,7 +135,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = selectors.get_evidence_or_404(request.user, pk)
     assessment = evidence.assessment
-    _require(access.can_edit_item(request.user, evidence))
+    _require(has_perm(request.user, "evidence.edit", evidence))
     initial = {
         "first_criterion": evidence.first_criterion_id,
         "name": evidence.name,
@@ -187,7 +188,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = selectors.get_evidence_or_404(request.user, pk)
-    _require(access.can_edit_item(request.user, evidence))
+    _require(has_perm(request.user, "evidence.edit", evidence))
     try:
         services.evidence_delete(user=request.user, evidence=evidence)
     except ValidationError as exc:
@@ -272,7 +273,7 @@ def _cite_response(request, evidence, sheet, cited: bool) -> HttpResponse:
         context = {
             "assessment": evidence.assessment,
             "sheet": sheet,
-            "can_edit": access.can_cite(request.user, sheet),
+            "can_edit": has_perm(request.user, "evidence.cite", sheet),
             **selectors.sheet_evidence_context(sheet),
         }
         return render(request, "assessments/_sheet_evidence.html", context)

@@ -9,11 +9,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scope import scope_for
+from accounts.permissions import has_perm, scope_for
 from core.imports import (
     CheckedRow,
     Column,
@@ -30,7 +31,6 @@ from core.imports import (
     text,
 )
 from core.text import format_int
-from programme import selectors_plans
 from programme.models import PlanSchoolTarget, ProgrammePlan, TargetKind
 from schools.models import School
 
@@ -85,6 +85,7 @@ class _Lookups:
 
 
 class PlanTargetImportSpec(ImportSpec):
+    forbidden = PermissionDenied  # the object's page is visible: inside the scope, 403
     key = "plan_target_import"
     title = gettext_lazy("Nhập chỉ tiêu của trường từ Excel")
     data_sheet = DATA_SHEET
@@ -110,8 +111,7 @@ class PlanTargetImportSpec(ImportSpec):
     )
 
     def can_import(self, user, context: ProgrammePlan) -> bool:
-        # The plan page's right to add targets (WP-C re-points this to the permission table).
-        return selectors_plans.can_manage_plan(user, context)
+        return has_perm(user, "target.edit", context)
 
     def lookups(self, *, user, context: ProgrammePlan, rows: list[RawRow], lock: bool):
         codes = {cell_text(r.values.get("school_code")) for r in rows} - {""}

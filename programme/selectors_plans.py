@@ -23,7 +23,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from accounts.scope import scope_for
+from accounts.permissions import scope_for, unit_paths_where, units_where
 from core.text import format_date_short, format_decimal, format_int, format_percent
 from programme import plans
 from programme.models import (
@@ -88,45 +88,24 @@ def plan_get(*, user, pk: int) -> ProgrammePlan:
     return plan
 
 
-def can_manage_plan(user, plan: ProgrammePlan) -> bool:
-    """Unit officers (editor roles) of the plan's unit, of a unit above it, or of a unit that
-    succeeded it (a retired district's plan is managed by its successor communes)."""
-    scope = scope_for(user)
-    if scope.is_all:
-        return True
-    if not scope.edit_unit_paths:
-        return False
-    if any(plan.unit.path.startswith(p) for p in scope.edit_unit_paths):
-        return True
-    if plan.unit.is_current:
-        return False
-    q = Q(pk__in=[])
-    for p in scope.edit_unit_paths:
-        q |= Q(path__startswith=p)
-    return plan.unit.successors.filter(q).exists()
-
-
-def can_add_plan(user) -> bool:
-    scope = scope_for(user)
-    return scope.is_all or bool(scope.edit_unit_paths)
-
-
 def plan_units_for_form(*, user) -> QuerySet[AdminUnit]:
     """Units a user may issue a plan for: current units under their editor memberships, and
     the retired units those succeeded (to record a historical plan)."""
-    scope = scope_for(user)
-    if scope.is_all:
+    if unit_paths_where(user, "plan.add") is None:
         return AdminUnit.objects.all().order_by("depth", "sort_key")
-    q = Q(pk__in=[])
-    for p in scope.edit_unit_paths:
-        q |= Q(path__startswith=p)
-    editable = AdminUnit.objects.filter(q)
+    editable = units_where(user, "plan.add")
     retired = AdminUnit.objects.retired().filter(successors__in=editable.values("pk"))
     return (
         AdminUnit.objects.filter(Q(pk__in=editable.values("pk")) | Q(pk__in=retired.values("pk")))
         .distinct()
         .order_by("depth", "sort_key")
     )
+
+
+def plan_expects_monthly(*, plan: ProgrammePlan, school: School) -> bool:
+    """The plan asks for monthly reports and sets a target for the school (who may send them
+    is the permission table's monthly.submit)."""
+    return bool(plan.monthly_reports) and plan.school_targets.filter(school=school).exists()
 
 
 def plan_targets(*, user, plan: ProgrammePlan) -> list[PlanSchoolTarget]:
@@ -432,14 +411,6 @@ def total_of(rows) -> Decimal:
 
 # ---------------------------------------------------------------------------------------------
 # Monthly reports
-
-
-def can_submit_monthly(user, plan: ProgrammePlan, school: School) -> bool:
-    return (
-        plan.monthly_reports
-        and scope_for(user).can_edit_school(school)
-        and plan.school_targets.filter(school=school).exists()
-    )
 
 
 def monthly_schools(*, user, plan: ProgrammePlan) -> list[School]:

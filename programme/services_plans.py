@@ -11,7 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.scope import scope_for
+from accounts.permissions import has_perm
 from core.concurrency import EditConflict, version_claim
 from core.text import nfc
 from evidence.uploads import UploadRejected, check_upload
@@ -77,7 +77,7 @@ def plan_save(
         if not selectors_plans.plan_units_for_form(user=user).filter(pk=unit.pk).exists():
             raise NotAllowed("Bạn không được lập kế hoạch cho đơn vị này.")
         plan = ProgrammePlan(unit=unit, created_by=user)
-    elif not selectors_plans.can_manage_plan(user, plan):
+    elif not has_perm(user, "plan.edit", plan):
         raise NotAllowed("Bạn không được sửa kế hoạch này.")
     errors = _check_period(data["start_year"], data["end_year"])
     if errors:
@@ -97,9 +97,7 @@ def plan_save(
 def plan_target_add(
     *, user, plan: ProgrammePlan, school: School, year: int | None, target: str, note: str = ""
 ) -> PlanSchoolTarget:
-    if not selectors_plans.can_manage_plan(user, plan) or not scope_for(user).can_see_school(
-        school
-    ):
+    if not has_perm(user, "target.edit", plan) or not has_perm(user, "school.view", school):
         raise NotAllowed("Bạn không được giao chỉ tiêu cho trường này.")
     if year is not None and not plan.start_year <= year <= plan.end_year:
         raise Rejected(
@@ -118,7 +116,7 @@ def plan_target_add(
 
 @transaction.atomic
 def plan_unit_target_add(*, user, plan: ProgrammePlan, data: dict[str, Any]) -> PlanUnitTarget:
-    if not selectors_plans.can_manage_plan(user, plan):
+    if not has_perm(user, "target.edit", plan):
         raise NotAllowed("Bạn không được sửa kế hoạch này.")
     data = dict(data)
     value, value_max = data["value"], data.get("value_max")
@@ -176,8 +174,9 @@ def investment_save(
 ) -> InvestmentProject:
     """Create or update a school's project. `version` (from the form) refuses a save over a
     change someone else made meanwhile."""
-    scope = scope_for(user)
-    if not scope.can_edit_school(school):
+    if not has_perm(user, "investment.edit", school) or (
+        project is not None and not has_perm(user, "investment.edit", project)
+    ):
         raise NotAllowed("Bạn không được ghi dự án cho trường này.")
     if plan is not None and not selectors_plans.plan_list(user=user).filter(pk=plan.pk).exists():
         raise NotAllowed("Kế hoạch không thuộc phạm vi của bạn.")
@@ -222,7 +221,10 @@ def monthly_report_submit(
     """Create or replace the school's report for a month (one per plan, school and month).
     `version` is the report's version when the form was opened, 0 when there was none yet: a
     report sent by someone else meanwhile is not replaced (EditConflict). None: no check."""
-    if not selectors_plans.can_submit_monthly(user, plan, school):
+    if not (
+        has_perm(user, "monthly.submit", school)
+        and selectors_plans.plan_expects_monthly(plan=plan, school=school)
+    ):
         raise NotAllowed("Bạn không được gửi báo cáo cho trường này.")
     month = plans.month_start(month)
     allowed = plans.report_months(plan.start_year, plan.end_year, plan.issued_on)
@@ -271,11 +273,9 @@ def reminder_send(
     *, user, plan: ProgrammePlan, school: School, month: dt.date, message: str = ""
 ) -> Reminder:
     """Record that the unit reminded a school of a missing report (shown to the school)."""
-    scope = scope_for(user)
     if not (
-        selectors_plans.can_manage_plan(user, plan)
-        and scope.can_see_school(school)
-        and (scope.is_all or scope.can_edit_unit(school.unit))
+        has_perm(user, "plan.edit", plan)
+        and has_perm(user, "reminder.send", school)
         and plan.school_targets.filter(school=school).exists()
     ):
         raise NotAllowed("Bạn không được nhắc trường này.")

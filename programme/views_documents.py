@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.permissions import has_perm
 from core import concurrency
 from documents.forms import DraftForm
 from documents.views import require_scope
@@ -24,8 +26,8 @@ from programme.models import ReportDraft
 def plan_draft(request: HttpRequest, plan_id: int) -> HttpResponse:
     require_scope(request)
     plan = selectors_plans.plan_get(user=request.user, pk=plan_id)
-    if not selectors_plans.can_manage_plan(request.user, plan):
-        raise Http404
+    if not has_perm(request.user, "plan.edit", plan):
+        raise PermissionDenied
     draft = draft_for(kind=ReportDraft.Kind.PLAN, unit=plan.unit, plan_id=plan.pk)
     form = DraftForm(
         request.POST or None,

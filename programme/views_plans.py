@@ -7,7 +7,8 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.scope import get_school_or_404, scope_for
+from accounts.permissions import get_school_or_404, has_perm, schools_where, scope_for
 from core import concurrency
 from programme import plans, selectors_plans, services_plans
 from programme.forms_plans import (
@@ -73,7 +74,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     _require_scope(request)
     context = {
         "plans": selectors_plans.plan_list(user=request.user),
-        "can_add": selectors_plans.can_add_plan(request.user),
+        "can_add": has_perm(request.user, "plan.add"),
         "reminders": selectors_plans.open_reminders(user=request.user),
     }
     return render(request, "programme/plan_list.html", context)
@@ -128,8 +129,8 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors_plans.plan_get(user=request.user, pk=pk)
-    if not selectors_plans.can_manage_plan(request.user, plan):
-        raise Http404
+    if not has_perm(request.user, "plan.edit", plan):
+        raise PermissionDenied
     return _plan_form(request, plan)
 
 
@@ -147,7 +148,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors_plans.plan_get(user=request.user, pk=pk)
     today = timezone.localdate()
     report = selectors_plans.plan_report(user=request.user, plan=plan, today=today)
-    can_manage = selectors_plans.can_manage_plan(request.user, plan)
+    can_manage = has_perm(request.user, "plan.edit", plan)
     labels = dict(TargetKind.choices)
     by_year: dict = {}
     for o in report.result.outcomes:
@@ -183,8 +184,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_target_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors_plans.plan_get(user=request.user, pk=pk)
-    if not selectors_plans.can_manage_plan(request.user, plan):
-        raise Http404
+    if not has_perm(request.user, "target.edit", plan):
+        raise PermissionDenied
     schools = scope_for(request.user).schools().order_by("sort_key")[:2000]
     form = SchoolTargetForm(request.POST, schools=schools, years=plan.years, prefix="t")
     if form.is_valid():
@@ -213,8 +214,8 @@ def plan_target_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_unit_target_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors_plans.plan_get(user=request.user, pk=pk)
-    if not selectors_plans.can_manage_plan(request.user, plan):
-        raise Http404
+    if not has_perm(request.user, "target.edit", plan):
+        raise PermissionDenied
     form = UnitTargetForm(request.POST, prefix="u")
     if form.is_valid():
         try:
@@ -280,7 +281,7 @@ def monthly_grid(request: HttpRequest, pk: int) -> HttpResponse:
         "month_totals": list(
             zip(overview.grid.months, overview.grid.missing_by_month, strict=True)
         ),
-        "can_remind": selectors_plans.can_manage_plan(request.user, plan),
+        "can_remind": has_perm(request.user, "plan.edit", plan),
     }
     return render(request, "programme/monthly_grid.html", context)
 
@@ -289,9 +290,11 @@ def monthly_grid(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def monthly_remind(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    if not has_perm(request.user, "plan.edit", plan):
+        raise PermissionDenied
     form = ReminderForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        return HttpResponseBadRequest("Thiếu trường hoặc tháng cần nhắc.")
     school = get_school_or_404(request.user, code=form.cleaned_data["school"])
     month = form.cleaned_data["month"]
     try:
@@ -319,7 +322,7 @@ def monthly_remind(request: HttpRequest, pk: int) -> HttpResponse:
 def monthly_school(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     plan = selectors_plans.plan_get(user=request.user, pk=pk)
     school = get_school_or_404(request.user, code=code)
-    if not plan.monthly_reports or not plan.school_targets.filter(school=school).exists():
+    if not selectors_plans.plan_expects_monthly(plan=plan, school=school):
         raise Http404
     context = {
         "plan": plan,
@@ -327,7 +330,7 @@ def monthly_school(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "months": selectors_plans.school_months(
             plan=plan, school=school, today=timezone.localdate()
         ),
-        "can_submit": selectors_plans.can_submit_monthly(request.user, plan, school),
+        "can_submit": has_perm(request.user, "monthly.submit", school),
     }
     return render(request, "programme/monthly_school.html", context)
 
@@ -337,8 +340,10 @@ def monthly_school(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 def monthly_submit(request: HttpRequest, pk: int, code: str, month: str) -> HttpResponse:
     plan = selectors_plans.plan_get(user=request.user, pk=pk)
     school = get_school_or_404(request.user, code=code)
-    if not selectors_plans.can_submit_monthly(request.user, plan, school):
+    if not selectors_plans.plan_expects_monthly(plan=plan, school=school):
         raise Http404
+    if not has_perm(request.user, "monthly.submit", school):
+        raise PermissionDenied
     first = _parse_month(month)
     existing = plan.monthly_reports_set.filter(school=school, month=first).first()
     initial = {"version": 0}
@@ -416,7 +421,6 @@ def monthly_file(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def investment_list(request: HttpRequest) -> HttpResponse:
     _require_scope(request)
-    scope = scope_for(request.user)
     filters = selectors_plans.InvestmentFilters.from_params(request.GET)
     totals = selectors_plans.investment_summary(user=request.user, filters=filters)
     fmt = plans.format_million
@@ -439,15 +443,17 @@ def investment_list(request: HttpRequest) -> HttpResponse:
         "source_choices": FundingSource.choices,
         "years": selectors_plans.investment_years(user=request.user),
         "plans": selectors_plans.plan_list(user=request.user),
-        "can_add": scope.is_all or bool(scope.edit_unit_paths or scope.edit_school_ids),
+        "can_add": has_perm(request.user, "investment.add"),
     }
     return render(request, "programme/investment_list.html", context)
 
 
 def _investment_form(request: HttpRequest, project: InvestmentProject | None) -> HttpResponse:
-    scope = scope_for(request.user)
-    schools = [s for s in scope.schools().select_related("unit").order_by("sort_key")[:2000]]
-    schools = [s for s in schools if scope.can_edit_school(s)]
+    schools = list(
+        schools_where(request.user, "investment.edit")
+        .select_related("unit")
+        .order_by("sort_key")[:2000]
+    )
     if not schools:
         raise Http404
     plans_qs = list(selectors_plans.plan_list(user=request.user))
@@ -517,6 +523,7 @@ def investment_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def investment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors_plans.investment_get(user=request.user, pk=pk)
-    if project.school is None or not scope_for(request.user).can_edit_school(project.school):
-        raise Http404
+    if not has_perm(request.user, "investment.edit", project):
+        # Seen (investment_get is scoped: 404 outside) but not theirs to change.
+        raise PermissionDenied
     return _investment_form(request, project)

@@ -10,13 +10,12 @@ import re
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scope import scope_for
+from accounts.permissions import has_perm, schools_where
 from core.imports import (
     CheckedRow,
     Column,
@@ -31,7 +30,7 @@ from core.imports import (
 )
 from core.imports import cell_text as _text
 from core.text import fold, format_date_short, format_int, nfc
-from recognition import access, rules
+from recognition import rules
 from recognition.checks import clean_decision
 from recognition.models import RecognitionDecision
 from recognition.services import refresh_standard_levels
@@ -161,7 +160,7 @@ def validate_rows(
     if lock:
         schools_qs = schools_qs.select_for_update(of=("self",))
     schools = {s.code: s for s in schools_qs}
-    allowed = {code: access.can_record(user, s) for code, s in schools.items()}
+    allowed = {code: has_perm(user, "recognition.record", s) for code, s in schools.items()}
     existing: dict[int, list[Any]] = {}
     for d in RecognitionDecision.objects.filter(school__in=list(schools.values())).order_by(
         "signed_on", "id"
@@ -280,13 +279,7 @@ def recognition_import_write(*, user, plan: ImportPlan, today: dt.date) -> Impor
 
 def recordable_schools(user):
     """Schools the user may record decisions for, for the template's school sheet."""
-    qs = scope_for(user).schools().select_related("unit")
-    paths = access.recorder_paths(user)
-    if paths is not None:
-        q = Q(pk__in=[])
-        for p in paths:
-            q |= Q(unit__path__startswith=p)
-        qs = qs.filter(q)
+    qs = schools_where(user, "recognition.record").select_related("unit")
     return qs.order_by("unit__sort_key", "sort_key")
 
 
@@ -319,7 +312,7 @@ class RecognitionImportSpec(ImportSpec):
     )
 
     def can_import(self, user, context) -> bool:
-        return access.can_record_any(user)
+        return has_perm(user, "recognition.import")
 
     def check(self, *, user, context, rows: list[RawRow], lock: bool = False) -> ImportPlan:
         return validate_rows(user=user, rows=rows, lock=lock)

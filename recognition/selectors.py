@@ -1,4 +1,4 @@
-"""Reads of the recognition register, always scoped to the user (accounts.scope).
+"""Reads of the recognition register, always scoped to the user (accounts.permissions).
 
 Status lists (expiring, expired, by level, forecast) are answered in SQL with exactly the rule
 of recognition.rules.school_status: the latest decision of a track signed on or before the day
@@ -25,7 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 
-from accounts.scope import scope_for
+from accounts.permissions import scope_for
 from recognition import rules
 from recognition.models import RecognitionDecision
 from schools.models import School

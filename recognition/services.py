@@ -9,7 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from recognition import access, rules
+from accounts.permissions import has_perm
+from recognition import rules
 from recognition.checks import clean_decision
 from recognition.files import ScanRejected, check_scan, clean_name
 from recognition.models import RecognitionDecision
@@ -84,7 +85,7 @@ def recognition_record(*, user, school: School, data: dict[str, Any]) -> Recogni
         school = (
             School.objects.select_for_update(of=("self",)).select_related("unit").get(pk=school.pk)
         )
-        if not access.can_record(user, school):
+        if not has_perm(user, "recognition.record", school):
             raise NotAllowed("Bạn không được ghi quyết định cho trường này.")
         prior = _prior(school)
         cleaned = clean_decision(school=school, data=data, prior=prior, today=today)

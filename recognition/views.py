@@ -1,4 +1,4 @@
-"""Recognition register pages. Thin: scope via accounts.scope, reads in selectors, writes in
+"""Recognition register pages. Thin: scope via accounts.permissions, reads in selectors, writes in
 services. Anything outside the user's scope is 404, never 403."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.scope import get_school_or_404, get_unit_or_404, scope_for
+from accounts.permissions import get_school_or_404, get_unit_or_404, has_perm, scope_for
 from core.text import format_date_short, format_int
-from recognition import access, rules, selectors, services
+from recognition import rules, selectors, services
 from recognition.forms import DecisionForm
 from recognition.models import DecisionKind
 from schools.selectors import filter_communes, filter_provinces
@@ -50,7 +51,7 @@ def _unit_context(request: HttpRequest, units: dict[str, str]) -> dict:
         "provinces": filter_provinces(user=request.user),
         "communes": filter_communes(user=request.user, province_uid=units.get("province", "")),
         "unit_params": units,
-        "can_record": access.can_record_any(request.user),
+        "can_record": has_perm(request.user, "recognition.import"),
     }
 
 
@@ -93,7 +94,7 @@ def school_register(request: HttpRequest, code: str) -> HttpResponse:
         "decisions": list(reversed(decisions)),  # newest first on the timeline
         "status": status,
         "today": today,
-        "can_record": access.can_record(request.user, school),
+        "can_record": has_perm(request.user, "recognition.record", school),
         "cache_differs": school.standard_level != status.standard_level,
     }
     return render(request, "programme/school_register.html", context)
@@ -103,8 +104,8 @@ def school_register(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decision_create(request: HttpRequest, code: str) -> HttpResponse:
     school = get_school_or_404(request.user, code=code)
-    if not access.can_record(request.user, school):
-        raise Http404
+    if not has_perm(request.user, "recognition.record", school):
+        raise PermissionDenied
     form = DecisionForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":

@@ -16,13 +16,13 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scope import Scope, scope_for
+from accounts.permissions import Scope, has_perm, scope_for, units_where
 from core.imports import (  # re-exported: views, services and tests use them via this module
     ACTION_LABELS,
     Column,
@@ -188,7 +188,7 @@ class _Lookups:
 
     def can_edit_unit(self, unit: AdminUnit) -> bool:
         if unit.pk not in self._editable:
-            self._editable[unit.pk] = self.scope.can_edit_unit(unit)
+            self._editable[unit.pk] = has_perm(self.scope.user, "school.create", unit)
         return self._editable[unit.pk]
 
 
@@ -352,7 +352,7 @@ def _check_row(raw: RawRow, lk: _Lookups, seen: dict[str, int]) -> CheckedRow:
     if existing is not None:
         row.school = existing
         # An import rewrites every field: only those who keep the whole entry (the unit).
-        if lk.scope.registry_access(existing) != "unit":
+        if not has_perm(lk.scope.user, "school.edit", existing):
             err(
                 "code",
                 _(
@@ -384,22 +384,10 @@ def validate_rows(*, user, rows: list[RawRow]) -> ImportPlan:
     return ImportPlan(rows=checked)
 
 
-def can_import(user) -> bool:
-    """Province and commune officers (editors of a unit) and superusers import; a school's
-    own staff, reviewers and viewers do not."""
-    scope = scope_for(user)
-    return scope.is_all or bool(scope.edit_unit_paths)
-
-
 def commune_choices(user) -> list[AdminUnit]:
     """Current communes the user may import into, for the template's third sheet."""
-    scope = scope_for(user)
     qs = AdminUnit.objects.current().filter(parent__isnull=False).select_related("parent")
-    if not scope.is_all:
-        q = Q(pk__in=[])
-        for path in scope.edit_unit_paths:
-            q |= Q(path__startswith=path)
-        qs = qs.filter(q)
+    qs = qs.filter(pk__in=units_where(user, "school.create").values("pk"))
     return list(qs.order_by("parent__sort_key", "sort_key"))
 
 
@@ -480,7 +468,7 @@ class SchoolImportSpec(ImportSpec):
     )
 
     def can_import(self, user, context) -> bool:
-        return can_import(user)
+        return has_perm(user, "school.import")
 
     def read(self, fileobj: IO[bytes], context: Any = None) -> list[RawRow]:
         return read_workbook(fileobj)

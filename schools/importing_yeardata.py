@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scope import scope_for
+from accounts.permissions import has_perm, scope_for
 from core.imports import (
     CellError,
     CheckedRow,
@@ -33,7 +34,6 @@ from core.imports import (
 from core.text import format_int
 from schools import yeardata
 from schools.models import School, SchoolYearData
-from schools.services_yeardata import can_edit_year_data
 
 DATA_SHEET = "Số liệu theo năm học"
 
@@ -125,6 +125,7 @@ class _Lookups:
 
 
 class YearDataImportSpec(ImportSpec):
+    forbidden = PermissionDenied  # the object's page is visible: inside the scope, 403
     key = "year_data_import"
     title = gettext_lazy("Nhập số liệu theo năm học từ Excel")
     data_sheet = DATA_SHEET
@@ -149,8 +150,7 @@ class YearDataImportSpec(ImportSpec):
     )
 
     def can_import(self, user, context: School) -> bool:
-        # Whoever may fill the school's table on its page (WP-C re-points this).
-        return can_edit_year_data(user, context)
+        return has_perm(user, "yeardata.edit", context)
 
     def columns_for(self, context: School) -> tuple[Column, ...]:
         return columns_for_kind(context.kind)
@@ -161,7 +161,7 @@ class YearDataImportSpec(ImportSpec):
         schools = {
             s.code: s
             for s in scope_for(user).schools().filter(code__in=codes)
-            if can_edit_year_data(user, s)
+            if has_perm(user, "yeardata.edit", s)
         }
         existing = SchoolYearData.objects.filter(school__in=list(schools.values()))
         if lock:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from accounts.scope import scope_for
+from accounts.permissions import scope_for, units_where
 from core.text import fold
 from schools.models import School
 from units.models import AdminUnit
@@ -81,11 +81,6 @@ def filter_communes(*, user, province_uid: str) -> list[AdminUnit]:
 def editable_communes(*, user) -> QuerySet[AdminUnit]:
     """Current communes the user may put a school into: under a unit they edit (a viewer's
     province is not enough), or all for a superuser."""
-    scope = scope_for(user)
     qs = AdminUnit.objects.current().filter(parent__isnull=False)
-    if not scope.is_all:
-        q = Q(pk__in=[])
-        for path in scope.edit_unit_paths:
-            q |= Q(path__startswith=path)
-        qs = qs.filter(q)
+    qs = qs.filter(pk__in=units_where(user, "school.create").values("pk"))
     return qs.select_related("parent").order_by("parent__sort_key", "sort_key")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from accounts.models import Membership, Role
 from schools import yeardata
 from schools.models import School, SchoolYearData
 
@@ -37,7 +36,7 @@ class YearTable:
 
 def year_table(*, school: School, latest: str, count: int) -> YearTable:
     """The school's data for the `count` school years ending with `latest`. The caller has
-    already checked that the user may see the school (accounts.scope.get_school_or_404)."""
+    already checked that the user may see the school (accounts.permissions.get_school_or_404)."""
     schema = yeardata.schema_for(school.kind)
     years = yeardata.last_school_years(latest, count)
     rows = {
@@ -55,12 +54,3 @@ def year_table(*, school: School, latest: str, count: int) -> YearTable:
 
 
 # Who may type a school's figures (a permission question; the permission table takes it over).
-EDITOR_ROLES = (Role.PRINCIPAL, Role.STAFF)
-
-
-def can_edit_year_data(user, school: School) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return Membership.objects.filter(user=user, school=school, role__in=EDITOR_ROLES).exists()

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import scope_for
+from accounts.permissions import has_perm
 from core import concurrency
 
 # The import (spec, checks and write) lives in schools.importing on the core.imports pipeline;
@@ -71,10 +71,9 @@ SCHOOL_FIELDS = ("founded_year", "principal_name", "phone", "email", "address", 
 
 def editable_fields(*, user, school: School) -> frozenset[str]:
     """The registry fields this user may change on this school; empty = may not edit it."""
-    access = scope_for(user).registry_access(school)
-    if access == "unit":
+    if has_perm(user, "school.edit", school):
         return frozenset(_EDIT_FIELDS)
-    if access == "school":
+    if has_perm(user, "school.edit_contacts", school):
         return frozenset(SCHOOL_FIELDS)
     return frozenset()
 
@@ -85,8 +84,7 @@ def _label(field: str) -> str:
 
 @transaction.atomic
 def school_create(*, user, data: dict) -> School:
-    scope = scope_for(user)
-    if not scope.can_edit_unit(data["unit"]):
+    if not has_perm(user, "school.create", data["unit"]):
         raise NotAllowed(_("Bạn không có quyền thêm trường vào đơn vị này."))
     school = School(code=data["code"], **{f: data[f] for f in _EDIT_FIELDS if f in data})
     school.save()
@@ -101,7 +99,6 @@ def school_update(
     """Optimistic locking: the row is written only if its version is still the one the user
     loaded; otherwise EditConflict and nothing changes (sites included). Only the fields the
     user may edit are written; a changed value in any other field is refused (NotAllowed)."""
-    scope = scope_for(user)
     editable = editable_fields(user=user, school=school)
     if not editable:
         raise NotAllowed(_("Bạn không có quyền sửa thông tin trường này."))
@@ -114,7 +111,7 @@ def school_update(
             % {"fields": ", ".join(_label(f) for f in refused)}
         )
     fields = [f for f in _EDIT_FIELDS if f in data and f in editable]
-    if "unit" in fields and not scope.can_edit_unit(data["unit"]):
+    if "unit" in fields and not has_perm(user, "school.create", data["unit"]):
         raise NotAllowed(_("Bạn không có quyền chuyển trường sang đơn vị này."))
     moved = "unit" in fields and data["unit"].pk != school.unit_id
     for field in fields:

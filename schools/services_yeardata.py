@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from accounts.permissions import has_perm
 from core import concurrency
 from schools import yeardata
 from schools.models import School, SchoolYearData
-from schools.selectors_yeardata import can_edit_year_data
 
 
 class YearDataNotAllowed(Exception):
@@ -46,7 +46,7 @@ class YearInput:
 def school_year_data_save(
     *, user, school: School, years: Mapping[str, YearInput]
 ) -> list[SchoolYearData]:
-    if not can_edit_year_data(user, school):
+    if not has_perm(user, "yeardata.edit", school):
         raise YearDataNotAllowed("Chỉ hiệu trưởng và cán bộ của trường được nhập số liệu.")
     schema = yeardata.schema_for(school.kind)
     cleaned: dict[str, dict[str, int]] = {}

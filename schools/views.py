@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -7,11 +8,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.scope import get_school_or_404
+from accounts.permissions import get_school_or_404, has_perm
 from core import concurrency
 from schools import selectors, services
 from schools.forms import SchoolForm, SiteFormSet
-from schools.importing import can_import
 from schools.models import School, SchoolKind, StandardLevel
 from schools.selectors import SchoolFilters
 
@@ -34,7 +34,8 @@ def school_list(request):
         "statuses": StandardLevel.choices,
         "provinces": selectors.filter_provinces(user=request.user),
         "communes": selectors.filter_communes(user=request.user, province_uid=filters.province),
-        "can_import": can_import(request.user),
+        "can_import": has_perm(request.user, "school.import"),
+        "can_create": has_perm(request.user, "school.create"),
     }
     template = "schools/_results.html" if request.htmx else "schools/list.html"
     return render(request, template, context)
@@ -59,7 +60,7 @@ def school_detail(request, code: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def school_create(request):
-    if not can_import(request.user):
+    if not has_perm(request.user, "school.create"):
         raise Http404
     form = SchoolForm(request.POST or None, units=selectors.editable_communes(user=request.user))
     if request.method == "POST" and form.is_valid():
@@ -100,7 +101,7 @@ def school_edit(request, code: str):
     school = get_school_or_404(request.user, code=code)
     editable = services.editable_fields(user=request.user, school=school)
     if not editable:
-        raise Http404
+        raise PermissionDenied  # the school is in scope (404 above otherwise)
     units = selectors.editable_communes(user=request.user) if "unit" in editable else None
     data = request.POST if request.method == "POST" else None
     form = SchoolForm(data, instance=school, units=units, editable=editable)

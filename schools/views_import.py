@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.scope import get_school_or_404, scope_for
+from accounts.permissions import get_school_or_404, scope_for
 from core.imports.flow import ImportFlow
 from schools import exporting, importing, importing_yeardata
 from schools.models import School

@@ -7,16 +7,17 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.scope import get_school_or_404
+from accounts.permissions import get_school_or_404, has_perm
 from core import concurrency
 from schools import services_yeardata, yeardata
-from schools.selectors_yeardata import can_edit_year_data, year_table
+from schools.selectors_yeardata import year_table
 
 DEFAULT_YEARS = 5
 MAX_YEARS = 10
@@ -45,13 +46,13 @@ def year_data(request: HttpRequest, code: str) -> HttpResponse:
     school = get_school_or_404(request.user, code=code)
     latest, count = _params(request)
     table = year_table(school=school, latest=latest, count=count)
-    can_edit = can_edit_year_data(request.user, school)
+    can_edit = has_perm(request.user, "yeardata.edit", school)
     typed: dict[str, dict[str, str]] = {}
     errors: list[yeardata.CellError] = []
     conflict: list[str] = []
     if request.method == "POST":
         if not can_edit:
-            raise Http404
+            raise PermissionDenied
         inputs = {}
         for year in table.years:
             raw = {key: request.POST.get(f"v-{year}-{key}", "") for key in table.schema.input_keys}

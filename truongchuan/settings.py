@@ -161,6 +161,25 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 10
 # Who records recognition decisions. Since 1/7/2025 the routing of former district tasks is
 # UNCERTAIN (regulation.md §3), so both province and commune officers may by default.
 RECOGNITION_RECORDERS = env_list("RECOGNITION_RECORDERS", "province_officer,commune_officer")
+# Which level of the administrative tree manages each school kind (accounts.permissions): the
+# unit at that level or above accepts, returns and reopens a school's self-assessment. Since
+# 1/7/2025 communes manage MN/TH/THCS and the Sở manages THPT; provinces may differ, so e.g.
+# MANAGING_LEVEL_BY_KIND="TH&THCS=province,GDTX=province" overrides single kinds.
+MANAGING_LEVEL_BY_KIND = {
+    "MN": "commune",
+    "TH": "commune",
+    "THCS": "commune",
+    "TH&THCS": "commune",
+    "THPT": "province",
+    "THCS&THPT": "province",
+    "TH&THCS&THPT": "province",
+    "GDTX": "province",
+    **dict(
+        item.split("=", 1)
+        for item in env_list("MANAGING_LEVEL_BY_KIND", "")
+        if item.count("=") == 1
+    ),
+}
 RECOGNITION_SCAN_MAX_BYTES = int(
     os.environ.get("RECOGNITION_SCAN_MAX_BYTES", str(10 * 1024 * 1024))
 )

@@ -9,7 +9,7 @@ import datetime as dt
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from accounts.scope import scope_for
+from accounts.permissions import scope_for
 from core.text import fold
 from schools.models import School, SchoolLocation
 from units.models import AdminUnit

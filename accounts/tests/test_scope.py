@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import Role
-from accounts.scope import scope_for
+from accounts.permissions import has_perm, scope_for
 
 pytestmark = pytest.mark.django_db
 
@@ -22,18 +22,18 @@ def test_commune_officer_sees_only_the_commune(commune_officer, school, sibling_
 
 def test_principal_sees_only_the_school(principal, school, sibling_school):
     assert codes(principal) == {school.code}
-    assert scope_for(principal).can_edit_school(school)
+    assert has_perm(principal, "school.edit_contacts", school)
 
 
 def test_viewer_reads_but_cannot_edit(make_user, province, school):
     viewer = make_user(Role.VIEWER, unit=province)
     assert codes(viewer) == {school.code}
-    assert not scope_for(viewer).can_edit_school(school)
+    assert not has_perm(viewer, "school.edit_contacts", school)
 
 
 def test_it_rejects_outsider(outsider, school):
     assert codes(outsider) == set()
-    assert not scope_for(outsider).can_edit_school(school)
+    assert not has_perm(outsider, "school.edit_contacts", school)
 
 
 def test_user_without_membership_sees_nothing(make_user, school):
@@ -55,10 +55,15 @@ def test_units_are_the_membership_subtrees_without_ancestors(
 
 
 def test_registry_access_by_role(make_user, province, commune, school, superuser):
-    def access(role, **where):
-        return scope_for(make_user(role, **where)).registry_access(school)
+    def registry(user):
+        if has_perm(user, "school.edit", school):
+            return "unit"
+        return "school" if has_perm(user, "school.edit_contacts", school) else None
 
-    assert scope_for(superuser).registry_access(school) == "unit"
+    def access(role, **where):
+        return registry(make_user(role, **where))
+
+    assert registry(superuser) == "unit"
     assert access(Role.PROVINCE_OFFICER, unit=province) == "unit"
     assert access(Role.COMMUNE_OFFICER, unit=commune) == "unit"
     assert access(Role.PRINCIPAL, school=school) == "school"
@@ -69,4 +74,6 @@ def test_registry_access_by_role(make_user, province, commune, school, superuser
 
 def test_staff_still_edit_their_school_outside_the_registry(make_user, school):
     # Other apps (self-assessment, progress reports) let staff work on their school.
-    assert scope_for(make_user(Role.STAFF, school=school)).can_edit_school(school)
+    staff = make_user(Role.STAFF, school=school)
+    assert has_perm(staff, "monthly.submit", school)
+    assert has_perm(staff, "yeardata.edit", school)

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
-from assessments import access
+from accounts.permissions import has_perm
 from assessments.documents.prose import MONITORING_COLUMNS, SECTION_BY_KEY
 from assessments.models import AssessmentProse, ChangeLog
 from core import concurrency
@@ -27,8 +27,8 @@ class ProseNotAllowed(Exception):
 def assessment_prose_save(*, user, assessment, texts: dict[str, Any], version: int):
     """Save the prose of a self-assessment's documents (assessments.documents.prose) opened
     at `version` (0 = none existed). Read-only once the assessment is submitted or locked; only
-    those who manage the assessment (assessments.access.can_manage) write it."""
-    if not access.can_manage(user, assessment):
+    those who manage the assessment (the permission table's assessment.manage) write it."""
+    if not has_perm(user, "assessment.manage", assessment):
         raise ProseNotAllowed("Chỉ hiệu trưởng (người quản lý đợt tự đánh giá) được sửa nội dung.")
     if not assessment.is_editable:
         raise ProseNotAllowed(

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.models import Role
-from assessments import access, services
+from accounts.permissions import StandardOf, assigned_criterion_ids, has_perm
+from assessments import services
 from assessments.models import ChangeLog, CouncilRole, PlanMilestone, WorkingGroup
 from evidence import services as evidence_services
 from evidence.models import Evidence
@@ -49,7 +50,7 @@ def test_a_staff_member_cannot_give_themselves_a_criterion(assessment, principal
         services.sheet_assign(user=staff, sheet=sheet_of(assessment, "1.2"), assignee=staff)
     assert not group.criteria.exists()
     assert sheet_of(assessment, "1.2").assigned_to is None
-    assert access.assigned_criterion_ids(staff, assessment) == set()
+    assert assigned_criterion_ids(staff, assessment) == set()
 
 
 def test_a_staff_member_cannot_manage_council_groups_or_plan(assessment, principal, staff):
@@ -109,7 +110,7 @@ def test_a_vice_chair_or_member_seat_gives_no_management(assessment, principal, 
 def test_a_chair_seat_needs_a_school_staff_membership(assessment, principal, make_user, school):
     viewer = make_user(Role.VIEWER, school=school, username="xem_huoiluong")
     seat(assessment, principal, viewer, CouncilRole.CHAIR)
-    assert not access.is_manager(viewer, assessment)
+    assert not has_perm(viewer, "assessment.manage", assessment)
     with pytest.raises(services.NotAllowed):
         services.milestone_add(
             user=viewer, assessment=assessment, activity="Họp", due=None, status="todo"
@@ -118,9 +119,9 @@ def test_a_chair_seat_needs_a_school_staff_membership(assessment, principal, mak
 
 def test_removing_the_seat_removes_the_rights(assessment, principal, staff):
     member = seat(assessment, principal, staff, CouncilRole.SECRETARY)
-    assert access.is_manager(staff, assessment)
+    assert has_perm(staff, "assessment.manage", assessment)
     services.council_member_remove(user=principal, member=member)
-    assert not access.is_manager(staff, assessment)
+    assert not has_perm(staff, "assessment.manage", assessment)
 
 
 def test_a_seat_in_another_cycle_gives_nothing_in_this_one(assessment, principal, staff, school):
@@ -128,8 +129,8 @@ def test_a_seat_in_another_cycle_gives_nothing_in_this_one(assessment, principal
         user=principal, school=school, school_year="2025-2026", on_date=dt.date(2025, 10, 1)
     ).assessment
     seat(nxt, principal, staff, CouncilRole.CHAIR)
-    assert access.is_manager(staff, nxt)
-    assert not access.is_manager(staff, assessment)
+    assert has_perm(staff, "assessment.manage", nxt)
+    assert not has_perm(staff, "assessment.manage", assessment)
 
 
 # ---- assignments -----------------------------------------------------------------------------
@@ -290,6 +291,6 @@ def test_standard_texts_need_a_criterion_of_that_standard(assessment, principal,
     std1 = Standard.objects.get(framework=assessment.framework, code="1")
     std2 = Standard.objects.get(framework=assessment.framework, code="2")
     services.sheet_assign(user=principal, sheet=sheet_of(assessment, "1.4"), assignee=staff)
-    assert access.can_edit_standard(staff, assessment, std1)
-    assert not access.can_edit_standard(staff, assessment, std2)
-    assert access.can_edit_standard(principal, assessment, std2)
+    assert has_perm(staff, "standard.edit", StandardOf(assessment, std1))
+    assert not has_perm(staff, "standard.edit", StandardOf(assessment, std2))
+    assert has_perm(principal, "standard.edit", StandardOf(assessment, std2))

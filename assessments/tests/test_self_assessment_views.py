@@ -88,7 +88,8 @@ def test_a_commune_officer_in_scope_prints_but_does_not_write(
     assert client.post(generate(assessment.pk, "sa-sheets"), {"fmt": "docx"}).status_code == 200
     body = client.get(prose_url(assessment.pk)).content.decode()
     assert "Bạn chỉ xem" in body
-    assert client.post(prose_url(assessment.pk), {"version": "1"}).status_code == 404
+    # In scope without the right: 403 (issue 18), not 404.
+    assert client.post(prose_url(assessment.pk), {"version": "1"}).status_code == 403
 
 
 def test_a_bad_criterion_keeps_the_page_and_says_why(client, principal, assessment):

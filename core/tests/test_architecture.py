@@ -49,8 +49,6 @@ TOP = "truongchuan"
 UPWARD_IMPORTS: dict[tuple[str, str], str] = {
     # The scope module answers "which schools/units may this user see" with querysets of the
     # registry's models; the permission table that replaces it decides where it lives.
-    ("accounts.scope", "schools.models"): "scope queries School (permission table pending)",
-    ("accounts.scope", "units.models"): "scope queries AdminUnit (permission table pending)",
     # A unit's page lists the schools located in it on a day (units.selectors).
     ("units.selectors", "schools.models"): "unit pages list their schools",
     # The self-assessment workspace and its documents read the evidence register (codes in

@@ -106,7 +106,8 @@ def test_a_principal_cannot_remind(client, principal, district_plan, school):
         reverse("programme:monthly_remind", args=[district_plan.pk]),
         {"school": school.code, "month": f"{done[0]:%Y-%m-%d}"},
     )
-    assert response.status_code == 404
+    # The plan is in the principal's scope: refused with 403, not hidden.
+    assert response.status_code == 403
 
 
 def test_outsider_gets_404_on_every_monthly_page(client, outsider, district_plan, school):

@@ -226,7 +226,8 @@ def test_commune_officer_cannot_issue_a_plan_for_another_commune(client, commune
 def test_principal_cannot_edit_a_plan(client, principal, district_plan, school):
     SchoolLocation.objects.create(school=school, unit=district_plan.unit)
     c = login(client, principal)
-    assert c.get(reverse("programme:plan_edit", args=[district_plan.pk])).status_code == 404
+    # The plan is in the principal's scope (it sets their school's targets): 403, not 404.
+    assert c.get(reverse("programme:plan_edit", args=[district_plan.pk])).status_code == 403
     assert Role.PRINCIPAL  # principals submit monthly reports instead
 
 

@@ -164,7 +164,6 @@ def test_commune_officer_records_by_default_but_setting_can_forbid(
 ):
     recognition_record(user=commune_officer, school=school, data=data(signed_on=today))
     settings.RECOGNITION_RECORDERS = ["province_officer"]
-    del commune_officer._tc_recorder_paths
     with pytest.raises(NotAllowed):
         recognition_record(
             user=commune_officer,

@@ -107,7 +107,8 @@ def test_file_download_is_scoped_and_typed(client, principal, school, register):
 def test_principal_sees_register_but_cannot_record(client, principal, school, register):
     client.force_login(principal)
     assert client.get(reverse("programme:school", args=[school.code])).status_code == 200
-    assert client.get(reverse("programme:record", args=[school.code])).status_code == 404
+    # The school is in the principal's scope: recording is refused with 403, not hidden.
+    assert client.get(reverse("programme:record", args=[school.code])).status_code == 403
 
 
 def test_school_register_page_shows_timeline_and_status(

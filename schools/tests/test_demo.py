@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from accounts.models import Membership, Role
-from accounts.scope import scope_for
+from accounts.permissions import scope_for
 from schools.management.demo import DEMO_PASSWORD
 from schools.models import School, SchoolLocation
 from units.models import AdminUnit

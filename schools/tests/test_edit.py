@@ -113,7 +113,9 @@ def test_it_rejects_outsider(client, outsider, school):
 def test_read_only_roles_cannot_edit_or_create(client, make_user, province, school):
     viewer = make_user("viewer", unit=province)
     client.force_login(viewer)
-    assert client.get(reverse("schools:edit", args=[school.code])).status_code == 404
+    assert (
+        client.get(reverse("schools:edit", args=[school.code])).status_code == 403
+    )  # in scope, read-only: 403
     assert client.get(reverse("schools:create")).status_code == 404
 
 
@@ -237,8 +239,8 @@ def test_roles_that_may_not_edit_get_no_link_and_no_form(
     client.force_login(user)
     assert EDIT_LINK not in detail_body(client, school)
     url = reverse("schools:edit", args=[school.code])
-    assert client.get(url).status_code == 404
-    assert client.post(url, form_data(school, principal_name="Không được")).status_code == 404
+    assert client.get(url).status_code == 403  # in scope, not theirs: 403
+    assert client.post(url, form_data(school, principal_name="Không được")).status_code == 403
     school.refresh_from_db()
     assert school.principal_name == "" and school.version == 1
     with pytest.raises(services.NotAllowed):

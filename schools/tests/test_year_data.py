@@ -168,7 +168,9 @@ def test_a_commune_officer_reads_but_does_not_write(client, make_user, commune, 
     page = client.get(URL.format(code=school.code))
     assert page.status_code == 200
     assert '<input class="form-control form-control-sm' not in page.content.decode()
-    assert _post(client, school, {"v-2025-2026-cls_1": "4"}).status_code == 404
+    assert (
+        _post(client, school, {"v-2025-2026-cls_1": "4"}).status_code == 403
+    )  # in scope, not theirs: 403
     assert not SchoolYearData.objects.exists()
 
 

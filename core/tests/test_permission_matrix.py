@@ -1,0 +1,537 @@
+"""The outsider matrix, from the permission table (issue 18 point 2): every URL pattern of the
+project × every demo role × an object inside and one outside the user's scope, GET and (for
+write endpoints) POST. What each request must answer comes from accounts.permissions:
+
+* anonymous: the login page (302 to it), except the public pages;
+* outside the scope: 404 (codes and ids cannot be probed);
+* inside the scope with the action: allowed (2xx/3xx; 400/409 for a POST whose empty form is
+  refused on its content);
+* inside the scope without the action: 403 (pages without an object: `refused`, 404 when the
+  whole feature is hidden from the user).
+
+Each URL name maps to its action and object in ROUTES; a URL pattern without an entry fails
+test_every_url_pattern_has_a_route. Every request runs in a savepoint that is rolled back, so
+the world stays the same for the next one; a refused POST must change nothing (checked before
+the rollback)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Membership, Role
+from accounts.permissions import CriterionOf, has_perm, resolve, scope_for
+from assessments import services as assessment_services
+from assessments.models import Assessment, CriterionSheet
+from documents.models import GeneratedDocument
+from evidence import services as evidence_services
+from evidence.models import Evidence
+from frameworks.services import framework_load_dir
+from programme.models import (
+    InvestmentProject,
+    MonthlyReport,
+    PlanSchoolTarget,
+    ProgrammePlan,
+)
+from programme.selectors_plans import plan_list
+from recognition.models import RecognitionDecision
+from schools.models import School, SchoolSite
+from units.models import AdminUnit
+
+pytestmark = pytest.mark.django_db
+
+ROLES = (
+    "superuser",
+    "province_officer",
+    "commune_officer",
+    "principal",
+    "staff",
+    "reviewer",
+    "viewer",
+    "anonymous",
+)
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ALLOWED_POST = {200, 201, 204, 301, 302, 303, 400, 409}
+ALLOWED_GET = {200, 204, 301, 302, 303}
+
+
+@dataclass(frozen=True)
+class Route:
+    """What a URL name asks: `action` on the object `obj` names ("school", "assessment", …;
+    "" = a page without an object), for GET and, if `post`, for POST too (`post_action` when
+    the write needs another action than the read). `refused`: the status of a page without an
+    object for a user without the action. `public`: anonymous users see it."""
+
+    action: str | None
+    obj: str = ""
+    post: bool = False
+    post_action: str | None = None
+    refused: int = 403
+    public: bool = False
+    get: bool = True
+    anonymous: str = "login"  # the API answers 401 instead of redirecting
+    owner: bool = False  # the object belongs to its user (document jobs): others get 404
+
+
+R = Route
+ROUTES: dict[str, Route] = {
+    "home": R(None),
+    "set_language": R(None, public=True, get=False, post=True),
+    "accounts:login": R(None, public=True),
+    "accounts:logout": R(None, get=False, post=True, public=True),
+    "accounts:password_change": R(None),
+    "accounts:password_change_done": R(None),
+    "units:list": R(None),
+    "units:detail": R("unit.view", "unit"),
+    "schools:list": R(None),
+    "schools:export": R(None),
+    "schools:import": R("school.import", post=True, refused=404),
+    "schools:import_template": R("school.import", refused=404),
+    "schools:import_confirm": R("school.import", get=False, post=True, refused=404),
+    "schools:create": R("school.create", post=True, refused=404),
+    "schools:detail": R("school.view", "school"),
+    "schools:edit": R("school.edit_contacts", "school", post=True),
+    "schools:year_data": R("school.view", "school", post=True, post_action="yeardata.edit"),
+    "schools:year_data_import": R("yeardata.edit", "school", post=True),
+    "schools:year_data_import_template": R("yeardata.edit", "school"),
+    "schools:year_data_import_confirm": R("yeardata.edit", "school", get=False, post=True),
+    "frameworks:list": R(None),
+    "frameworks:compare": R(None),
+    "frameworks:detail": R(None, "framework"),
+    "programme:register": R(None, refused=404),
+    "programme:go_record": R(None, refused=404),
+    "programme:expiring": R(None, refused=404),
+    "programme:expired": R(None, refused=404),
+    "programme:levels": R(None, refused=404),
+    "programme:forecast": R(None, refused=404),
+    "programme:import": R("recognition.import", post=True, refused=404),
+    "programme:import_template": R("recognition.import", refused=404),
+    "programme:import_confirm": R("recognition.import", get=False, post=True, refused=404),
+    "programme:file": R("recognition.view", "decision"),
+    "programme:school": R("recognition.view", "school"),
+    "programme:record": R("recognition.record", "school", post=True),
+    "programme:plans": R(None, refused=404),
+    "programme:plan_create": R("plan.add", post=True, refused=404),
+    "programme:plan": R(None, "plan"),
+    "programme:plan_edit": R("plan.edit", "plan", post=True),
+    "programme:plan_target_add": R("target.edit", "plan", get=False, post=True),
+    "programme:plan_targets_import": R("target.edit", "plan", post=True),
+    "programme:plan_targets_import_template": R("target.edit", "plan"),
+    "programme:plan_targets_import_confirm": R("target.edit", "plan", get=False, post=True),
+    "programme:plan_unit_target_add": R("target.edit", "plan", get=False, post=True),
+    "programme:monthly": R(None, "plan"),
+    "programme:monthly_remind": R("plan.edit", "plan", get=False, post=True),
+    "programme:monthly_school": R(None, "plan_school"),
+    "programme:monthly_submit": R("monthly.submit", "plan_school_month", post=True),
+    "programme:monthly_file": R(None, "monthly_report"),
+    "programme:investments": R(None, refused=404),
+    "programme:investment_create": R("investment.add", post=True, refused=404),
+    "programme:investment_edit": R("investment.edit", "investment", post=True),
+    "dashboard:index": R(None, refused=404),
+    "dashboard:export": R(None, refused=404),
+    "dashboard:unit": R("unit.view", "unit"),
+    "dashboard:unit_export": R("unit.view", "unit"),
+    "documents:index": R(None, refused=404),
+    "documents:generate": R(None, "kind", get=False, post=True, refused=404),
+    "documents:job": R(None, "job", owner=True),
+    "documents:job_progress": R(None, "job", owner=True),
+    "documents:job_file": R(None, "job_file", owner=True),
+    "documents:report_draft": R("unit.documents", "unit_query", post=True),
+    "documents:plan_draft": R("plan.edit", "plan_id", post=True),
+    "documents:assessment": R("assessment.view", "assessment"),
+    "documents:assessment_generate": R("assessment.view", "assessment_kind", get=False, post=True),
+    "documents:assessment_prose": R(
+        "assessment.view", "assessment", post=True, post_action="assessment.manage"
+    ),
+    "assessments:list": R(None),
+    "assessments:start": R("assessment.start", post=True, refused=404),
+    "assessments:progress": R("assessment.progress", refused=404),
+    "assessments:detail": R("assessment.view", "assessment"),
+    "assessments:council": R(
+        "assessment.view", "assessment", post=True, post_action="assessment.manage"
+    ),
+    "assessments:submit": R("assessment.submit", "assessment", get=False, post=True),
+    "assessments:return": R("assessment.return", "assessment", get=False, post=True),
+    "assessments:accept": R("assessment.accept", "assessment", get=False, post=True),
+    "assessments:unlock": R("assessment.reopen", "assessment", get=False, post=True),
+    "assessments:snapshot": R("assessment.view", "snapshot"),
+    "assessments:compare_snapshots": R("assessment.view", "other_cycle"),
+    "assessments:compare_cycles": R("assessment.view", "two_cycles"),
+    "assessments:level4": R("assessment.view", "assessment"),
+    "assessments:level4_set": R("level4.decide", "level4_result", get=False, post=True),
+    "assessments:standard": R(
+        "assessment.view", "standard", post=True, post_action="standard.edit"
+    ),
+    "assessments:sheet": R("assessment.view", "sheet", post=True, post_action="sheet.edit"),
+    "assessments:history": R("assessment.view", "sheet"),
+    "assessments:indicator": R("sheet.edit", "indicator", get=False, post=True),
+    "evidence:register": R("evidence.view", "assessment_id"),
+    "evidence:create": R("evidence.add", "assessment_id", post=True),
+    "evidence:picker": R("evidence.view", "assessment_id"),
+    "evidence:import": R("evidence.manage", "assessment_id", post=True),
+    "evidence:import_template": R("evidence.manage", "assessment_id"),
+    "evidence:import_confirm": R("evidence.manage", "assessment_id", get=False, post=True),
+    "evidence:detail": R("evidence.view", "evidence"),
+    "evidence:edit": R("evidence.edit", "evidence", post=True),
+    "evidence:delete": R("evidence.edit", "evidence", get=False, post=True),
+    "evidence:download": R("evidence.download", "evidence"),
+    "evidence:cite": R("evidence.cite", "evidence_sheet", get=False, post=True),
+    "evidence:uncite": R("evidence.cite", "evidence_sheet", get=False, post=True),
+    "api:school_list": R(None, anonymous="401"),
+    "api:school_detail": R("school.view", "school", anonymous="401"),
+    "api:unit_detail": R("unit.view", "unit", anonymous="401"),
+    "admin:*": R("admin.access", refused=302),
+}
+
+
+def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            names |= _names(entry, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(entry, URLPattern):
+            names.add(f"{namespace}{entry.name or '?' + str(entry.pattern)}")
+    return names
+
+
+def test_every_url_pattern_has_a_route():
+    names = {n for n in _names(get_resolver()) if not n.startswith("admin:")}
+    assert names - set(ROUTES) == set(), "URL patterns without an entry in ROUTES"
+    assert set(ROUTES) - names - {"admin:*"} == set(), "ROUTES names no URL pattern"
+
+
+# ---------------------------------------------------------------------------------------------
+# The world: Lai Châu (inside) and Hải Phòng (outside), each with a school and its work
+
+
+@dataclass
+class Side:
+    school: School
+    unit: AdminUnit
+    assessment: Assessment
+    other_cycle: Assessment
+    sheet: CriterionSheet
+    evidence: Evidence
+    decision: RecognitionDecision
+    plan: ProgrammePlan
+    report: MonthlyReport
+    investment: InvestmentProject
+
+
+def _side(prefix: str, commune: AdminUnit, principal) -> Side:
+    school = School.objects.create(
+        code=f"{prefix}-TH-MATRIX", name=f"Trường TH {prefix}", kind="TH", unit=commune
+    )
+    SchoolSite.objects.create(school=school, name="Điểm chính")
+    Membership.objects.create(user=principal, school=school, role=Role.PRINCIPAL)
+    old = assessment_services.assessment_start(
+        user=principal, school=school, school_year="2023-2024", on_date=dt.date(2023, 10, 1)
+    ).assessment
+    assessment = assessment_services.assessment_start(
+        user=principal, school=school, school_year="2024-2025", on_date=dt.date(2024, 10, 1)
+    ).assessment
+    sheet = assessment.sheets.select_related("criterion", "assessment").order_by("pk").first()
+    evidence = evidence_services.evidence_create(
+        user=principal,
+        assessment=assessment,
+        data={"first_criterion": sheet.criterion, "name": "Biên bản họp"},
+        file=io.BytesIO(PDF),
+        file_name="bien-ban.pdf",
+    )
+    # The earlier cycle is submitted twice: its snapshots are what the snapshot pages show.
+    assessment_services.assessment_submit(user=principal, assessment=old)
+    assessment_services.assessment_unlock(user=principal, assessment=old, reason="Bổ sung")
+    assessment_services.assessment_submit(user=principal, assessment=old)
+    decision = RecognitionDecision.objects.create(
+        school=school,
+        kind="standard_new",
+        signed_on=dt.date(2022, 5, 1),
+        level=1,
+        number=f"1/{prefix}",
+        signing_body="Sở GD&ĐT",
+        scan="recognitions/x.pdf",
+        scan_name="x.pdf",
+    )
+    year = dt.date.today().year
+    plan = ProgrammePlan.objects.create(
+        unit=commune,
+        kind="de_an",
+        number=f"5/{prefix}",
+        issued_on=dt.date(year - 1, 1, 17),
+        issuing_body="UBND xã",
+        title="Đề án",
+        start_year=year - 1,
+        end_year=year,
+        monthly_reports=True,
+    )
+    PlanSchoolTarget.objects.create(plan=plan, school=school, year=year - 1, target="new_1")
+    report = MonthlyReport.objects.create(
+        plan=plan,
+        school=school,
+        month=dt.date(year - 1, 2, 1),
+        progress="Tiến độ",
+        submitted_at=dt.datetime(year - 1, 2, 5, tzinfo=dt.UTC),
+        attachment="monthly/x.pdf",
+        attachment_name="x.pdf",
+        attachment_type="application/pdf",
+    )
+    investment = InvestmentProject.objects.create(
+        unit=commune,
+        school=school,
+        name="Nhà lớp học",
+        category="xay_dung_moi",
+        total_million=Decimal("850"),
+        year=year,
+    )
+    return Side(
+        school, commune, assessment, old, sheet, evidence, decision, plan, report, investment
+    )
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "recognitions").mkdir()
+    (tmp_path / "recognitions" / "x.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (tmp_path / "monthly").mkdir()
+    (tmp_path / "monthly" / "x.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    framework_load_dir()
+    User = get_user_model()
+    lc = AdminUnit.objects.create(uid="P12", code="12", name="Lai Châu", division_type="tỉnh")
+    lc_commune = AdminUnit.objects.create(
+        uid="W03549", code="03549", name="Xã Phong Thổ", division_type="xã", parent=lc
+    )
+    hp = AdminUnit.objects.create(uid="P31", code="31", name="Hải Phòng", division_type="tỉnh")
+    hp_commune = AdminUnit.objects.create(
+        uid="W11203", code="11203", name="Xã Ninh Giang", division_type="xã", parent=hp
+    )
+    inside_principal = User.objects.create_user("ht_lc", password="x")
+    outside_principal = User.objects.create_user("ht_hp", password="x")
+    inside = _side("LC", lc_commune, inside_principal)
+    outside = _side("HP", hp_commune, outside_principal)
+    users = {"principal": inside_principal, "anonymous": None}
+    users["superuser"] = User.objects.create_superuser("admin", "a@example.org", "x")
+    for role, where in (
+        ("province_officer", {"unit": lc}),
+        ("commune_officer", {"unit": lc_commune}),
+        ("staff", {"school": inside.school}),
+        ("reviewer", {"school": inside.school}),
+        ("viewer", {"unit": lc}),
+    ):
+        users[role] = User.objects.create_user(role, password="x")
+        Membership.objects.create(user=users[role], role=role, **where)
+    # The staff member works on the sheet's criterion.
+    inside.sheet.assigned_to = users["staff"]
+    inside.sheet.save(update_fields=["assigned_to"])
+    (tmp_path / "generated").mkdir()
+    (tmp_path / "generated" / "x.docx").write_bytes(b"PK")
+    owners = {name: user for name, user in users.items() if user is not None}
+    owners["_other"] = outside_principal
+    jobs = {
+        name: GeneratedDocument.objects.create(
+            owner=user, kind="statistics", title="Thống kê", status="done", docx="generated/x.docx"
+        )
+        for name, user in owners.items()
+    }
+    return {"inside": inside, "outside": outside, "users": users, "jobs": jobs}
+
+
+def _target(side: Side, obj: str, world, role: str):
+    """(URL kwargs, query string, the object has_perm is asked about) for an object name."""
+    s = side
+    month = f"{s.report.month:%Y-%m}"
+    jobs = world["jobs"]
+    job = jobs.get(role) if side is world["inside"] else jobs["_other"]
+    result = {
+        "": ({}, "", None),
+        "unit": ({"uid": s.unit.uid}, "", s.unit),
+        "unit_query": ({}, f"?unit={s.unit.uid}&year=2025", s.unit),
+        "school": ({"code": s.school.code}, "", s.school),
+        "framework": ({"code": "TT17-2018"}, "", None),
+        "decision": ({"pk": s.decision.pk}, "", s.decision),
+        "plan": ({"pk": s.plan.pk}, "", s.plan),
+        "plan_id": ({"plan_id": s.plan.pk}, "", s.plan),
+        "plan_school": ({"pk": s.plan.pk, "code": s.school.code}, "", s.school),
+        "plan_school_month": (
+            {"pk": s.plan.pk, "code": s.school.code, "month": month},
+            "",
+            s.school,
+        ),
+        "monthly_report": ({"pk": s.report.pk}, "", s.report),
+        "investment": ({"pk": s.investment.pk}, "", s.investment),
+        "kind": ({"kind": "statistics"}, "", None),
+        "job": ({"pk": job.pk if job else 0}, "", None),
+        "job_file": ({"pk": job.pk if job else 0, "fmt": "docx"}, "", None),
+        "assessment": ({"pk": s.assessment.pk}, "", s.assessment),
+        "assessment_id": ({"assessment_id": s.assessment.pk}, "", s.assessment),
+        "assessment_kind": ({"pk": s.assessment.pk, "kind": "sa-decision"}, "", s.assessment),
+        "snapshot": (
+            {"pk": s.other_cycle.pk, "snapshot_id": s.other_cycle.snapshots.first().pk},
+            "",
+            s.other_cycle,
+        ),
+        "other_cycle": ({"pk": s.other_cycle.pk}, "", s.other_cycle),
+        "two_cycles": ({"pk": s.assessment.pk, "other_pk": s.other_cycle.pk}, "", s.assessment),
+        "level4_result": (
+            {
+                "pk": s.assessment.pk,
+                "result_id": s.assessment.indicator_results.filter(sheet__isnull=True)
+                .order_by("pk")
+                .first()
+                .pk,
+            },
+            "",
+            s.assessment,
+        ),
+        "standard": (
+            {"pk": s.assessment.pk, "code": s.sheet.criterion.standard.code},
+            "",
+            s.assessment,
+        ),
+        "sheet": ({"pk": s.assessment.pk, "code": s.sheet.criterion.code}, "", s.sheet),
+        "indicator": (
+            {
+                "pk": s.assessment.pk,
+                "code": s.sheet.criterion.code,
+                "result_id": s.sheet.results.order_by("pk").first().pk,
+            },
+            "",
+            s.sheet,
+        ),
+        "evidence": ({"pk": s.evidence.pk}, "", s.evidence),
+        "evidence_sheet": ({"pk": s.evidence.pk, "sheet_id": s.sheet.pk}, "", s.sheet),
+    }
+    return result[obj]
+
+
+def _fingerprint() -> tuple:
+    """What a refused POST must not change."""
+    return (
+        list(School.objects.order_by("pk").values()),
+        list(Assessment.objects.order_by("pk").values("pk", "status", "locked")),
+        list(CriterionSheet.objects.order_by("pk").values()),
+        list(Evidence.objects.order_by("pk").values()),
+        list(RecognitionDecision.objects.order_by("pk").values_list("pk", "number")),
+        list(ProgrammePlan.objects.order_by("pk").values()),
+        list(PlanSchoolTarget.objects.order_by("pk").values_list("pk")),
+        list(MonthlyReport.objects.order_by("pk").values()),
+        list(InvestmentProject.objects.order_by("pk").values()),
+        list(Membership.objects.order_by("pk").values()),
+    )
+
+
+def _expected(route: Route, role: str, user, where: str, obj, method: str) -> str:
+    """ "allowed", "login", "404", "403" or "refused:<n>" for one request."""
+    if role == "anonymous":
+        return "allowed" if route.public else route.anonymous
+    action = route.post_action if method == "post" and route.post_action else route.action
+    if route.owner:
+        return "allowed" if where == "inside" else "404"
+    if obj is not None and not _visible(user, obj):
+        return "404"
+    if action is None:
+        return "allowed" if role_sees_something(user) or not route.refused == 404 else "404"
+    if not route.obj or route.obj in ("kind", "framework"):
+        return "allowed" if has_perm(user, action) else f"refused:{route.refused}"
+    return "allowed" if has_perm(user, action, obj) else "403"
+
+
+def _visible(user, obj) -> bool:
+    """Inside the user's scope (the scoped querysets): else the object does not exist."""
+    scope = scope_for(user)
+    if isinstance(obj, ProgrammePlan):
+        return plan_list(user=user).filter(pk=obj.pk).exists()
+    target = resolve(obj)
+    if target.school is not None:
+        return scope.can_see_school(target.school)
+    return scope.can_see_unit(target.unit)
+
+
+def role_sees_something(user) -> bool:
+    return has_perm(user, "school.view") or Membership.objects.filter(user=user).exists()
+
+
+def _matches(expected: str, status: int, location: str, method: str, public: bool) -> bool:
+    if expected == "login":
+        return status == 302 and "login" in location
+    if expected == "401":
+        return status == 401
+    if expected == "404":
+        return status == 404
+    if expected == "403":
+        return status == 403
+    if expected.startswith("refused:"):
+        return status == int(expected.split(":")[1])
+    allowed = ALLOWED_POST if method == "post" else ALLOWED_GET
+    return status in allowed and (public or "login" not in location)
+
+
+def _requests():
+    # Logging out ends the session: last.
+    for name, route in sorted(ROUTES.items(), key=lambda i: (i[0] == "accounts:logout", i[0])):
+        if name == "admin:*":
+            continue
+        for method in ("get", "post"):
+            if (method == "get" and route.get) or (method == "post" and route.post):
+                for where in ("inside", "outside") if route.obj else ("inside",):
+                    yield name, route, method, where
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_what_the_table_says(role, world):
+    user = world["users"][role]
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    wrong = []
+    for name, route, method, where in _requests():
+        side = world[where]
+        kwargs, query, obj = _target(side, route.obj, world, role)
+        url = reverse(name, kwargs=kwargs) + query
+        expected = _expected(route, role, user, where, obj, method)
+        with transaction.atomic():
+            before = _fingerprint() if method == "post" and expected != "allowed" else None
+            response = getattr(client, method)(url)
+            if before is not None and _fingerprint() != before:
+                wrong.append(f"{method.upper()} {name} ({where}) changed data")
+            transaction.set_rollback(True)
+        if response.status_code >= 500 or not _matches(
+            expected, response.status_code, response.get("Location", ""), method, route.public
+        ):
+            wrong.append(
+                f"{method.upper()} {name} ({where}): expected {expected}, "
+                f"got {response.status_code}"
+            )
+        if user is not None:
+            user._tc_scope = None  # a fresh request: memberships read again
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_admin_is_for_superusers_only(role, world):
+    user = world["users"][role]
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse("admin:index"))
+    if role == "superuser":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_criterion_of_resolves_for_the_evidence_table(world):
+    inside = world["inside"]
+    staff = world["users"]["staff"]
+    assert has_perm(
+        staff, "evidence.add", CriterionOf(inside.assessment, inside.sheet.criterion_id)
+    )
