@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_for
+from core import audit
 from schools.importing import (
     WRITE_FIELDS,
     ImportPlan,
@@ -54,6 +55,7 @@ def school_import(*, user, rows: list[RawRow]) -> ImportResult:
         now = timezone.now()
         new: list[School] = []
         changed: list[School] = []
+        versions: dict[int, int] = {}
         for row in plan.rows:
             if row.action == "new":
                 school = School(code=row.data["code"], **{f: row.data[f] for f in WRITE_FIELDS})
@@ -65,6 +67,7 @@ def school_import(*, user, rows: list[RawRow]) -> ImportResult:
                     setattr(school, f, row.data[f])
                 school.refresh_text_keys()
                 school.updated_at = now  # auto_now is not applied by bulk_update
+                versions[school.pk] = school.version
                 school.version = F("version") + 1
                 changed.append(school)
         try:
@@ -74,6 +77,12 @@ def school_import(*, user, rows: list[RawRow]) -> ImportResult:
                 [*WRITE_FIELDS, "search_text", "sort_key", "updated_at", "version"],
                 batch_size=BATCH // 4,
             )
+            # Audit trail (core.audit): bulk writes bypass save(), so their history rows are
+            # written here, in the same transaction, with the importing user.
+            audit.bulk_history(new, user=user, reason=_("Nhập từ Excel"))
+            for school in changed:
+                school.version = versions[school.pk] + 1  # the F() above, as stored
+            audit.bulk_history(changed, user=user, reason=_("Nhập từ Excel"), update=True)
         except IntegrityError as exc:
             # Someone else created one of these codes between our check and our insert.
             plan.errors.append(
