@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import audit
 from evidence import selectors as evidence_selectors
 from frameworks.models import Criterion
 
@@ -143,6 +144,13 @@ def assessment_detail(request, pk: int):
         "level4": selectors.level4_results(assessment=assessment),
         "snapshots": assessment.snapshots.select_related("created_by"),
         "events": selectors.assessment_history(assessment=assessment)[:20],
+        "history_rows": audit.history_rows(
+            assessment,
+            related=[
+                (model, {"assessment_id": assessment.pk})
+                for model in (CouncilMember, WorkingGroup, PlanMilestone)
+            ],
+        ),
         "reason_form": ReasonForm(),
         "is_2018": assessment.framework.family == "2018",
         "other_cycles": selectors.assessment_list(user=request.user)

@@ -29,7 +29,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db import models
+from django.db import connections, models, router
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,6 +112,10 @@ PROJECT_APPS = (
 )
 
 
+# A row's own "who" columns, read when no request tells the acting user.
+_AUTHOR_FIELDS = ("updated_by", "submitted_by", "sent_by", "uploaded_by", "created_by")
+
+
 class AuditRecords(HistoricalRecords):
     """simple-history's records, minus rows for saves that touched only columns the history
     does not keep (Django's `update_last_login` saves `last_login` alone at every login: the
@@ -122,6 +126,28 @@ class AuditRecords(HistoricalRecords):
         if update_fields and not created and set(update_fields) <= set(self.excluded_fields):
             return
         super().post_save(instance, created, using=using, **kwargs)
+
+    def get_history_user(self, instance):
+        # The request's user (middleware) or `_history_user`; outside a request (commands,
+        # tasks, services called directly) the row's own author field when it has one.
+        user = super().get_history_user(instance)
+        if user is None:
+            for name in _AUTHOR_FIELDS:
+                user_id = getattr(instance, f"{name}_id", None)
+                if user_id is not None:
+                    return get_user_model()._default_manager.filter(pk=user_id).first()
+        return user
+
+    def create_historical_record(self, instance, history_type, using=None):
+        # A service may save `version = F("version") + 1`: the history keeps the stored number.
+        pending = [
+            f.attname
+            for f in self.fields_included(instance)
+            if hasattr(getattr(instance, f.attname, None), "resolve_expression")
+        ]
+        if pending and history_type != "-":
+            instance.refresh_from_db(fields=pending)
+        super().create_historical_record(instance, history_type, using=using)
 
 
 def register_models() -> None:
@@ -143,13 +169,6 @@ def register_models() -> None:
 
 def audited_models() -> list[type[models.Model]]:
     return [apps.get_model(label) for label in AUDITED]
-
-
-def with_history_user(objs: Iterable[models.Model], user) -> None:
-    """Bulk writers: the acting user for each row's history (no request outside a view)."""
-    acting = user if getattr(user, "pk", None) else None
-    for obj in objs:
-        obj._history_user = acting
 
 
 def record_update(instance: models.Model, *, user=None, reason: str = "") -> None:
@@ -218,9 +237,7 @@ def _on_login_failed(sender, credentials, request=None, **kwargs):
     from core.models import AuditEvent
 
     username = str(credentials.get("username") or "")
-    event_record(
-        kind=AuditEvent.Kind.LOGIN_FAILED, request=request, user=None, username=username
-    )
+    event_record(kind=AuditEvent.Kind.LOGIN_FAILED, request=request, user=None, username=username)
 
 
 # --- 4. reading it -------------------------------------------------------------------------
@@ -296,11 +313,14 @@ def json_text(value: Any, *, label: str = "", field_name: str = "", obj: Any = N
 
 def _json_item(item: Any, label: str, field_name: str, obj: Any) -> str:
     if isinstance(item, dict):
-        return "; ".join(
-            f"{json_key_label(label, field_name, str(k), obj)}: {_json_item(v, label, field_name, obj)}"
-            for k, v in item.items()
-            if v not in ("", None)
-        ) or "—"
+        return (
+            "; ".join(
+                f"{json_key_label(label, field_name, str(k), obj)}: {_json_item(v, label, field_name, obj)}"
+                for k, v in item.items()
+                if v not in ("", None)
+            )
+            or "—"
+        )
     if isinstance(item, list):
         return "; ".join(_json_item(v, label, field_name, obj) for v in item) or "—"
     return value_text(item)
@@ -441,25 +461,30 @@ def _capital(label: str) -> str:
 
 
 def history_rows(
-    obj: models.Model,
+    obj: models.Model | None,
     *,
     related: Iterable[tuple[type[models.Model], dict[str, Any]]] = (),
     limit: int = 200,
 ) -> list[HistoryRow]:
     """The object's history, newest first, with its parts' (`related`: (model, filter of its
-    history)) merged in, e.g. a plan with its targets. The caller has already checked that the
-    user may see `obj`; the parts are filtered on it."""
+    history)) merged in, e.g. a plan with its targets; `obj` None gives the parts only (the
+    decisions of a school's register). The caller has already checked that the user may see
+    what it asks for (the view's own scoping)."""
     resolver = _Resolver()
-    model = type(obj)
-    records = list(
-        model.history.filter(**{model._meta.pk.attname: obj.pk}).order_by(
-            "history_date", "history_id"
+    rows: list[HistoryRow] = []
+    if obj is not None:
+        model = type(obj)
+        records = list(
+            model.history.filter(**{model._meta.pk.attname: obj.pk}).order_by(
+                "history_date", "history_id"
+            )
         )
-    )
-    rows = _rows_of(model, records, resolver, part=False)
+        rows = _rows_of(model, records, resolver, part=False)
     for part_model, where in related:
-        part_records = list(part_model.history.filter(**where).order_by("history_date", "history_id"))
-        rows += _rows_of(part_model, part_records, resolver, part=True)
+        part_records = list(
+            part_model.history.filter(**where).order_by("history_date", "history_id")
+        )
+        rows += _rows_of(part_model, part_records, resolver, part=obj is not None)
     rows.sort(key=lambda r: r.at, reverse=True)
     return rows[:limit]
 
@@ -468,16 +493,56 @@ def bulk_history(
     objs: list[models.Model], *, user=None, reason: str = "", update: bool = False
 ) -> None:
     """History rows for objects written by bulk_create / bulk_update (which bypass save() and
-    its signals): simple-history's `bulk_history_create`, in the caller's transaction. The
-    objects must carry their primary keys (bulk_create sets them on SQLite and PostgreSQL)."""
+    its signals), in the caller's transaction; the objects must carry their primary keys
+    (bulk_create sets them on SQLite and PostgreSQL).
+
+    The rows are those of simple-history's `bulk_history_create` (same table, same columns),
+    written with one `executemany` instead of model instances + `bulk_create`: on SQLite
+    Django splits a bulk_create into statements of 999 parameters (~35 rows of a school), which
+    made the 45,000-school import half as slow again; one prepared statement keeps the audit
+    within a quarter of the import (bench/bench_import.py)."""
     if not objs:
         return
+    history = type(objs[0]).history.model
+    connection = connections[router.db_for_write(history)]
+    columns = [history._meta.get_field(f.attname) for f in history.tracked_fields]
+    prepare = [None if isinstance(col, _PLAIN_FIELDS) else col.get_db_prep_save for col in columns]
     acting = user if getattr(user, "pk", None) else _request_user()
-    type(objs[0]).history.bulk_history_create(
-        objs,
-        batch_size=1000,
-        update=update,
-        default_user=acting,
-        default_change_reason=str(reason) if reason else "",
-        default_date=timezone.now(),
+    tail = [
+        history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection),
+        str(reason) if reason else None,
+        "~" if update else "+",
+        acting.pk if acting is not None else None,
+    ]
+    names = [col.column for col in columns] + [
+        "history_date",
+        "history_change_reason",
+        "history_type",
+        "history_user_id",
+    ]
+    attnames = [col.attname for col in columns]
+    rows = [
+        [
+            value if fn is None else fn(value, connection)
+            for fn, value in zip(prepare, [getattr(obj, a) for a in attnames], strict=True)
+        ]
+        + tail
+        for obj in objs
+    ]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(history._meta.db_table),
+        ", ".join(quote(n) for n in names),
+        ", ".join(["%s"] * len(names)),
     )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+# Columns whose Python value is already what the database driver takes (no conversion).
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+)

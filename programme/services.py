@@ -9,7 +9,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from core import audit
 from core.text import nfc
 from programme import access, rules
 from programme.files import ScanRejected, check_scan, clean_name
@@ -43,6 +45,10 @@ FIELDS = (
 )
 
 
+# The reason on the history rows of a school whose cached level the register changed.
+_AUDIT_LEVEL = gettext_lazy("Cập nhật theo sổ quyết định công nhận")
+
+
 def _prior(school: School) -> list[RecognitionDecision]:
     return list(RecognitionDecision.objects.filter(school=school).order_by("signed_on", "id"))
 
@@ -54,6 +60,7 @@ def refresh_standard_level(school: School, *, today: dt.date | None = None) -> i
     if school.standard_level != level:
         School.objects.filter(pk=school.pk).update(standard_level=level)
         school.standard_level = level
+        audit.record_update(school, reason=_AUDIT_LEVEL)  # audit: update() bypasses save()
     return level
 
 
@@ -75,11 +82,14 @@ def refresh_standard_levels(*, today: dt.date | None = None, school_ids=None) ->
     for level, ids in wanted.items():
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            changed += (
-                School.objects.filter(pk__in=chunk)
-                .exclude(standard_level=level)
-                .update(standard_level=level)
+            # Audit (core.audit): the schools whose level changes get a history row.
+            moved = list(School.objects.filter(pk__in=chunk).exclude(standard_level=level))
+            for school in moved:
+                school.standard_level = level
+            changed += School.objects.filter(pk__in=[s.pk for s in moved]).update(
+                standard_level=level
             )
+            audit.bulk_history(moved, reason=_AUDIT_LEVEL, update=True)
     return changed
 
 
@@ -214,6 +224,9 @@ def recognition_import(*, user, rows) -> ImportResult:
             obj.prepare()
             objs.append(obj)
         RecognitionDecision.objects.bulk_create(objs, batch_size=500)
+        audit.bulk_history(
+            objs, user=user, reason=gettext_lazy("Nhập từ Excel")
+        )  # audit: bulk write
         school_ids = {row.school.pk for row in plan.rows}
         refresh_standard_levels(today=today, school_ids=school_ids)
     return ImportResult(created=len(objs), schools=len(school_ids))

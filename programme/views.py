@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.scope import get_school_or_404, get_unit_or_404, scope_for
+from core import audit
+from core.models import AuditEvent
 from core.text import format_date_short, format_int
 from programme import access, rules, selectors, services
 from programme.forms import DecisionForm
-from programme.models import DecisionKind
+from programme.models import DecisionKind, RecognitionDecision
 
 PAGE_SIZE = 50
 STATUS_PAGE_SIZE = 100
@@ -96,6 +98,9 @@ def school_register(request: HttpRequest, code: str) -> HttpResponse:
         "today": today,
         "can_record": access.can_record(request.user, school),
         "cache_differs": school.standard_level != status.standard_level,
+        "history_rows": audit.history_rows(
+            None, related=[(RecognitionDecision, {"school_id": school.pk})]
+        ),
     }
     return render(request, "programme/school_register.html", context)
 
@@ -155,6 +160,7 @@ def decision_file(request: HttpRequest, pk: int) -> FileResponse:
     )
     # A scan is private: no shared cache may keep it.
     response["Cache-Control"] = "private, no-store"
+    audit.event_record(kind=AuditEvent.Kind.DOWNLOAD, request=request, obj=decision)
     return response
 
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from accounts.models import Membership, Role
+from core import audit
 from schools import yeardata
 from schools.models import School, SchoolYearData
 
@@ -97,6 +98,6 @@ def school_year_data_save(
             SchoolYearData.objects.filter(pk=row.pk).update(
                 values=values, version=F("version") + 1, updated_by=user
             )
-            row.refresh_from_db()
+            audit.record_update(row, user=user)  # audit: update() bypasses save()
         saved.append(row)
     return saved

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.scope import get_school_or_404
+from core import audit
 from schools import selectors, services
 from schools.forms import SchoolForm, SiteFormSet
 from schools.importing import can_import
-from schools.models import School, SchoolKind, StandardLevel
+from schools.models import School, SchoolKind, SchoolLocation, SchoolSite, StandardLevel
 from schools.selectors import SchoolFilters
 
 PAGE_SIZE = 50
@@ -51,6 +52,13 @@ def school_detail(request, code: str):
         # Officers of the unit edit everything, the principal the school's own fields; staff,
         # reviewers and viewers get no "Sửa" button (and a 404 on the form).
         "can_edit": bool(services.editable_fields(user=request.user, school=school)),
+        "history_rows": audit.history_rows(
+            school,
+            related=[
+                (SchoolSite, {"school_id": school.pk}),
+                (SchoolLocation, {"school_id": school.pk}),
+            ],
+        ),
     }
     return render(request, "schools/detail.html", context)
 

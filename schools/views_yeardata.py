@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.scope import get_school_or_404
+from core import audit
 from schools import services_yeardata, yeardata
+from schools.models import SchoolYearData
 from schools.selectors_yeardata import year_table
 
 DEFAULT_YEARS = 5
@@ -114,6 +116,9 @@ def year_data(request: HttpRequest, code: str) -> HttpResponse:
             "grid": grid,
             "errors": errors,
             "can_edit": can_edit,
+            "history_rows": audit.history_rows(
+                None, related=[(SchoolYearData, {"school_id": school.pk})]
+            ),
             "latest": latest,
             "count": count,
         },
