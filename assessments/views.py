@@ -18,7 +18,7 @@ from core import audit
 from evidence import selectors as evidence_selectors
 from frameworks.models import Criterion
 
-from . import access, diff, progress_table, selectors, services
+from . import access, changelog, diff, progress_table, selectors, services
 from .forms import (
     CouncilMemberForm,
     GroupForm,
@@ -143,7 +143,9 @@ def assessment_detail(request, pk: int):
         "council_rule": services.council_rule(assessment),
         "level4": selectors.level4_results(assessment=assessment),
         "snapshots": assessment.snapshots.select_related("created_by"),
-        "events": selectors.assessment_history(assessment=assessment)[:20],
+        "events": changelog.readable(
+            selectors.assessment_history(assessment=assessment)[:20], assessment
+        ),
         "history_rows": audit.history_rows(
             assessment,
             related=[
@@ -439,7 +441,9 @@ def level4(request, pk: int):
         "results": results,
         "live": services.live_levels(assessment),
         "can_decide": assessment.is_editable and access.can_decide_level4(request.user, assessment),
-        "changes": selectors.level4_history(assessment=assessment)[:50],
+        "changes": changelog.readable(
+            selectors.level4_history(assessment=assessment)[:50], assessment
+        ),
     }
     return render(request, "assessments/level4.html", context)
 
@@ -462,7 +466,9 @@ def level4_set(request, pk: int, result_id: int):
         "live": services.live_levels(assessment),
         "error": error,
         "stale": status == 409,
-        "changes": selectors.level4_history(assessment=assessment)[:50],
+        "changes": changelog.readable(
+            selectors.level4_history(assessment=assessment)[:50], assessment
+        ),
         "can_decide": assessment.is_editable and access.can_decide_level4(request.user, assessment),
     }
     if status == 409:
@@ -518,9 +524,10 @@ def standard_review(request, pk: int, code: str):
         "form": form,
         "can_edit": can_edit,
         "criteria": criteria,
-        "changes": selectors.standard_review_history(assessment=assessment, code=standard.code)[
-            :50
-        ],
+        "changes": changelog.readable(
+            selectors.standard_review_history(assessment=assessment, code=standard.code)[:50],
+            assessment,
+        ),
     }
     return render(request, "assessments/standard.html", context)
 
@@ -532,7 +539,11 @@ def sheet_history(request, pk: int, code: str):
     return render(
         request,
         "assessments/history.html",
-        {"assessment": assessment, "sheet": sheet, "changes": selectors.sheet_history(sheet=sheet)},
+        {
+            "assessment": assessment,
+            "sheet": sheet,
+            "changes": changelog.readable(selectors.sheet_history(sheet=sheet), assessment),
+        },
     )
 
 
