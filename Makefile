@@ -51,10 +51,10 @@ lint: install-python
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 
 test: install install-system lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 test-postgres: install install-system
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n auto --dist loadfile
 
 bench: install
 	$(PY) -m bench
