@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Membership, Role
 from core import audit
@@ -187,6 +188,7 @@ def test_login_logout_and_failed_login_are_recorded_with_name_and_ip(client, mak
 # --- 4. reading ---------------------------------------------------------------------------
 
 
+@translation.override("vi")
 def test_values_read_the_vietnamese_way():
     assert audit.value_text(True) == "Có" and audit.value_text(False) == "Không"
     assert audit.value_text(dt.date(2025, 7, 1)) == "01/07/2025"
@@ -257,3 +259,28 @@ def test_history_renders_in_english_too(client, commune_officer, school):
     assert "Change history" in history and "Ghi chú mới" in history
     for raw in RAW:
         assert raw not in history
+
+
+@pytest.mark.django_db
+def test_year_data_saves_record_the_user_and_the_figures_before_and_after(principal, school):
+    from schools import services_yeardata, yeardata
+
+    key = yeardata.schema_for(school.kind).input_keys[0]
+    label = yeardata.schema_for(school.kind).row(key).label
+    save = services_yeardata.school_year_data_save
+    save(
+        user=principal,
+        school=school,
+        years={"2024-2025": services_yeardata.YearInput(raw={key: "10"}, version=0)},
+    )
+    save(
+        user=principal,
+        school=school,
+        years={"2024-2025": services_yeardata.YearInput(raw={key: "12"}, version=1)},
+    )
+    row = SchoolYearData.objects.get(school=school)
+    records = list(row.history.order_by("history_id"))
+    assert [r.history_type for r in records] == ["+", "~"]
+    assert {r.history_user_id for r in records} == {principal.pk}
+    change = audit.history_rows(row)[0].changes[0]
+    assert (change.old, change.new) == (f"{label}: 10", f"{label}: 12")
