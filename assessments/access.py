@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from accounts.models import Membership, Role
 from accounts.scope import scope_for
+from frameworks.models import Criterion
 
 from .models import Assessment, CouncilMember, CouncilRole, CriterionSheet, WorkingGroup
 
@@ -148,8 +149,6 @@ def can_edit_standard(user, assessment: Assessment, standard) -> bool:
         return True
     if not ids:
         return False
-    from frameworks.models import Criterion
-
     return Criterion.objects.filter(standard=standard, pk__in=ids).exists()
 
 

@@ -379,3 +379,33 @@ class Snapshot(models.Model):
         if self.pk is not None:
             raise ValidationError(_("Bản chụp đã lưu không được sửa."))
         super().save(*args, **kwargs)
+
+
+class AssessmentProse(models.Model):
+    """The prose of a self-assessment's documents that belongs to no criterion: "Đặt vấn đề",
+    purpose and process, "Kết luận chung", proposals, the plan's sections, Biểu 2's sections and
+    monitoring rows, and the recognition conditions the school declares. Keys are those of
+    `assessments.documents.prose.SECTIONS`. Locked with the assessment (submitted or
+    accepted = read-only); `version` guards against two people overwriting each other."""
+
+    assessment = models.OneToOneField(
+        "assessments.Assessment",
+        on_delete=models.CASCADE,
+        related_name="document_prose",
+        verbose_name=_("đợt tự đánh giá"),
+    )
+    texts = models.JSONField(_("nội dung"), default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        # The table keeps its name from when the prose was part of the documents app.
+        db_table = "documents_assessmentprose"
+        verbose_name = _("nội dung văn bản tự đánh giá")
+        verbose_name_plural = _("nội dung văn bản tự đánh giá")
+
+    def __str__(self) -> str:
+        return str(self.assessment)

@@ -3,18 +3,29 @@ user's scope an assessment does not exist (404)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scope import scope_for
+from evidence.models import Evidence, EvidenceCitation
 from frameworks.models import Standard
 
-from .models import Assessment, ChangeLog, CriterionSheet, IndicatorResult, StandardReview
+from . import levels
+from .models import (
+    Assessment,
+    ChangeLog,
+    CouncilRole,
+    CriterionSheet,
+    IndicatorResult,
+    StandardReview,
+)
 
 
 def assessment_list(*, user) -> QuerySet[Assessment]:
@@ -231,3 +242,179 @@ def school_years(*, user) -> list[str]:
 def can_officer_act(*, user) -> bool:
     scope = scope_for(user)
     return bool(user.is_superuser or scope.edit_unit_paths)
+
+
+# --------------------------------------------------------------------------------------------
+# Reads the pages, the services and the documents share (moved from services: they write nothing)
+# --------------------------------------------------------------------------------------------
+
+ACTION_FIELDS = ("action", "responsible", "start", "end", "resources", "expected_evidence")
+REVIEW_FIELDS = StandardReview.TEXT_FIELDS
+
+
+def live_levels(
+    assessment: Assessment, *, conditions: dict[str, bool] | None = None
+) -> levels.LiveLevels:
+    """The levels from the indicators ticked so far. ``conditions`` are the recognition
+    conditions the school declared (the documents page asks them); absent ones count as unmet."""
+    rows = [
+        levels.Row(ident, met, sheet_id is None)
+        for ident, met, sheet_id in IndicatorResult.objects.filter(
+            assessment=assessment
+        ).values_list("indicator__ident", "met", "sheet_id")
+    ]
+    return levels.evaluate(
+        assessment.framework.compiled(),
+        rows,
+        version=assessment.framework_version,
+        conditions=conditions,
+    )
+
+
+# Council rule and warnings (reads of the framework's rule and the council as it is).
+# Used only when a framework file carries no `council` block. UNCERTAIN for the 2026 family.
+COUNCIL_RULE_FALLBACK: dict[str, dict[str, Any]] = {
+    "2018": {
+        "min_members": 7,
+        "odd_members": False,
+        "exactly_one_roles": [],
+        "certainty": "uncertain",
+    },
+    "2026": {
+        "min_members": 5,
+        "odd_members": True,
+        "exactly_one_roles": ["chu_tich", "thu_ky"],
+        "certainty": "uncertain",
+    },
+}
+
+
+def council_rule(assessment: Assessment) -> dict[str, Any]:
+    data = assessment.framework.data or {}
+    rule = data.get("council")
+    if rule:
+        return rule
+    return COUNCIL_RULE_FALLBACK.get(assessment.framework.family, {"min_members": 0})
+
+
+def council_warnings(assessment: Assessment) -> list[str]:
+    """What is wrong with the council under the framework's rule (empty list = fine)."""
+    rule = council_rule(assessment)
+    members = list(assessment.council_members.all())
+    count = len(members)
+    warnings: list[str] = []
+    minimum = rule.get("min_members") or 0
+    if count < minimum:
+        warnings.append(
+            _("Hội đồng tự đánh giá cần ít nhất %(min)d thành viên (hiện có %(n)d).")
+            % {"min": minimum, "n": count}
+        )
+    if rule.get("odd_members") and count % 2 == 0:
+        warnings.append(_("Số thành viên hội đồng phải là số lẻ (hiện có %(n)d).") % {"n": count})
+    labels = dict(CouncilRole.choices)
+    for role in rule.get("exactly_one_roles", []):
+        n = sum(1 for m in members if m.role == role)
+        if n != 1:
+            warnings.append(
+                _("Hội đồng phải có đúng một %(role)s (hiện có %(n)d).")
+                % {"role": str(labels.get(role, role)).lower(), "n": n}
+            )
+    if not any(m.role == CouncilRole.CHAIR for m in members) and "chu_tich" not in rule.get(
+        "exactly_one_roles", []
+    ):
+        warnings.append(_("Hội đồng chưa có chủ tịch."))
+    return warnings
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def snapshot_content(assessment: Assessment) -> dict[str, Any]:
+    """Everything the council vouches for, in a stable order (no timestamps, so the same state
+    always gives the same hash): council, groups, every sheet with its decisions, texts,
+    improvement plan and cited evidence codes, the per-standard texts, the Mức 4 decisions and
+    the evidence register itself (metadata and the file's SHA-256)."""
+    live = live_levels(assessment)
+    sheets = []
+    citations = Prefetch(
+        "evidence_citations",
+        queryset=EvidenceCitation.objects.select_related("evidence").order_by("position", "pk"),
+    )
+    for sheet in assessment.sheets.select_related("criterion").prefetch_related(
+        "actions", "results__indicator", citations
+    ):
+        sheets.append(
+            {
+                "criterion": sheet.criterion.code,
+                "level": live.criteria[sheet.criterion.code].level,
+                "indicators": {
+                    r.indicator.ident: r.met
+                    for r in sorted(sheet.results.all(), key=lambda r: r.indicator.position)
+                },
+                "current_state": dict(sorted(sheet.current_state.items())),
+                "strengths": sheet.strengths,
+                "weaknesses": sheet.weaknesses,
+                "actions": [
+                    {f: _iso(getattr(a, f)) for f in ACTION_FIELDS} for a in sheet.actions.all()
+                ],
+                "citations": [c.evidence.code for c in sheet.evidence_citations.all()],
+            }
+        )
+    level4 = {
+        r.indicator.ident: r.met
+        for r in assessment.indicator_results.filter(sheet__isnull=True)
+        .select_related("indicator")
+        .order_by("indicator__position")
+    }
+    evidence = [
+        {
+            "code": e.code,
+            "criterion": e.first_criterion.code,
+            "name": e.name,
+            "number": e.number,
+            "issued_on": _iso(e.issued_on),
+            "issuer": e.issuer,
+            "note": e.note,
+            "box": e.box,
+            "link": e.link,
+            "file": e.original_name,
+            "sha256": e.sha256,
+        }
+        for e in Evidence.objects.filter(assessment=assessment)
+        .select_related("first_criterion")
+        .order_by("first_criterion__position", "seq", "pk")
+    ]
+    return {
+        "school": assessment.school.code,
+        "school_name": assessment.school.name,
+        "school_year": assessment.school_year,
+        "framework": assessment.framework.code,
+        "framework_version": assessment.framework_version,
+        "framework_data_hash": assessment.framework.data_hash,
+        "school_level": live.school_level,
+        "council": [
+            {
+                "full_name": m.full_name,
+                "title": m.title,
+                "role": m.role,
+                "group": m.group.name if m.group else "",
+            }
+            for m in assessment.council_members.select_related("group")
+        ],
+        "groups": [
+            {
+                "name": g.name,
+                "kind": g.kind,
+                "criteria": [c.code for c in g.criteria.order_by("position")],
+            }
+            for g in assessment.groups.all()
+        ],
+        "level4": level4,
+        "sheets": sheets,
+        "standards": [
+            {"standard": code, **{f: getattr(review, f) for f in REVIEW_FIELDS}}
+            for code, review in standard_reviews(assessment=assessment).items()
+        ],
+        "evidence": evidence,
+    }

@@ -11,16 +11,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
 from core.text import nfc
+from evidence import codes
+from evidence import services as evidence_services
 from frameworks.models import Criterion, Indicator, Standard
 from frameworks.selectors import framework_for
 
 from . import access, levels
+from .changelog import assessment_touch as _touch
+from .changelog import change_log_row as _log
 from .models import (
     Assessment,
     ChangeLog,
@@ -38,11 +42,15 @@ from .models import (
     Status,
     WorkingGroup,
 )
+from .selectors import (
+    ACTION_FIELDS,
+    REVIEW_FIELDS,
+    live_levels,
+    snapshot_content,
+)
 
 TEXT_FIELDS = ("strengths", "weaknesses")
-ACTION_FIELDS = ("action", "responsible", "start", "end", "resources", "expected_evidence")
 ACTION_TEXT_FIELDS = ("action", "resources", "expected_evidence")
-REVIEW_FIELDS = StandardReview.TEXT_FIELDS
 _YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
 
 
@@ -96,50 +104,6 @@ class Locked(AssessmentError):
 # --------------------------------------------------------------------------------------------
 
 
-def _log(assessment, user, field_name, old, new, *, sheet=None, note="") -> ChangeLog:
-    return ChangeLog(
-        assessment=assessment,
-        sheet=sheet,
-        user=user if getattr(user, "is_authenticated", False) else None,
-        field=field_name,
-        old="" if old is None else str(old),
-        new="" if new is None else str(new),
-        note=note,
-    )
-
-
-def change_log_record(
-    *,
-    user,
-    assessment: Assessment,
-    changes: list[tuple[str, Any, Any]],
-    sheet: CriterionSheet | None = None,
-    note: str = "",
-) -> None:
-    """Record changes made by another app on this assessment (the evidence register: items
-    added, changed, deleted; citations added and removed, per sheet). `changes` are
-    (field, old, new). Also marks the assessment's last activity. The caller checks rights and
-    runs inside its own transaction."""
-    if not changes:
-        return
-    ChangeLog.objects.bulk_create(
-        [
-            _log(assessment, user, name, old, new, sheet=sheet, note=note)
-            for name, old, new in changes
-        ]
-    )
-    _touch(assessment)
-
-
-def _touch(assessment: Assessment, *, bump: bool = False) -> None:
-    now = timezone.now()
-    updates: dict[str, Any] = {"last_activity_at": now, "updated_at": now}
-    if bump:
-        updates["version"] = F("version") + 1
-    Assessment.objects.filter(pk=assessment.pk).update(**updates)
-    assessment.last_activity_at = now
-
-
 def _require_editable(assessment: Assessment) -> None:
     if not assessment.is_editable:
         raise Locked()
@@ -173,25 +137,6 @@ def validate_school_year(value: str) -> str:
             _("Năm học “%(value)s” không đúng dạng, ví dụ 2025-2026.") % {"value": value}
         )
     return value
-
-
-def live_levels(
-    assessment: Assessment, *, conditions: dict[str, bool] | None = None
-) -> levels.LiveLevels:
-    """The levels from the indicators ticked so far. ``conditions`` are the recognition
-    conditions the school declared (the documents page asks them); absent ones count as unmet."""
-    rows = [
-        levels.Row(ident, met, sheet_id is None)
-        for ident, met, sheet_id in IndicatorResult.objects.filter(
-            assessment=assessment
-        ).values_list("indicator__ident", "met", "sheet_id")
-    ]
-    return levels.evaluate(
-        assessment.framework.compiled(),
-        rows,
-        version=assessment.framework_version,
-        conditions=conditions,
-    )
 
 
 def _refresh_levels(assessment: Assessment, sheet: CriterionSheet | None) -> levels.LiveLevels:
@@ -329,9 +274,6 @@ def _copy_previous(
       (evidence.codes.rewrite_codes);
     * and, in `result.not_carried`, every text, level, citation and item left behind, and every
       code still written in a carried text whose item could not follow."""
-    from evidence import codes
-    from evidence import services as evidence_services
-
     previous = (
         Assessment.objects.filter(school=assessment.school, school_year__lt=assessment.school_year)
         .select_related("framework")
@@ -485,59 +427,6 @@ def _copy_previous(
 # --------------------------------------------------------------------------------------------
 # Council and groups
 # --------------------------------------------------------------------------------------------
-
-# Used only when a framework file carries no `council` block. UNCERTAIN for the 2026 family.
-COUNCIL_RULE_FALLBACK: dict[str, dict[str, Any]] = {
-    "2018": {
-        "min_members": 7,
-        "odd_members": False,
-        "exactly_one_roles": [],
-        "certainty": "uncertain",
-    },
-    "2026": {
-        "min_members": 5,
-        "odd_members": True,
-        "exactly_one_roles": ["chu_tich", "thu_ky"],
-        "certainty": "uncertain",
-    },
-}
-
-
-def council_rule(assessment: Assessment) -> dict[str, Any]:
-    data = assessment.framework.data or {}
-    rule = data.get("council")
-    if rule:
-        return rule
-    return COUNCIL_RULE_FALLBACK.get(assessment.framework.family, {"min_members": 0})
-
-
-def council_warnings(assessment: Assessment) -> list[str]:
-    """What is wrong with the council under the framework's rule (empty list = fine)."""
-    rule = council_rule(assessment)
-    members = list(assessment.council_members.all())
-    count = len(members)
-    warnings: list[str] = []
-    minimum = rule.get("min_members") or 0
-    if count < minimum:
-        warnings.append(
-            _("Hội đồng tự đánh giá cần ít nhất %(min)d thành viên (hiện có %(n)d).")
-            % {"min": minimum, "n": count}
-        )
-    if rule.get("odd_members") and count % 2 == 0:
-        warnings.append(_("Số thành viên hội đồng phải là số lẻ (hiện có %(n)d).") % {"n": count})
-    labels = dict(CouncilRole.choices)
-    for role in rule.get("exactly_one_roles", []):
-        n = sum(1 for m in members if m.role == role)
-        if n != 1:
-            warnings.append(
-                _("Hội đồng phải có đúng một %(role)s (hiện có %(n)d).")
-                % {"role": str(labels.get(role, role)).lower(), "n": n}
-            )
-    if not any(m.role == CouncilRole.CHAIR for m in members) and "chu_tich" not in rule.get(
-        "exactly_one_roles", []
-    ):
-        warnings.append(_("Hội đồng chưa có chủ tịch."))
-    return warnings
 
 
 def _require_manager(user, assessment: Assessment) -> None:
@@ -950,104 +839,6 @@ def standard_review_save(
 # --------------------------------------------------------------------------------------------
 # Workflow
 # --------------------------------------------------------------------------------------------
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def snapshot_content(assessment: Assessment) -> dict[str, Any]:
-    """Everything the council vouches for, in a stable order (no timestamps, so the same state
-    always gives the same hash): council, groups, every sheet with its decisions, texts,
-    improvement plan and cited evidence codes, the per-standard texts, the Mức 4 decisions and
-    the evidence register itself (metadata and the file's SHA-256)."""
-    from evidence.models import Evidence, EvidenceCitation
-
-    from .selectors import standard_reviews
-
-    live = live_levels(assessment)
-    sheets = []
-    citations = Prefetch(
-        "evidence_citations",
-        queryset=EvidenceCitation.objects.select_related("evidence").order_by("position", "pk"),
-    )
-    for sheet in assessment.sheets.select_related("criterion").prefetch_related(
-        "actions", "results__indicator", citations
-    ):
-        sheets.append(
-            {
-                "criterion": sheet.criterion.code,
-                "level": live.criteria[sheet.criterion.code].level,
-                "indicators": {
-                    r.indicator.ident: r.met
-                    for r in sorted(sheet.results.all(), key=lambda r: r.indicator.position)
-                },
-                "current_state": dict(sorted(sheet.current_state.items())),
-                "strengths": sheet.strengths,
-                "weaknesses": sheet.weaknesses,
-                "actions": [
-                    {f: _iso(getattr(a, f)) for f in ACTION_FIELDS} for a in sheet.actions.all()
-                ],
-                "citations": [c.evidence.code for c in sheet.evidence_citations.all()],
-            }
-        )
-    level4 = {
-        r.indicator.ident: r.met
-        for r in assessment.indicator_results.filter(sheet__isnull=True)
-        .select_related("indicator")
-        .order_by("indicator__position")
-    }
-    evidence = [
-        {
-            "code": e.code,
-            "criterion": e.first_criterion.code,
-            "name": e.name,
-            "number": e.number,
-            "issued_on": _iso(e.issued_on),
-            "issuer": e.issuer,
-            "note": e.note,
-            "box": e.box,
-            "link": e.link,
-            "file": e.original_name,
-            "sha256": e.sha256,
-        }
-        for e in Evidence.objects.filter(assessment=assessment)
-        .select_related("first_criterion")
-        .order_by("first_criterion__position", "seq", "pk")
-    ]
-    return {
-        "school": assessment.school.code,
-        "school_name": assessment.school.name,
-        "school_year": assessment.school_year,
-        "framework": assessment.framework.code,
-        "framework_version": assessment.framework_version,
-        "framework_data_hash": assessment.framework.data_hash,
-        "school_level": live.school_level,
-        "council": [
-            {
-                "full_name": m.full_name,
-                "title": m.title,
-                "role": m.role,
-                "group": m.group.name if m.group else "",
-            }
-            for m in assessment.council_members.select_related("group")
-        ],
-        "groups": [
-            {
-                "name": g.name,
-                "kind": g.kind,
-                "criteria": [c.code for c in g.criteria.order_by("position")],
-            }
-            for g in assessment.groups.all()
-        ],
-        "level4": level4,
-        "sheets": sheets,
-        "standards": [
-            {"standard": code, **{f: getattr(review, f) for f in REVIEW_FIELDS}}
-            for code, review in standard_reviews(assessment=assessment).items()
-        ],
-        "evidence": evidence,
-    }
 
 
 def content_hash(content: dict[str, Any]) -> str:

@@ -18,7 +18,7 @@ from core import audit
 from evidence import selectors as evidence_selectors
 from frameworks.models import Criterion
 
-from . import access, changelog, diff, progress_table, selectors, services
+from . import access, diff, history, progress_table, selectors, services
 from .forms import (
     CouncilMemberForm,
     GroupForm,
@@ -128,7 +128,7 @@ def assessment_start(request):
 @login_required
 def assessment_detail(request, pk: int):
     assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
-    live = services.live_levels(assessment)
+    live = selectors.live_levels(assessment)
     blocks = selectors.overview(assessment=assessment)
     reviews = selectors.standard_reviews(assessment=assessment)
     for block in blocks:
@@ -139,11 +139,11 @@ def assessment_detail(request, pk: int):
         "assessment": assessment,
         "live": live,
         "blocks": blocks,
-        "warnings": services.council_warnings(assessment),
-        "council_rule": services.council_rule(assessment),
+        "warnings": selectors.council_warnings(assessment),
+        "council_rule": selectors.council_rule(assessment),
         "level4": selectors.level4_results(assessment=assessment),
         "snapshots": assessment.snapshots.select_related("created_by"),
-        "events": changelog.readable(
+        "events": history.readable(
             selectors.assessment_history(assessment=assessment)[:20], assessment
         ),
         "history_rows": audit.history_rows(
@@ -273,8 +273,8 @@ def council(request, pk: int):
         if rights["can_manage"]
         else [],
         "milestones": assessment.milestones.all(),
-        "warnings": services.council_warnings(assessment),
-        "council_rule": services.council_rule(assessment),
+        "warnings": selectors.council_warnings(assessment),
+        "council_rule": selectors.council_rule(assessment),
         "member_form": member_form,
         "group_form": group_form,
         "milestone_form": milestone_form,
@@ -285,7 +285,7 @@ def council(request, pk: int):
 
 def _sheet_context(request, assessment, sheet, form=None, live=None) -> dict:
     levels = selectors.sheet_levels(sheet=sheet)
-    live = live or services.live_levels(assessment)
+    live = live or selectors.live_levels(assessment)
     can_edit = assessment.is_editable and access.can_edit_sheet(request.user, sheet)
     if form is None:
         initial = {
@@ -407,7 +407,7 @@ def indicator_set(request, pk: int, code: str, result_id: int):
     result = get_object_or_404(IndicatorResult, pk=result_id, sheet=sheet)
     live, error, status = _set_indicator(request, result, "indicators_version")
     if error:
-        live = services.live_levels(assessment)
+        live = selectors.live_levels(assessment)
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -439,9 +439,9 @@ def level4(request, pk: int):
     context = {
         "assessment": assessment,
         "results": results,
-        "live": services.live_levels(assessment),
+        "live": selectors.live_levels(assessment),
         "can_decide": assessment.is_editable and access.can_decide_level4(request.user, assessment),
-        "changes": changelog.readable(
+        "changes": history.readable(
             selectors.level4_history(assessment=assessment)[:50], assessment
         ),
     }
@@ -463,10 +463,10 @@ def level4_set(request, pk: int, result_id: int):
     assessment.refresh_from_db(fields=["level4_version", "computed_level"])
     context = {
         "assessment": assessment,
-        "live": services.live_levels(assessment),
+        "live": selectors.live_levels(assessment),
         "error": error,
         "stale": status == 409,
-        "changes": changelog.readable(
+        "changes": history.readable(
             selectors.level4_history(assessment=assessment)[:50], assessment
         ),
         "can_decide": assessment.is_editable and access.can_decide_level4(request.user, assessment),
@@ -524,7 +524,7 @@ def standard_review(request, pk: int, code: str):
         "form": form,
         "can_edit": can_edit,
         "criteria": criteria,
-        "changes": changelog.readable(
+        "changes": history.readable(
             selectors.standard_review_history(assessment=assessment, code=standard.code)[:50],
             assessment,
         ),
@@ -542,7 +542,7 @@ def sheet_history(request, pk: int, code: str):
         {
             "assessment": assessment,
             "sheet": sheet,
-            "changes": changelog.readable(selectors.sheet_history(sheet=sheet), assessment),
+            "changes": history.readable(selectors.sheet_history(sheet=sheet), assessment),
         },
     )
 
@@ -609,8 +609,8 @@ def compare_cycles(request, pk: int, other_pk: int):
     return _render_comparison(
         request,
         assessment,
-        services.snapshot_content(old),
-        services.snapshot_content(new),
+        selectors.snapshot_content(old),
+        selectors.snapshot_content(new),
         old_label=_("Năm học %(y)s (%(fw)s)") % {"y": old.school_year, "fw": old.framework.code},
         new_label=_("Năm học %(y)s (%(fw)s)") % {"y": new.school_year, "fw": new.framework.code},
         extra={"cycles": True, "different_frameworks": old.framework_id != new.framework_id},

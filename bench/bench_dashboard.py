@@ -4,7 +4,7 @@
     the dashboard page as the province officer through django.test.Client (middleware, session,
     scope, the status aggregate, the trend, drill-down, expiring count, template). Goal ≤ 200 ms.
         dashboard_province_1500_<db>         full page, median ms
-        dashboard_province_selector_<db>     programme.dashboard.dashboard() only, median ms
+        dashboard_province_selector_<db>     dashboard.selectors.dashboard() only, median ms
         dashboard_province_export_<db>       the .xlsx export, median ms
 (b) National data: 45,000 schools (generate_national_data) and a generated register for them
     (bulk insert). The dashboard aggregate selectors timed side by side with the same aggregate
@@ -56,8 +56,8 @@ def _province(label: str) -> None:
     from django.utils import timezone
 
     from bench.bench_register import PROVINCE_UID, _generate
-    from programme import dashboard
-    from programme.models import RecognitionDecision
+    from dashboard import selectors as dashboard
+    from recognition.models import RecognitionDecision
     from schools.models import School
     from units.models import AdminUnit
 
@@ -116,9 +116,9 @@ def _national_register(rng: random.Random) -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from core.management.commands.generate_national_data import CODE_PREFIX
-    from programme import rules
-    from programme.models import RecognitionDecision
+    from recognition import rules
+    from recognition.models import RecognitionDecision
+    from schools.management.commands.generate_national_data import CODE_PREFIX
     from schools.models import School
 
     today = timezone.localdate()
@@ -221,9 +221,9 @@ def _national(label: str) -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from core.management.commands.generate_national_data import CODE_PREFIX
-    from programme import dashboard
-    from programme.models import RecognitionDecision
+    from dashboard import selectors as dashboard
+    from recognition.models import RecognitionDecision
+    from schools.management.commands.generate_national_data import CODE_PREFIX
     from schools.models import School
     from units.models import AdminUnit
 

@@ -1,7 +1,7 @@
 """Six-month report .docx at province scale (issue 4): a province of 1,500 schools with 10
 years of recognition decisions — each school's register as bench_register.school_history makes
 it (first a "new" recognition, re-recognitions before each 5-year expiry, some upgrades to
-Mức độ 2, a few lapses and revocations, accreditations), checked against programme.rules —, a
+Mức độ 2, a few lapses and revocations, accreditations), checked against recognition.rules —, a
 5-year plan with per-school yearly targets and 60 investment projects. Times the whole
 generation (queries + python-docx + save to bytes) of the report for the province, against a
 floor: a raw python-docx document with the same number of paragraphs and table cells, saved
@@ -52,13 +52,9 @@ def _generate(province) -> None:
     from django.utils import timezone
 
     from bench.bench_register import school_history
-    from programme import rules
-    from programme.models import (
-        InvestmentProject,
-        PlanSchoolTarget,
-        ProgrammePlan,
-        RecognitionDecision,
-    )
+    from programme.models import InvestmentProject, PlanSchoolTarget, ProgrammePlan
+    from recognition import rules
+    from recognition.models import RecognitionDecision
     from schools.models import School
     from units.models import AdminUnit
 
@@ -144,9 +140,9 @@ def _generate(province) -> None:
 
 def _check_register() -> tuple[int, int, int]:
     """(schools with decisions, whose first standard decision is "new", whose whole history
-    passes programme.rules decision by decision)."""
-    from programme import rules
-    from programme.models import RecognitionDecision
+    passes recognition.rules decision by decision)."""
+    from recognition import rules
+    from recognition.models import RecognitionDecision
 
     by_school: dict[int, list] = {}
     for row in RecognitionDecision.objects.order_by("signed_on", "id").values(
@@ -172,9 +168,10 @@ def _worker(label: str) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from documents import builders
+    from documents import registry
     from documents.common import DocumentRequest, SystemUser
-    from programme.models import ProgrammePlan, RecognitionDecision
+    from programme.models import ProgrammePlan
+    from recognition.models import RecognitionDecision
     from schools.models import School
     from units.models import AdminUnit
 
@@ -207,20 +204,20 @@ def _worker(label: str) -> None:
             user=SystemUser(), kind=kind, unit=province, year=today.year, period="H1", on=today
         )
 
-    kind = builders.get_kind("report")
+    kind = registry.get_kind("report")
     built = kind.docx(request("report"))
     paragraphs, cells = built.paragraph_count, built.cell_count
     with_decisions, first_new, valid = _check_register()
     print(
         f"# {label}: {School.objects.count()} trường, {RecognitionDecision.objects.count()}"
         f" quyết định ({with_decisions} trường có quyết định, {first_new} bắt đầu bằng công nhận"
-        f" mới, {valid} có lịch sử hợp lệ theo programme.rules); báo cáo {paragraphs} đoạn,"
+        f" mới, {valid} có lịch sử hợp lệ theo recognition.rules); báo cáo {paragraphs} đoạn,"
         f" {cells} ô bảng",
         flush=True,
     )
     if first_new != with_decisions or valid != with_decisions:
         print(f"# cảnh báo ({label}): dữ liệu sinh có lịch sử không hợp lệ", flush=True)
-    report_ms = median_ms(lambda: builders.build_docx(request("report")), repeat=REPEAT, warmup=1)
+    report_ms = median_ms(lambda: registry.build_docx(request("report")), repeat=REPEAT, warmup=1)
     emit(f"documents_report_docx_1500_{label}", report_ms, "ms")
 
     def floor() -> None:
@@ -239,7 +236,7 @@ def _worker(label: str) -> None:
     emit(f"documents_report_floor_{label}", floor_ms, "ms")
     emit(f"documents_report_ratio_{label}", report_ms / floor_ms if floor_ms else 0.0, "x")
     stats_ms = median_ms(
-        lambda: builders.build_docx(request("statistics")), repeat=REPEAT, warmup=1
+        lambda: registry.build_docx(request("statistics")), repeat=REPEAT, warmup=1
     )
     emit(f"documents_statistics_docx_1500_{label}", stats_ms, "ms")
 

@@ -39,7 +39,7 @@ def school_history(rng: random.Random, *, today, start, span: int) -> list[tuple
     revoked (3%); one in two also has an accreditation decision. Shared with bench_documents."""
     import datetime as dt
 
-    from programme import rules
+    from recognition import rules
 
     out: list[tuple] = []
     if rng.random() < 0.75:  # three schools in four have been recognised
@@ -78,8 +78,8 @@ def _generate(province, user_model) -> None:
     from django.utils import timezone
 
     from accounts.models import Membership, Role
-    from programme import rules
-    from programme.models import RecognitionDecision
+    from recognition import rules
+    from recognition.models import RecognitionDecision
     from schools.models import School
     from units.models import AdminUnit
 
@@ -148,9 +148,9 @@ def _worker() -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from programme import rules, selectors
-    from programme.models import RecognitionDecision
-    from programme.views import STATUS_PAGE_SIZE
+    from recognition import rules, selectors
+    from recognition.models import RecognitionDecision
+    from recognition.views import STATUS_PAGE_SIZE
     from schools.models import School
     from units.models import AdminUnit
 

@@ -41,7 +41,7 @@ def _worker(label: str) -> None:
     from django.db import connection
     from django.test import Client
 
-    from core.management.commands.generate_national_data import CODE_PREFIX
+    from schools.management.commands.generate_national_data import CODE_PREFIX
     from schools.models import School
     from schools.selectors import SchoolFilters, school_list
     from schools.views import PAGE_SIZE

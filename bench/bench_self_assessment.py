@@ -50,9 +50,9 @@ def _worker() -> None:
     from docx import Document
 
     from accounts.models import Membership, Role
-    from documents import builders, pdf
+    from assessments.documents.demo import DemoOptions, demo_assessment
+    from documents import pdf, registry
     from documents.common import DocumentRequest
-    from documents.selfassessment.demo import DemoOptions, demo_assessment
     from frameworks.services import framework_load_dir
     from schools.models import School
     from units.models import AdminUnit
@@ -89,8 +89,8 @@ def _worker() -> None:
     )
     assert criteria == CRITERIA and items == EVIDENCE, (criteria, items)
     req = DocumentRequest(user=user, kind="sa-report", assessment_id=assessment.pk)
-    data = builders.build_docx(req)
-    docx_ms = median_ms(lambda: builders.build_docx(req), repeat=5, warmup=1)
+    data = registry.build_docx(req)
+    docx_ms = median_ms(lambda: registry.build_docx(req), repeat=5, warmup=1)
     document = Document(io.BytesIO(data))
     floor_ms = median_ms(lambda: document.save(io.BytesIO()), repeat=5, warmup=1)
 

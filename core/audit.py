@@ -38,6 +38,7 @@ from simple_history import register
 from simple_history.models import HistoricalRecords
 
 from core import text
+from core.models import AuditEvent
 
 # --- 1. what is audited ------------------------------------------------------------------------
 
@@ -55,7 +56,7 @@ AUDITED: dict[str, dict[str, Any]] = {
     "accounts.Membership": {},
     "auth.User": {"excluded_fields": ["password", "last_login"], "app": "accounts"},
     # recognition register, plans, investment, monthly reports
-    "programme.RecognitionDecision": {},
+    "recognition.RecognitionDecision": {},
     "programme.ProgrammePlan": {},
     "programme.PlanSchoolTarget": {},
     "programme.PlanUnitTarget": {},
@@ -75,8 +76,8 @@ AUDITED: dict[str, dict[str, Any]] = {
     "evidence.Evidence": {"excluded_fields": _DERIVED},
     "evidence.EvidenceCitation": {},
     # editable prose of documents
-    "documents.AssessmentProse": {},
-    "documents.ReportDraft": {},
+    "assessments.AssessmentProse": {},
+    "programme.ReportDraft": {},
 }
 
 # label → why its writes are not copied into a history table.
@@ -104,10 +105,12 @@ PROJECT_APPS = (
     "schools",
     "frameworks",
     "accounts",
+    "recognition",
     "programme",
     "assessments",
     "evidence",
     "documents",
+    "dashboard",
     "api",
 )
 
@@ -201,8 +204,6 @@ def client_ip(request) -> str:
 
 
 def event_record(*, kind: str, request=None, user=None, username: str = "", obj=None) -> None:
-    from core.models import AuditEvent
-
     if user is None and request is not None:
         user = getattr(request, "user", None)
     if not getattr(user, "pk", None):
@@ -220,22 +221,16 @@ def event_record(*, kind: str, request=None, user=None, username: str = "", obj=
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def _on_login(sender, request, user, **kwargs):
-    from core.models import AuditEvent
-
     event_record(kind=AuditEvent.Kind.LOGIN, request=request, user=user)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")
 def _on_logout(sender, request, user, **kwargs):
-    from core.models import AuditEvent
-
     event_record(kind=AuditEvent.Kind.LOGOUT, request=request, user=user)
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
 def _on_login_failed(sender, credentials, request=None, **kwargs):
-    from core.models import AuditEvent
-
     username = str(credentials.get("username") or "")
     event_record(kind=AuditEvent.Kind.LOGIN_FAILED, request=request, user=None, username=username)
 

@@ -1,5 +1,5 @@
-"""Reads of the documents app, scoped to the user: the units a document may be made for, the
-user's own generated files, and the saved prose of reports and plans."""
+"""Reads of the documents library, scoped to the user: the units a document may be made for and
+the user's own generated files."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.scope import scope_for
 from documents.common import DocumentError
-from documents.models import GeneratedDocument, ReportDraft
+from documents.models import GeneratedDocument
 from units.models import AdminUnit
 from units.selectors import retired_units_visible
 
@@ -56,11 +56,3 @@ def my_documents(*, user) -> QuerySet[GeneratedDocument]:
 def my_document(*, user, pk: int) -> GeneratedDocument | None:
     """Only the owner sees a generated file: anyone else gets None (the view answers 404)."""
     return my_documents(user=user).filter(pk=pk).first()
-
-
-def draft_for(
-    *, kind: str, unit: AdminUnit, plan_id: int = 0, year: int = 0, period: str = ""
-) -> ReportDraft | None:
-    return ReportDraft.objects.filter(
-        kind=kind, unit=unit, plan_id=plan_id or 0, year=year or 0, period=period or ""
-    ).first()

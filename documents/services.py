@@ -1,5 +1,5 @@
-"""Writes of the documents app: saving the prose of a report or plan, and generating files
-(immediately for .docx/.xlsx, through a background task for PDF)."""
+"""Writes of the documents library: a request rebuilt from plain values, a file rendered now
+(.docx/.xlsx/.pdf), and the body of the background PDF job (queued by documents.tasks)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,14 @@ import logging
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
 from core.text import nfc
-from documents import builders, pdf
+from documents import pdf, registry
 from documents.common import DocumentError, DocumentRequest, SystemUser
-from documents.models import GeneratedDocument, ReportDraft
+from documents.models import GeneratedDocument
 from documents.selectors import document_unit
-from programme import selectors_plans
 from units.models import AdminUnit
 
 logger = logging.getLogger(__name__)
@@ -39,7 +36,7 @@ HEADER_KEYS = (
 def request_from_params(*, user, kind: str, params: dict[str, Any]) -> DocumentRequest:
     """Rebuild a request from plain values (form, command line, or a stored job), checking
     the unit against the user's scope. Raises DocumentError with a Vietnamese message."""
-    builders.get_kind(kind)
+    registry.get_kind(kind)
     unit: AdminUnit | None = None
     uid = nfc(str(params.get("unit") or ""))
     if uid:
@@ -53,7 +50,7 @@ def request_from_params(*, user, kind: str, params: dict[str, Any]) -> DocumentR
         raise DocumentError("Năm và mã kế hoạch phải là số.") from exc
     if plan_id:
         try:
-            selectors_plans.plan_get(user=user, pk=plan_id)
+            registry.plan_get(user=user, pk=plan_id)
         except Http404 as exc:
             raise DocumentError(
                 f"Không tìm thấy kế hoạch #{plan_id} trong phạm vi của bạn."
@@ -84,37 +81,19 @@ def request_from_params(*, user, kind: str, params: dict[str, Any]) -> DocumentR
         assessment_id=assessment_id,
         criterion=criterion,
     )
-    builders.validate(req)
+    registry.validate(req)
     return req
 
 
 def document_render(*, req: DocumentRequest, fmt: str) -> bytes:
     """The file in `fmt` (docx, xlsx or pdf), built now in this process."""
     if fmt == "docx":
-        return builders.build_docx(req)
+        return registry.build_docx(req)
     if fmt == "xlsx":
-        return builders.build_xlsx(req)
+        return registry.build_xlsx(req)
     if fmt == "pdf":
-        return pdf.docx_bytes_to_pdf(builders.build_docx(req))
+        return pdf.docx_bytes_to_pdf(registry.build_docx(req))
     raise DocumentError(f"Định dạng “{fmt}” không hỗ trợ; chọn docx, xlsx hoặc pdf.")
-
-
-def generated_document_request(*, user, req: DocumentRequest) -> GeneratedDocument:
-    """Record a PDF job and hand it to the task queue (django-tasks; the worker is
-    `python manage.py db_worker`)."""
-    from documents.tasks import generate_pdf
-
-    with transaction.atomic():
-        job = GeneratedDocument.objects.create(
-            owner=user,
-            kind=req.kind,
-            title=builders.title_of(req)[:300],
-            params=req.params(),
-        )
-    result = generate_pdf.enqueue(job.pk)
-    GeneratedDocument.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id)[:64])
-    job.refresh_from_db()
-    return job
 
 
 def _progress(job: GeneratedDocument, percent: int, status: str | None = None) -> None:
@@ -133,12 +112,12 @@ def generated_document_run(*, document_id: int) -> None:
     _progress(job, 5, GeneratedDocument.Status.RUNNING)
     try:
         req = request_from_params(user=job.owner, kind=job.kind, params=job.params)
-        data = builders.build_docx(req)
-        name = builders.filename_of(req, "docx")
+        data = registry.build_docx(req)
+        name = registry.filename_of(req, "docx")
         job.docx.save(name, ContentFile(data), save=False)
         GeneratedDocument.objects.filter(pk=job.pk).update(docx=job.docx.name, progress=50)
         pdf_bytes = pdf.docx_bytes_to_pdf(data, name="van-ban")
-        job.pdf.save(builders.filename_of(req, "pdf"), ContentFile(pdf_bytes), save=False)
+        job.pdf.save(registry.filename_of(req, "pdf"), ContentFile(pdf_bytes), save=False)
         GeneratedDocument.objects.filter(pk=job.pk).update(
             pdf=job.pdf.name,
             progress=100,
@@ -158,33 +137,6 @@ def generated_document_run(*, document_id: int) -> None:
         )
 
 
-def draft_save(
-    *,
-    user,
-    kind: str,
-    unit: AdminUnit,
-    texts: dict[str, str],
-    plan_id: int = 0,
-    year: int = 0,
-    period: str = "",
-) -> ReportDraft:
-    with transaction.atomic():
-        draft, created = ReportDraft.objects.select_for_update().get_or_create(
-            kind=kind,
-            unit=unit,
-            plan_id=plan_id or 0,
-            year=year or 0,
-            period=period or "",
-            defaults={"texts": texts, "updated_by": user},
-        )
-        if not created:
-            draft.texts = texts
-            draft.updated_by = user if getattr(user, "pk", None) else None
-            draft.save()
-            ReportDraft.objects.filter(pk=draft.pk).update(version=F("version") + 1)
-    return draft
-
-
 def command_user(username: str | None):
     """--user USERNAME, or superuser semantics when omitted (scheduled exports)."""
     if not username:
@@ -195,89 +147,3 @@ def command_user(username: str | None):
     if user is None:
         raise DocumentError(f"Không có người dùng “{username}” (hoặc tài khoản đã khóa).")
     return user
-
-
-class ProseConflict(Exception):
-    """Someone saved the prose after this user opened the form; nothing was written."""
-
-
-class ProseNotAllowed(Exception):
-    pass
-
-
-def assessment_prose_save(*, user, assessment, texts: dict[str, Any], version: int):
-    """Save the prose of a self-assessment's documents (documents.selfassessment.prose) opened
-    at `version` (0 = none existed). Read-only once the assessment is submitted or locked; only
-    those who manage the assessment (assessments.access.can_manage) write it."""
-    from assessments import access
-    from documents.models import AssessmentProse
-    from documents.selfassessment.prose import MONITORING_COLUMNS, SECTION_BY_KEY
-
-    if not access.can_manage(user, assessment):
-        raise ProseNotAllowed("Chỉ hiệu trưởng (người quản lý đợt tự đánh giá) được sửa nội dung.")
-    if not assessment.is_editable:
-        raise ProseNotAllowed(
-            "Đợt tự đánh giá đã nộp hoặc đã khóa: nội dung văn bản chỉ còn để xem."
-        )
-    clean: dict[str, Any] = {
-        key: nfc(str(value)).strip()
-        for key, value in texts.items()
-        if key in SECTION_BY_KEY and str(value).strip()
-    }
-    rows = texts.get("monitoring") or []
-    monitoring = [
-        {k: nfc(str(r.get(k, ""))).strip() for k, _label in MONITORING_COLUMNS}
-        for r in rows
-        if any(str(r.get(k, "")).strip() for k, _label in MONITORING_COLUMNS)
-    ]
-    if monitoring:
-        clean["monitoring"] = monitoring
-    conditions = {str(k): bool(v) for k, v in (texts.get("conditions") or {}).items()}
-    if conditions:
-        clean["conditions"] = conditions
-    with transaction.atomic():
-        row = AssessmentProse.objects.select_for_update().filter(assessment=assessment).first()
-        current = row.version if row else 0
-        if current != version:
-            raise ProseConflict(
-                "Nội dung đã được người khác cập nhật sau khi bạn mở trang. Nội dung bạn nhập "
-                "vẫn còn bên dưới; hãy xem lại rồi lưu lần nữa."
-            )
-        old = dict(row.texts) if row else {}
-        _log_prose(user, assessment, old, clean)
-        if row is None:
-            row = AssessmentProse.objects.create(
-                assessment=assessment, texts=clean, updated_by=user
-            )
-        elif row.texts != clean:
-            row.texts = clean
-            row.updated_by = user
-            row.version = F("version") + 1
-            row.save()
-            row.refresh_from_db()
-    return row
-
-
-def _log_prose(user, assessment, old: dict[str, Any], new: dict[str, Any]) -> None:
-    """One change-log row per changed section, in the assessment's history."""
-    import json
-
-    from assessments.models import ChangeLog
-
-    def show(value: Any) -> str:
-        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-    ChangeLog.objects.bulk_create(
-        [
-            ChangeLog(
-                assessment=assessment,
-                user=user if getattr(user, "pk", None) else None,
-                field=f"van_ban.{key}",
-                old=show(old.get(key, "")),
-                new=show(new.get(key, "")),
-                note="Nội dung văn bản tự đánh giá",
-            )
-            for key in sorted(set(old) | set(new))
-            if old.get(key) != new.get(key)
-        ]
-    )

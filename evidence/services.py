@@ -20,12 +20,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Prefetch
 from django.utils.translation import gettext as _
 
+from assessments.changelog import change_log_record
 from assessments.models import Assessment, CriterionSheet
 from core import audit
 from core.text import nfc
 from frameworks.models import Criterion
 
-from . import access
+from . import access, importing
 from .codes import CodeStyle, style_from_data
 from .models import Evidence, EvidenceCitation
 from .uploads import CheckedFile, UploadRejected, check_upload
@@ -100,8 +101,6 @@ def _require_item(user, evidence: Evidence) -> None:
 def _record(user, assessment: Assessment, changes, *, sheet=None, note: str = "") -> None:
     """Every change of the register goes to the assessment's change log (per sheet for
     citations)."""
-    from assessments.services import change_log_record
-
     change_log_record(user=user, assessment=assessment, changes=changes, sheet=sheet, note=note)
 
 
@@ -567,8 +566,6 @@ class ImportRejected(Exception):
 def evidence_import(*, user, assessment: Assessment, rows) -> ImportResult:
     """All or nothing: every row is checked again inside the transaction (the register may have
     changed since the preview) and one failing row rolls everything back."""
-    from . import importing  # the reader imports openpyxl; only the import pays for it
-
     _require_manage(user, assessment)
     created: list[Evidence] = []
     with transaction.atomic():

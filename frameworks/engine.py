@@ -23,10 +23,11 @@ and prepares, per clause, the bits that must not be missing, and per school leve
 explanation. A school's results are then one integer: a clause is one AND, a criterion's level
 one table lookup on its field, the blockers of the explanation its fields read back as ids — the
 school level, the recognition levels, each criterion's level and the explanation of 45,000
-schools take under half a second (``python -m bench engine``). ``_school_level_reference`` and
-``_explain_reference`` state the rules criterion by criterion; the tests hold the fast paths to
-them, and a framework outside what the fast paths assume (an indicator below Mức 1, a criterion
-named twice in one clause) is evaluated by them.
+schools take under half a second (``python -m bench engine``). Each rule has this one
+implementation; the tests hold it to the rules written criterion by criterion
+(``frameworks/tests/reference.py``) on every framework. Compiling refuses what the rules cannot
+mean — a level below Mức 1, a criterion named twice in one clause — so every framework that
+compiles is one the bit layout evaluates exactly.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 FORMAT = "truongchuan-framework/1"
 MISSING_TEXT = "chưa có văn bản"
 LEVEL4_GROUP = "M4"  # how school-wide (Mức 4) requirements are grouped in explanations
-
-_NOTHING_MISSING = 1 << 30  # "first missing level" of a criterion whose indicators are all met
+# Why a level that counts an incomplete school-wide list cannot be assessed (data files may
+# give their own note, as TT18's does).
+LEVEL4_INCOMPLETE = "Danh sách yêu cầu Mức 4 chưa đầy đủ: chưa thể đánh giá mức này."
 
 
 class FrameworkError(ValueError):
@@ -101,25 +103,21 @@ class Clause:
     criteria: tuple[int, ...] = ()
     requirements: bool = False
     selector: str = "all"
-    every: bool = False  # the clause names every criterion of the framework
     # The indicators of its criteria at levels ≤ min_level: a criterion satisfies the clause when
     # none of its indicators in this set is missing (filled in by _compile_clause), as ids and
     # as bits of the framework's layout.
     ids: frozenset[str] = frozenset()
     bits: int = 0
     # Derived at construction so evaluate() does no per-call work: whether the clause needs all
-    # its criteria, how many of them may fail (slack), and one "nothing missing" default per
-    # criterion for map(gaps.get, …).
+    # its criteria and how many of them may fail (slack).
     is_all: bool = field(init=False)
     slack: int = field(init=False)
-    defaults: tuple[int, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(
             self, "is_all", not self.requirements and self.at_least >= len(self.criteria)
         )
         object.__setattr__(self, "slack", len(self.criteria) - self.at_least)
-        object.__setattr__(self, "defaults", (_NOTHING_MISSING,) * len(self.criteria))
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +226,7 @@ class Framework:
         "indicator_bit",
         "indicator_pos",
         "level4_bit",
+        "level4_complete",
         "level4_ids",
         "level4_shift",
         "level_of",
@@ -238,7 +237,6 @@ class Framework:
         "mandatory",
         "max_level",
         "pattern_ids",
-        "regular",
         "school_kinds",
         "school_levels",
         "standard_codes",
@@ -269,6 +267,12 @@ class Framework:
         mandatory: list[bool] = []
         pos: dict[str, tuple[int, int]] = {}
         levels = declared_levels(data)
+        # Mức 1 is the lowest level of every circular, and criterion level 0 means "not Mức 1":
+        # an indicator below it would give its criterion a level of −1.
+        if not all(type(level) is int and level >= 1 for level in levels):
+            raise InvalidFramework(
+                f"{self.code}: rule.criterion_levels phải là các mức từ 1 trở lên ({levels})."
+            )
         top_level = max(levels, default=0)
         self.standard_codes = tuple(s["code"] for s in data.get("standards", ()))
         for s_index, standard in enumerate(data.get("standards", ())):
@@ -308,6 +312,12 @@ class Framework:
         self.all_ids = frozenset(pos)
         self.level4_order = tuple(item["id"] for item in data.get("level4", ()))
         self.level4_ids = frozenset(self.level4_order)
+        # False while only part of the school-wide list is known (TT18: two items of Điều 22):
+        # a school level that counts them cannot be assessed (see _compile_rule).
+        complete = data.get("level4_complete", True)
+        if not isinstance(complete, bool):
+            raise InvalidFramework(f"{self.code}: level4_complete phải là true hoặc false.")
+        self.level4_complete = complete
         # Indicators and Mức 4 requirements alike, for evaluate_met (one results table).
         self.every_id = self.all_ids | self.level4_ids
         self._compile_bits()
@@ -361,16 +371,7 @@ class Framework:
         self.pattern_ids = tuple(_Patterns(ids, cache=width == 8) for ids in self.field_ids)
 
     def _compile_explanations(self) -> None:
-        """Per reached school level, the plan of the next one (absent: nothing to explain).
-
-        The bit-based evaluation and explanation assume what every real framework satisfies:
-        indicator levels ≥ 1 and no criterion named twice in one clause. A framework that breaks
-        either ("irregular") is evaluated by the reference implementation instead."""
-        self.regular = all(level >= 1 for level in self.level_of.values()) and all(
-            len(set(clause.criteria)) == len(clause.criteria)
-            for sl in self.school_levels
-            for clause in sl.clauses
-        )
+        """Per reached school level, the plan of the next one (absent: nothing to explain)."""
         plans: dict[int, ExplainPlan | None] = {}
         for sl in self.school_levels:
             if sl.level - 1 in plans:  # the first school level with that number counts
@@ -434,6 +435,13 @@ def _select(fw: Framework, selector: Any) -> tuple[int, ...]:
         unknown = [c for c in selector if c not in fw.criterion_codes]
         if unknown:
             raise InvalidFramework(f"{fw.code}: quy tắc nhắc tới tiêu chí không có: {unknown}.")
+        # "At least k of [B.1, B.1, B.2]" has no reading in any circular (does B.1 count
+        # twice?): a repeated code is a slip in the file, refused rather than guessed at.
+        repeated = ", ".join(sorted({c for c in selector if selector.count(c) > 1}))
+        if repeated:
+            raise InvalidFramework(
+                f"{fw.code}: quy tắc nêu tiêu chí {repeated} hai lần trong một điều kiện."
+            )
         return tuple(fw.criterion_codes.index(c) for c in selector)
     raise InvalidFramework(f"{fw.code}: bộ chọn tiêu chí không hợp lệ: {selector!r}.")
 
@@ -463,7 +471,6 @@ def _compile_clause(fw: Framework, raw: Mapping[str, Any]) -> Clause:
         at_least=k,
         criteria=criteria,
         selector=selector if isinstance(selector, str) else ",".join(selector),
-        every=len(criteria) == len(fw.criterion_codes),
         ids=ids,
         bits=sum(map(fw.indicator_bit.__getitem__, ids)),
     )
@@ -472,8 +479,8 @@ def _compile_clause(fw: Framework, raw: Mapping[str, Any]) -> Clause:
 def _compile_rule(fw: Framework, rule: Mapping[str, Any]) -> tuple[SchoolLevel, ...]:
     kind = rule.get("type")
     if kind == "cumulative":
-        return _compile_cumulative(fw, rule)
-    if kind == "thresholds":
+        levels = _compile_cumulative(fw, rule)
+    elif kind == "thresholds":
         levels = []
         for raw in sorted(rule.get("school_levels", ()), key=lambda r: r["level"]):
             clauses = tuple(_compile_clause(fw, c) for c in raw.get("require", ()))
@@ -482,11 +489,21 @@ def _compile_rule(fw: Framework, rule: Mapping[str, Any]) -> tuple[SchoolLevel, 
                     raw["level"], clauses, raw.get("known", True), raw.get("note", "") or ""
                 )
             )
+    else:
+        raise InvalidFramework(f"{fw.code}: loại quy tắc không hợp lệ: {kind!r}.")
+    if fw.level4_complete:
         return tuple(levels)
-    raise InvalidFramework(f"{fw.code}: loại quy tắc không hợp lệ: {kind!r}.")
+    # Counting part of a list would pass schools that miss the unknown rest: a level that needs
+    # the school-wide requirements is not determinable until the list is complete.
+    return tuple(
+        SchoolLevel(sl.level, sl.clauses, False, sl.note or LEVEL4_INCOMPLETE)
+        if any(c.requirements for c in sl.clauses)
+        else sl
+        for sl in levels
+    )
 
 
-def _compile_cumulative(fw: Framework, rule: Mapping[str, Any]) -> tuple[SchoolLevel, ...]:
+def _compile_cumulative(fw: Framework, rule: Mapping[str, Any]) -> list[SchoolLevel]:
     """TT17/18/19/2018: Mức N = every criterion satisfies N (all indicators at ≤ N met). A
     criterion whose highest defined level is below N satisfies N once all its indicators are
     met — that is how "no requirement at a level does not block" falls out of the data."""
@@ -504,7 +521,7 @@ def _compile_cumulative(fw: Framework, rule: Mapping[str, Any]) -> tuple[SchoolL
         levels.append(
             SchoolLevel(wide["level"], clauses, wide.get("known", True), wide.get("note", ""))
         )
-    return tuple(levels)
+    return levels
 
 
 def _compile_recognition_rule(raw: Mapping[str, Any] | None, top: int) -> RecognitionRule | None:
@@ -899,12 +916,8 @@ def _finish(
     conditions = conditions or {}
     names = fw.condition_names
     unmet = tuple([c for c in names if not conditions.get(c)]) if names else ()
-    if fw.regular:
-        school_level = _school_level(fw, missing_bits, level4_bits.bit_count())
-        result = Result(fw, version, missing_bits, level4_bits, school_level, unmet)
-    else:
-        result = Result(fw, version, missing_bits, level4_bits, 0, unmet)
-        result.school_level = school_level = _school_level_reference(result)
+    school_level = _school_level(fw, missing_bits, level4_bits.bit_count())
+    result = Result(fw, version, missing_bits, level4_bits, school_level, unmet)
     rec = version.recognition
     result.accreditation_level, result.accreditation_reason = _recognise(
         rec.accreditation, school_level, conditions
@@ -922,8 +935,8 @@ def _school_level(fw: Framework, missing: int, level4_count: int) -> int:
     A criterion satisfies level L when none of its indicators at levels ≤ L is missing, so a
     clause is a question about ``missing & clause.bits`` (its criteria's indicators at ≤ L): an
     "all" clause holds when that is zero; "at least k of n" holds when it is non-zero in at most
-    n − k criterion fields. Same answers as :func:`_school_level_reference` on a regular
-    framework (the tests check it)."""
+    n − k criterion fields. The tests hold it to the rule written criterion by criterion
+    (``frameworks/tests/reference.py``)."""
     reached = 0
     for school_level in fw.school_levels:
         if not school_level.assessable:
@@ -941,43 +954,6 @@ def _school_level(fw: Framework, missing: int, level4_count: int) -> int:
                     fields = _fields(fw, gaps)
                     if len(fields) - fields.count(0) > clause.slack:
                         return reached
-        reached = school_level.level
-    return reached
-
-
-def _school_level_reference(result: Result) -> int:
-    """The school level by the rule as written, criterion by criterion: the oracle of the tests
-    and the evaluation of irregular frameworks (see :meth:`Framework._compile_explanations`).
-
-    A criterion satisfies level L when none of its indicators at levels ≤ L is missing. The
-    shortcuts on the lowest level of any missing indicator: when it is above L every criterion
-    clause of L holds; when it is not and the clause needs every criterion, the clause fails.
-    Only clauses over a subset of criteria (TT57's "mandatory" / "others") need the
-    per-criterion gaps."""
-    fw = result.framework
-    missing = result.missing
-    lowest = min(map(fw.level_of.__getitem__, missing)) if missing else _NOTHING_MISSING
-    level4_count = len(result.level4_met)
-    reached = 0
-    for school_level in fw.school_levels:
-        if not school_level.assessable:
-            break
-        for clause in school_level.clauses:
-            if clause.requirements:
-                if level4_count < clause.at_least:
-                    return reached
-                continue
-            level = clause.min_level
-            if lowest > level:
-                continue
-            if clause.every and clause.is_all:
-                return reached
-            values = map(result.gaps.get, clause.criteria, clause.defaults)
-            if clause.is_all:
-                if min(values) <= level:
-                    return reached
-            elif len([f for f in values if f > level]) < clause.at_least:
-                return reached
         reached = school_level.level
     return reached
 
@@ -1017,20 +993,14 @@ def _reason_message(result: Result, which: str, code: str, rule: RecognitionRule
 # --------------------------------------------------------------------------------------------
 
 
-def _missing_by_criterion(result: Result) -> dict[int, list[str]]:
-    """Missing indicators grouped by criterion index (in framework order), each list by level
-    then in the circular's order."""
-    missing = result.missing
-    by_level = result.framework.criterion_ids_by_level
-    return {
-        index: [i for ids in by_level[index] for i in ids if i in missing]
-        for index in sorted(result.gaps)
-    }
-
-
 def _explain(result: Result) -> dict[str, Any] | None:
-    """The cheapest way to the next school level (see :func:`_explain_reference` for the rule);
-    on a regular framework, computed on the bits of the missing indicators.
+    """The cheapest way to the next school level, computed on the bits of the missing
+    indicators.
+
+    Cumulative rules leave no choice: every missing indicator at levels ≤ N. Threshold rules
+    ("at least k of the others") take the k criteria that need the fewest indicators, ties
+    broken by the circular's order; what the "all" clauses force is fixed first, so a criterion
+    they already force costs nothing extra in a threshold clause.
 
     The blockers are one set of missing indicators: first what the "all" clauses force
     (``missing & plan.forced_bits``, the precomputed union of their indicators); then, per
@@ -1038,11 +1008,9 @@ def _explain(result: Result) -> dict[str, Any] | None:
     clause.bits`` minus the blockers so far), one field per criterion — a criterion with none
     already counts, the others cost their field's bit count and the cheapest are added, ties to
     the circular's order. The set is then read field by field, which lists it grouped by
-    criterion in the circular's order. Identical output to the reference (the tests compare
-    them)."""
+    criterion in the circular's order. The tests compare it with the rule written criterion by
+    criterion (``frameworks/tests/reference.py``) and with an exact optimum."""
     fw = result.framework
-    if not fw.regular:
-        return _explain_reference(result)
     plan = fw.explain_plans.get(result.school_level)
     if plan is None:
         return None
@@ -1075,70 +1043,3 @@ def _explain(result: Result) -> dict[str, Any] | None:
                 todo = [i for i in fw.level4_order if not level4_bits & bit[i]][:need]
                 blockers.append({"criterion": LEVEL4_GROUP, "missing": todo})
     return {"level": plan.level, "blockers": blockers}
-
-
-def _explain_reference(result: Result) -> dict[str, Any] | None:
-    """The cheapest way to the next school level, by the rule as written (the oracle of the
-    tests, and the explanation of irregular frameworks).
-
-    Cumulative rules leave no choice: every missing indicator at levels ≤ N. Threshold rules
-    ("at least k of the others") pick the k criteria that need the fewest indicators, ties
-    broken by the circular's order. "All" clauses are fixed first, so a criterion they already
-    force costs nothing extra in a threshold clause. Exact when threshold clauses select
-    disjoint criteria (every framework so far: mandatory vs. others).
-    """
-    fw = result.framework
-    target_level = result.school_level + 1
-    school_level = next((sl for sl in fw.school_levels if sl.level == target_level), None)
-    if school_level is None or not school_level.assessable:
-        return None
-    grouped = _missing_by_criterion(result)
-    target: dict[int, int] = {}
-    for clause in school_level.clauses:
-        if clause.is_all:
-            for i in clause.criteria:
-                if i in grouped and target.get(i, 0) < clause.min_level:
-                    target[i] = clause.min_level
-    for clause in school_level.clauses:
-        if not (clause.requirements or clause.is_all):
-            _choose_cheapest(fw, clause, target, grouped)
-    blockers = []
-    level_of = fw.level_of
-    for index in sorted(target):
-        todo = [i for i in grouped[index] if level_of[i] <= target[index]]
-        if todo:
-            blockers.append({"criterion": fw.criterion_codes[index], "missing": todo})
-    for clause in school_level.clauses:
-        if clause.requirements:
-            need = clause.at_least - len(result.level4_met)
-            if need > 0:
-                todo = [i for i in fw.level4_order if i not in result.level4_met][:need]
-                blockers.append({"criterion": LEVEL4_GROUP, "missing": todo})
-    return {"level": target_level, "blockers": blockers}
-
-
-def _choose_cheapest(
-    fw: Framework, clause: Clause, target: dict[int, int], grouped: dict[int, list[str]]
-) -> None:
-    """Lift the cheapest criteria of a threshold clause to its level (in place on target)."""
-    level = clause.min_level
-    level_of = fw.level_of
-
-    def cost(index: int, up_to: int) -> int:
-        return sum(1 for i in grouped.get(index, ()) if level_of[i] <= up_to)
-
-    costs = []
-    done = 0
-    for index in clause.criteria:
-        forced = target.get(index, 0)
-        extra = cost(index, level) - cost(index, forced) if forced < level else 0
-        if extra == 0:
-            done += 1
-        else:
-            costs.append((extra, index))
-    need = clause.at_least - done
-    if need <= 0:
-        return
-    costs.sort()
-    for _, index in costs[:need]:
-        target[index] = level

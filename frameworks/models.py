@@ -17,6 +17,12 @@ class Certainty(models.TextChoices):
     UNCERTAIN = "uncertain", _("Chưa chắc chắn")
 
 
+class TextConfidence(models.TextChoices):
+    HIGH = "high", _("cao")
+    MEDIUM = "medium", _("trung bình")
+    LOW = "low", _("thấp")
+
+
 class Framework(models.Model):
     code = models.CharField(_("mã"), max_length=40, unique=True)
     title = models.TextField(_("tên"))
@@ -28,6 +34,9 @@ class Framework(models.Model):
     school_kinds = models.JSONField(_("loại trường"), default=list)
     certainty = models.CharField(max_length=10, choices=Certainty, default=Certainty.CONFIRMED)
     provenance = models.TextField(_("nguồn"), blank=True)
+    # False while only part of the school-wide Mức 4 list has been found (TT18): the level that
+    # counts it is shown as not determinable.
+    level4_complete = models.BooleanField(_("đủ danh sách yêu cầu Mức 4"), default=True)
     data = models.JSONField(_("dữ liệu"))
     data_hash = models.CharField(max_length=64)
     loaded_at = models.DateTimeField(auto_now=True)
@@ -143,6 +152,12 @@ class Indicator(models.Model):
     text = models.TextField(_("nội dung"), null=True, blank=True)  # noqa: DJ001
     text_en_summary = models.TextField(_("tóm tắt tiếng Anh"), blank=True)
     provenance = models.TextField(_("nguồn"), blank=True)
+    # How far a found text can be trusted ("high", "medium", "low"; empty when the data file
+    # says nothing, as for the 2018 indicators) and where it was read (addresses, titles).
+    text_confidence = models.CharField(
+        _("độ tin cậy của văn bản"), max_length=10, choices=TextConfidence, blank=True
+    )
+    text_sources = models.JSONField(_("nguồn văn bản"), default=list, blank=True)
     position = models.PositiveIntegerField(default=0)
     search_text = models.TextField(blank=True, editable=False)
 

@@ -55,6 +55,7 @@ def framework_load(*, data: dict[str, Any], force: bool = False) -> tuple[Framew
             "school_kinds": list(data.get("school_kinds", [])),
             "certainty": data.get("certainty", Certainty.CONFIRMED),
             "provenance": nfc(data.get("provenance")),
+            "level4_complete": bool(data.get("level4_complete", True)),
             "data": data,
             "data_hash": digest,
         },
@@ -175,6 +176,7 @@ def _sync_indicators(
                         "text": text,
                         "text_en_summary": i.get("text_en_summary") or "",
                         "provenance": i.get("provenance", ""),
+                        **_text_origin(i),
                         "position": len(rows),
                         "search_text": indicator_search_text(i["id"], text, None),
                     }
@@ -191,9 +193,18 @@ def _sync_indicators(
                 "letter": "",
                 "text": text,
                 "text_en_summary": summary,
-                "provenance": item.get("provenance", ""),
+                "provenance": nfc(item.get("provenance")),
+                **_text_origin(item),
                 "position": len(rows),
                 "search_text": indicator_search_text(item["id"], text, summary),
             }
         )
     _sync(Indicator, framework, "ident", rows)
+
+
+def _text_origin(item: dict[str, Any]) -> dict[str, Any]:
+    """How sure a found text is and where it was read, as the data file gives them."""
+    return {
+        "text_confidence": item.get("text_confidence") or "",
+        "text_sources": [nfc(source) for source in item.get("text_sources") or []],
+    }

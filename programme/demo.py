@@ -34,7 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import audit
-from programme import plans, rules
+from programme import plans
 from programme.models import (
     FundingSource,
     InvestmentCategory,
@@ -46,11 +46,12 @@ from programme.models import (
     PlanStatus,
     PlanUnitTarget,
     ProgrammePlan,
-    RecognitionDecision,
     Reminder,
     TargetKind,
 )
-from programme.services import refresh_standard_levels
+from recognition import rules
+from recognition.models import RecognitionDecision
+from recognition.services import refresh_standard_levels
 from schools.management.demo import DATA_DIR, REFORM_DATE, DemoDataError
 from schools.models import School, SchoolLocation
 from units.models import AdminUnit

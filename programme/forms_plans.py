@@ -9,7 +9,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evidence.uploads import ACCEPT_ATTR
-from programme.forms import DATE_FORMATS
 from programme.models import (
     FundingSource,
     InvestmentCategory,
@@ -19,6 +18,7 @@ from programme.models import (
     TargetKind,
     UnitMetric,
 )
+from recognition.forms import DATE_FORMATS
 
 
 class BootstrapForm(forms.Form):

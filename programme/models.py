@@ -1,6 +1,6 @@
-"""The recognition register (Sổ quyết định công nhận): one row per decision about one school.
-A school's status is derived from these rows by programme.rules; School.standard_level is only
-a cache refreshed by programme.services."""
+"""Programme plans (Kế hoạch / Đề án) with their school and unit targets, investment projects,
+monthly progress reports and reminders. The recognition register they are measured against lives
+in recognition/models.py."""
 
 from __future__ import annotations
 
@@ -12,117 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.text import nfc
 from programme import plans as rules_plans
-from programme import rules
-
-
-class DecisionKind(models.TextChoices):
-    ACCREDITATION = rules.ACCREDITATION, _("Công nhận đạt kiểm định chất lượng giáo dục")
-    STANDARD_NEW = rules.STANDARD_NEW, _("Công nhận mới đạt chuẩn quốc gia")
-    STANDARD_RENEWAL = rules.STANDARD_RENEWAL, _("Công nhận lại đạt chuẩn quốc gia")
-    STANDARD_UPGRADE = rules.STANDARD_UPGRADE, _("Nâng mức chuẩn quốc gia (Mức độ 1 → 2)")
-    REVOCATION = rules.REVOCATION, _("Thu hồi công nhận đạt chuẩn quốc gia")
-    ACCREDITATION_REVOCATION = (
-        rules.ACCREDITATION_REVOCATION,
-        _("Thu hồi công nhận kiểm định chất lượng giáo dục"),
-    )
-
-
-class Track(models.TextChoices):
-    STANDARD = rules.TRACK_STANDARD, _("Chuẩn quốc gia")
-    ACCREDITATION = rules.TRACK_ACCREDITATION, _("Kiểm định chất lượng")
-
-
-def scan_upload_to(instance: RecognitionDecision, filename: str) -> str:
-    # The stored name is ours (random, extension from the detected type): the user's file name
-    # is kept apart, for the download only, so it can never steer a path.
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"recognitions/{instance.school_id}/{uuid.uuid4().hex}.{ext}"
-
-
-class RecognitionDecision(models.Model):
-    school = models.ForeignKey(
-        "schools.School",
-        on_delete=models.PROTECT,
-        related_name="recognitions",
-        verbose_name=_("trường"),
-    )
-    number = models.CharField(_("số quyết định"), max_length=60)
-    signed_on = models.DateField(_("ngày ký"))
-    signing_body = models.CharField(_("cơ quan ban hành"), max_length=200)
-    signer_title = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
-    signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
-    kind = models.CharField(_("loại quyết định"), max_length=32, choices=DecisionKind.choices)
-    # Derived from kind: which status the decision acts on (queries pick the latest per track).
-    track = models.CharField(max_length=16, choices=Track.choices, editable=False)
-    level = models.PositiveSmallIntegerField(
-        _("mức"),
-        null=True,
-        blank=True,
-        help_text=_("Chuẩn quốc gia: Mức độ 1 hoặc 2. Kiểm định: Cấp độ 1–4. Thu hồi: để trống."),
-    )
-    framework_code = models.CharField(_("bộ tiêu chuẩn áp dụng"), max_length=40, blank=True)
-    valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True, editable=False)
-    scan = models.FileField(_("bản quét quyết định"), upload_to=scan_upload_to, blank=True)
-    scan_name = models.CharField(_("tên tệp gốc"), max_length=200, blank=True)
-    scan_type = models.CharField(max_length=40, blank=True)
-    note = models.TextField(_("ghi chú"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("người ghi"),
-    )
-    created_at = models.DateTimeField(_("thời điểm ghi"), auto_now_add=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-
-    class Meta:
-        ordering = ["-signed_on", "-id"]
-        verbose_name = _("quyết định công nhận")
-        verbose_name_plural = _("sổ quyết định công nhận")
-        indexes = [
-            models.Index(fields=["school", "track", "signed_on"], name="recog_school_track_date"),
-            models.Index(fields=["valid_until"], name="recog_valid_until"),
-            models.Index(fields=["signed_on"], name="recog_signed_on"),
-        ]
-        constraints = [
-            # One decision may name several schools, so the number repeats across schools,
-            # never for the same school on the same day.
-            models.UniqueConstraint(
-                fields=["school", "number", "signed_on"], name="recog_unique_school_number_date"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.number} ({self.signed_on:%d/%m/%Y}) — {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        self.prepare()
-        super().save(*args, **kwargs)
-
-    def prepare(self) -> None:
-        """NFC text and the derived fields; called by save() and before bulk_create()."""
-        for name in ("number", "signing_body", "signer_title", "signer_name", "framework_code"):
-            setattr(self, name, " ".join(nfc(getattr(self, name)).split()))
-        self.note = nfc(self.note)
-        self.track = rules.TRACK_OF[self.kind]
-        if self.kind in rules.REVOCATIONS:
-            self.level = None
-        # Computed, never typed: the decision date plus the validity (none for a revocation).
-        self.valid_until = rules.valid_until(self.kind, self.signed_on)
-
-    @property
-    def level_label(self) -> str:
-        if not self.level:
-            return ""
-        word = "Cấp độ" if self.track == rules.TRACK_ACCREDITATION else "Mức độ"
-        return f"{word} {self.level}"
-
-    @property
-    def renewal_deadline(self):
-        return rules.renewal_deadline(self.valid_until)
-
 
 # ---------------------------------------------------------------------------------------------
 # Programme plans (Kế hoạch / Đề án), investment projects and monthly progress reports.
@@ -486,4 +375,47 @@ class Reminder(models.Model):
     def save(self, *args, **kwargs):
         self.month = self.month.replace(day=1)
         self.message = " ".join(nfc(self.message).split())
+        super().save(*args, **kwargs)
+
+
+class ReportDraft(models.Model):
+    """The prose sections of a report or plan document (leadership, tasks done, limitations,
+    next tasks…), kept per unit and period so the next generation reuses what was typed.
+    Tables and numbers are never stored here: they come from data at generation time."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Báo cáo")
+        PLAN = "plan", _("Kế hoạch")
+
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    unit = models.ForeignKey(
+        "units.AdminUnit", on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị")
+    )
+    # A plain id, not a foreign key: the draft outlives a deleted plan. 0 = no plan.
+    plan_id = models.PositiveIntegerField(_("kế hoạch"), default=0)
+    year = models.PositiveSmallIntegerField(_("năm"), default=0)
+    period = models.CharField(_("kỳ báo cáo"), max_length=2, blank=True)
+    texts = models.JSONField(_("nội dung"), default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        # The table keeps its name from when the drafts were part of the documents app.
+        db_table = "documents_reportdraft"
+        verbose_name = _("nội dung soạn thảo")
+        verbose_name_plural = _("nội dung soạn thảo")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "unit", "plan_id", "year", "period"], name="report_draft_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.unit} {self.period} {self.year}"
+
+    def save(self, *args, **kwargs):
+        self.texts = {str(k): nfc(v) for k, v in (self.texts or {}).items()}
         super().save(*args, **kwargs)

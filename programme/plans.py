@@ -13,7 +13,7 @@ Plan vs actual — the rule, per school target:
 - Not yet achieved: PENDING while its year is in the future, IN_PROGRESS during its year (or,
   without a year, until the period ends), MISSED afterwards.
 - "Duy trì" (maintain) is not a decision: it is ACHIEVED when the school holds the national
-  standard on 31/12 of the year (from the register, programme.rules.school_status), MISSED
+  standard on 31/12 of the year (from the register, recognition.rules.school_status), MISSED
   otherwise; the current year stays IN_PROGRESS. A re-recognition signed in that year is
   attached to the maintain target (not counted as "without a target").
 - "Nâng cao chất lượng" (improve) has no measure in the register: NOT_MEASURED (followed
@@ -34,7 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from core.text import format_decimal, format_int
-from programme import rules
+from recognition import rules
 
 # Target kinds (stored values; programme.models.TargetKind uses the same strings).
 NEW_1 = "new_1"

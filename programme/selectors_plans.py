@@ -32,9 +32,10 @@ from programme.models import (
     PlanSchoolTarget,
     PlanUnitTarget,
     ProgrammePlan,
-    RecognitionDecision,
     Reminder,
 )
+from recognition.models import RecognitionDecision
+from recognition.selectors import with_status
 from schools.models import School, SchoolLocation
 from units.models import AdminUnit
 from units.selectors import retired_units_visible
@@ -329,7 +330,7 @@ def _measuring_day(plan: ProgrammePlan, t: PlanUnitTarget, today: dt.date) -> tu
 
 def unit_target_report(*, user, plan: ProgrammePlan, today: dt.date) -> list[UnitTargetRow]:
     """Target vs actual of the plan's unit-level targets. Derived metrics count the standard
-    schools (status as programme.dashboard.with_status) among the schools the user sees in the
+    schools (status as recognition.selectors.with_status) among the schools the user sees in the
     plan's area on the measuring day: its communes during the period, through the location
     history for a retired district (seed 004's huyện Ninh Giang)."""
     targets = plan_unit_targets(plan)
@@ -337,8 +338,6 @@ def unit_target_report(*, user, plan: ProgrammePlan, today: dt.date) -> list[Uni
     derived = [t for t in targets if t.metric in plans.DERIVED_METRICS]
     counted: dict[dt.date, tuple[int, int]] = {}
     if derived:
-        from programme.dashboard import with_status
-
         locations = _locations(_communes_of(plan))
         visible = scope_for(user).schools()
         for t in derived:
@@ -433,6 +432,14 @@ def total_of(rows) -> Decimal:
 
 # ---------------------------------------------------------------------------------------------
 # Monthly reports
+
+
+def can_submit_monthly(user, plan: ProgrammePlan, school: School) -> bool:
+    return (
+        plan.monthly_reports
+        and scope_for(user).can_edit_school(school)
+        and plan.school_targets.filter(school=school).exists()
+    )
 
 
 def monthly_schools(*, user, plan: ProgrammePlan) -> list[School]:

@@ -208,20 +208,12 @@ def investment_save(
 # Monthly reports
 
 
-def can_submit_monthly(user, plan: ProgrammePlan, school: School) -> bool:
-    return (
-        plan.monthly_reports
-        and scope_for(user).can_edit_school(school)
-        and plan.school_targets.filter(school=school).exists()
-    )
-
-
 @transaction.atomic
 def monthly_report_submit(
     *, user, plan: ProgrammePlan, school: School, month: dt.date, data: dict[str, Any]
 ) -> MonthlyReport:
     """Create or replace the school's report for a month (one per plan, school and month)."""
-    if not can_submit_monthly(user, plan, school):
+    if not selectors_plans.can_submit_monthly(user, plan, school):
         raise NotAllowed("Bạn không được gửi báo cáo cho trường này.")
     month = plans.month_start(month)
     allowed = plans.report_months(plan.start_year, plan.end_year, plan.issued_on)

@@ -1,21 +1,15 @@
+"""The programme section of the site (/programme/, namespace "programme"): the recognition
+register's pages (recognition/urls.py, mounted first) and the plans, monthly reports and investment
+projects."""
+
 from django.urls import path
 
-from programme import views, views_import, views_plans
+from programme import views_plans
+from recognition import urls as recognition_urls
 
 app_name = "programme"
 urlpatterns = [
-    path("", views.register_list, name="register"),
-    path("record/", views.go_record, name="go_record"),
-    path("expiring/", views.expiring_list, name="expiring"),
-    path("expired/", views.expired_list, name="expired"),
-    path("levels/", views.level_list, name="levels"),
-    path("forecast/", views.forecast_view, name="forecast"),
-    path("import/", views_import.import_upload, name="import"),
-    path("import/template.xlsx", views_import.import_template, name="import_template"),
-    path("import/confirm/", views_import.import_confirm, name="import_confirm"),
-    path("recognitions/<int:pk>/file/", views.decision_file, name="file"),
-    path("schools/<str:code>/recognitions/", views.school_register, name="school"),
-    path("schools/<str:code>/recognitions/new/", views.decision_create, name="record"),
+    *recognition_urls.urlpatterns,
     # Plans, monthly progress reports, investment (programme/views_plans.py)
     path("plans/", views_plans.plan_list, name="plans"),
     path("plans/new/", views_plans.plan_create, name="plan_create"),

@@ -334,7 +334,7 @@ def monthly_school(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "months": selectors_plans.school_months(
             plan=plan, school=school, today=timezone.localdate()
         ),
-        "can_submit": services_plans.can_submit_monthly(request.user, plan, school),
+        "can_submit": selectors_plans.can_submit_monthly(request.user, plan, school),
         "history_rows": audit.history_rows(
             None, related=[(MonthlyReport, {"plan_id": plan.pk, "school_id": school.pk})]
         ),
@@ -347,7 +347,7 @@ def monthly_school(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 def monthly_submit(request: HttpRequest, pk: int, code: str, month: str) -> HttpResponse:
     plan = selectors_plans.plan_get(user=request.user, pk=pk)
     school = get_school_or_404(request.user, code=code)
-    if not services_plans.can_submit_monthly(request.user, plan, school):
+    if not selectors_plans.can_submit_monthly(request.user, plan, school):
         raise Http404
     first = _parse_month(month)
     existing = plan.monthly_reports_set.filter(school=school, month=first).first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from accounts.models import Membership, Role
 from schools import yeardata
 from schools.models import School, SchoolYearData
 
@@ -51,3 +52,15 @@ def year_table(*, school: School, latest: str, count: int) -> YearTable:
         versions={y: rows[y].version if y in rows else 0 for y in years},
         raw=raw,
     )
+
+
+# Who may type a school's figures (a permission question; the permission table takes it over).
+EDITOR_ROLES = (Role.PRINCIPAL, Role.STAFF)
+
+
+def can_edit_year_data(user, school: School) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(user=user, school=school, role__in=EDITOR_ROLES).exists()

@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from accounts.models import Membership, Role
 from core import audit
 from schools import yeardata
 from schools.models import School, SchoolYearData
-
-EDITOR_ROLES = (Role.PRINCIPAL, Role.STAFF)
+from schools.selectors_yeardata import can_edit_year_data
 
 
 class YearDataNotAllowed(Exception):
@@ -36,14 +34,6 @@ class YearDataInvalid(Exception):
     def __init__(self, errors: list[yeardata.CellError]):
         super().__init__(f"{len(errors)} lỗi")
         self.errors = errors
-
-
-def can_edit_year_data(user, school: School) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return Membership.objects.filter(user=user, school=school, role__in=EDITOR_ROLES).exists()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from accounts.scope import get_school_or_404
 from core import audit
 from schools import services_yeardata, yeardata
 from schools.models import SchoolYearData
-from schools.selectors_yeardata import year_table
+from schools.selectors_yeardata import can_edit_year_data, year_table
 
 DEFAULT_YEARS = 5
 MAX_YEARS = 10
@@ -46,7 +46,7 @@ def year_data(request: HttpRequest, code: str) -> HttpResponse:
     school = get_school_or_404(request.user, code=code)
     latest, count = _params(request)
     table = year_table(school=school, latest=latest, count=count)
-    can_edit = services_yeardata.can_edit_year_data(request.user, school)
+    can_edit = can_edit_year_data(request.user, school)
     typed: dict[str, dict[str, str]] = {}
     errors: list[yeardata.CellError] = []
     conflict: list[str] = []

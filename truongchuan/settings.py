@@ -43,10 +43,12 @@ INSTALLED_APPS = [
     "schools",
     "frameworks",
     "accounts",
+    "recognition",
     "programme",
     "assessments",
     "evidence",
     "documents",
+    "dashboard",
     "api",
 ]
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assessments import changelog, services
-from documents.services import assessment_prose_save
+from assessments import history as changelog
+from assessments import services
+from assessments.documents.services import assessment_prose_save
 from frameworks.models import Standard
 
 from .conftest import sheet_of

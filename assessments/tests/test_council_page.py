@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from assessments import services
+from assessments import selectors, services
 from assessments.models import ChangeLog, GroupKind, MilestoneStatus, PlanMilestone
 
 from .conftest import sheet_of
@@ -226,7 +226,7 @@ def test_a_secretariat_group_is_created_from_the_council_page(client, assessment
     page = client.get(council_url(assessment)).content.decode()
     assert '<span class="badge text-bg-light">Nhóm thư ký</span>' in page
     assert ChangeLog.objects.filter(assessment=assessment, field="group", new="Nhóm thư ký: ")
-    snapshot_groups = services.snapshot_content(assessment)["groups"]
+    snapshot_groups = selectors.snapshot_content(assessment)["groups"]
     assert snapshot_groups == [{"name": "Nhóm thư ký", "kind": "secretariat", "criteria": []}]
 
 

@@ -39,12 +39,15 @@ def test_the_page_lists_each_requirement_with_the_missing_text_and_the_english_s
     client.force_login(principal)
     body = client.get(page_url(assessment)).content.decode()
     results = level4(assessment)
-    assert set(results) >= {"M4-1", "M4-2"}
-    m41 = results["M4-1"].indicator
-    assert m41.text is None and m41.text_en_summary
+    assert set(results) >= {"M4-1", "M4-2", "M4-4"}
+    m41 = results["M4-1"].indicator  # its Vietnamese text was found (regulation §8)
+    assert m41.text
+    assert f"<span>{escape(m41.text)}</span>" in body
+    m44 = results["M4-4"].indicator  # not found: shown as missing, with the English summary
+    assert m44.text is None and m44.text_en_summary
     assert '<span class="missing-text">chưa có văn bản</span>' in body
     assert "Tóm tắt tiếng Anh, không phải văn bản chính thức" in body
-    assert escape(m41.text_en_summary[:60]) in body
+    assert escape(m44.text_en_summary[:60]) in body
     for result in results.values():
         assert set_url(assessment, result) in body
     assert 'data-testid="school-level">Chưa đạt Mức 1<' in body

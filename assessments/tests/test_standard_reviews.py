@@ -212,10 +212,10 @@ def test_an_unknown_standard_is_404(client, assessment, principal):
 
 
 def test_the_snapshot_and_its_hash_cover_the_standard_texts(assessment, principal):
-    before = services.snapshot_content(assessment)
+    before = selectors.snapshot_content(assessment)
     assert before["standards"][0] == {"standard": "1", **{f: "" for f in FIELDS}}
     save(principal, assessment, "5", conclusion="Đạt Mức 2")
-    after = services.snapshot_content(assessment)
+    after = selectors.snapshot_content(assessment)
     assert after["standards"][4]["conclusion"] == "Đạt Mức 2"
     assert services.content_hash(before) != services.content_hash(after)
     [change] = diff.compare(before, after).standards
@@ -254,7 +254,7 @@ def test_copy_previous_carries_the_standard_texts(assessment, principal, school)
     assert (review.intro, review.conclusion) == ("Mở đầu cũ", "Kết luận cũ")
     assert result.carried_standards == ["1"]
     comparison = diff.compare(
-        services.snapshot_content(assessment), services.snapshot_content(result.assessment)
+        selectors.snapshot_content(assessment), selectors.snapshot_content(result.assessment)
     )
     assert comparison.standards == []
 

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from accounts.models import Role
-from assessments import services
+from assessments import selectors, services
 from assessments.models import Assessment, ChangeLog, CouncilRole, CriterionSheet, IndicatorResult
 from frameworks.models import Criterion, Indicator
 
@@ -125,10 +125,10 @@ def _add(assessment, user, roles):
 
 def test_a_2018_council_needs_seven_members(assessment, principal):
     _add(assessment, principal, [CouncilRole.CHAIR, CouncilRole.SECRETARY, CouncilRole.MEMBER])
-    warnings = services.council_warnings(assessment)
+    warnings = selectors.council_warnings(assessment)
     assert "Hội đồng tự đánh giá cần ít nhất 7 thành viên (hiện có 3)." in warnings
     _add(assessment, principal, [CouncilRole.MEMBER] * 4)
-    assert services.council_warnings(assessment) == []
+    assert selectors.council_warnings(assessment) == []
 
 
 def test_a_tt57_council_needs_five_an_odd_number_one_chair_one_secretary(loaded, principal, school):
@@ -147,7 +147,7 @@ def test_a_tt57_council_needs_five_an_odd_number_one_chair_one_secretary(loaded,
             CouncilRole.MEMBER,
         ],
     )
-    warnings = services.council_warnings(a)
+    warnings = selectors.council_warnings(a)
     assert "Số thành viên hội đồng phải là số lẻ (hiện có 6)." in warnings
     assert "Hội đồng phải có đúng một chủ tịch (hiện có 2)." in warnings
     assert "Hội đồng phải có đúng một thư ký (hiện có 0)." in warnings
@@ -155,14 +155,14 @@ def test_a_tt57_council_needs_five_an_odd_number_one_chair_one_secretary(loaded,
     last = a.council_members.filter(role=CouncilRole.MEMBER).first()
     last.role = CouncilRole.SECRETARY
     last.save()
-    assert services.council_warnings(a) == []
+    assert selectors.council_warnings(a) == []
 
 
 def test_council_rule_falls_back_to_a_table_marked_uncertain(assessment):
     assessment.framework.data = {
         k: v for k, v in assessment.framework.data.items() if k != "council"
     }
-    rule = services.council_rule(assessment)
+    rule = selectors.council_rule(assessment)
     assert rule["min_members"] == 7 and rule["certainty"] == "uncertain"
 
 

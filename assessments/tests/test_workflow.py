@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from assessments import services
+from assessments import selectors, services
 from assessments.models import ChangeLog, Snapshot
 
 from .conftest import results_of, sheet_of
@@ -45,7 +45,7 @@ def test_the_snapshot_hash_is_stable_and_the_snapshot_immutable(submitted):
     snap = submitted.snapshots.get()
     assert snap.kind == "submit"
     assert services.content_hash(snap.content) == snap.sha256
-    assert services.content_hash(services.snapshot_content(submitted)) == snap.sha256
+    assert services.content_hash(selectors.snapshot_content(submitted)) == snap.sha256
     assert snap.content["sheets"][0]["strengths"] == "Trước khi nộp"
     snap.content["sheets"][0]["strengths"] = "Sửa lén"
     with pytest.raises(ValidationError):

@@ -17,8 +17,9 @@ from django.utils import translation
 from accounts.models import Membership, Role
 from core import audit
 from core.models import AuditEvent
-from programme import services as programme_services
-from programme.models import PlanSchoolTarget, ProgrammePlan, RecognitionDecision
+from programme.models import PlanSchoolTarget, ProgrammePlan
+from recognition import services as programme_services
+from recognition.models import RecognitionDecision
 from schools.importing import COLUMNS
 from schools.models import School, SchoolYearData
 from schools.services import school_import_file

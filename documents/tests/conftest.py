@@ -8,13 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from programme import rules
-from programme.models import (
-    InvestmentProject,
-    PlanSchoolTarget,
-    ProgrammePlan,
-    RecognitionDecision,
-)
+from programme.models import InvestmentProject, PlanSchoolTarget, ProgrammePlan
+from recognition import rules
+from recognition.models import RecognitionDecision
 from schools.models import School
 
 

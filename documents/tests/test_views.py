@@ -4,8 +4,9 @@ import openpyxl
 from django.urls import reverse
 
 from documents import pdf
-from documents.models import GeneratedDocument, ReportDraft
+from documents.models import GeneratedDocument
 from documents.tests.helpers import all_text, needs_soffice, open_docx
+from programme.models import ReportDraft
 
 
 def post_generate(client, kind, follow=False, **data):

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from assessments import diff
+from assessments import selectors as assessment_selectors
 from assessments import services as assessment_services
 from assessments.models import ChangeLog
 from evidence import services
@@ -97,7 +98,7 @@ def test_an_excel_import_logs_each_item(principal, assessment):
 def test_the_snapshot_hash_covers_the_register_and_the_citations(principal, assessment):
     item = add(principal, assessment, name="Kế hoạch", file=None)
     s11 = sheet(assessment, "1.1")
-    before = assessment_services.snapshot_content(assessment)
+    before = assessment_selectors.snapshot_content(assessment)
     assert before["evidence"] == [
         {
             "code": "H1-1.1-01",
@@ -114,12 +115,12 @@ def test_the_snapshot_hash_covers_the_register_and_the_citations(principal, asse
         }
     ]
     services.evidence_cite(user=principal, evidence=item, sheet=s11)
-    cited = assessment_services.snapshot_content(assessment)
+    cited = assessment_selectors.snapshot_content(assessment)
     [content] = [s for s in cited["sheets"] if s["criterion"] == "1.1"]
     assert content["citations"] == ["H1-1.1-01"]
     assert assessment_services.content_hash(cited) != assessment_services.content_hash(before)
     services.evidence_update(user=principal, evidence=item, data={"note": "Bản chính"})
-    noted = assessment_services.snapshot_content(assessment)
+    noted = assessment_selectors.snapshot_content(assessment)
     assert assessment_services.content_hash(noted) != assessment_services.content_hash(cited)
     comparison = diff.compare(before, noted)
     [changed] = comparison.criteria

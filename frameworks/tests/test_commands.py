@@ -136,7 +136,8 @@ def test_load_frameworks_is_idempotent():
         dict(Indicator.objects.values_list("framework__code", "id").filter(ident="1.1-M1a"))
         == first_ids
     )
-    assert counts == (6, 27 + 28 + 25 + 15 * 3, 153 + 154 + 146 + 30 * 3 + 5 + 6)
+    # Mức 4 lists: TT17 5, TT18 the 2 found so far, TT19 6.
+    assert counts == (6, 27 + 28 + 25 + 15 * 3, 153 + 154 + 146 + 30 * 3 + 5 + 2 + 6)
     assert FrameworkVersion.objects.filter(code="TT22-2024").count() == 3
 
 
@@ -147,6 +148,23 @@ def test_load_frameworks_keeps_null_text_null():
     assert item.text is None
     assert item.display_text == "chưa có văn bản"
     assert item.is_school_wide
+
+
+@pytest.mark.django_db
+def test_load_frameworks_stores_how_sure_each_level4_text_is_and_its_sources():
+    call_command("load_frameworks", stdout=io.StringIO())
+    found = Indicator.objects.get(framework__code="TT17-2018", ident="M4-1")
+    assert found.text.startswith("Kế hoạch giáo dục của nhà trường")
+    assert found.text_confidence == "high"
+    assert found.get_text_confidence_display() == "cao"
+    assert len(found.text_sources) == 3
+    missing = Indicator.objects.get(framework__code="TT17-2018", ident="M4-4")
+    assert (missing.text, missing.text_confidence, missing.text_sources) == (None, "", [])
+    assert Indicator.objects.get(framework__code="TT19-2018", ident="M4-4").text_confidence == (
+        "medium"
+    )
+    complete = dict(Framework.objects.values_list("code", "level4_complete"))
+    assert complete == {**dict.fromkeys(complete, True), "TT18-2018": False}
 
 
 @pytest.mark.django_db

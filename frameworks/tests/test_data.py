@@ -60,10 +60,52 @@ def test_indicator_ids_and_texts_are_those_of_the_reference(code):
     assert flat(ours) == flat(source)
 
 
-def test_missing_level4_text_stays_null():
-    data = engine.read_data(engine.DATA_DIR / "TT19-2018.json")
-    assert all(item["text"] is None for item in data["level4"])
-    assert [item["id"] for item in data["level4"]] == [f"M4-{n}" for n in range(1, 7)]
+@pytest.mark.parametrize(
+    ("code", "found", "missing", "complete"),
+    [
+        ("TT17-2018", [1, 2, 3], [4, 5], True),
+        ("TT18-2018", [1, 2], [], False),
+        ("TT19-2018", [1, 2, 3, 4], [5, 6], True),
+    ],
+)
+def test_level4_texts_found_are_kept_and_missing_ones_stay_null(code, found, missing, complete):
+    """Regulation §8 (2026-12-07): the Mức 4 texts that were found, and no more; an item whose
+    text was not found stays null (shown as missing), never an English summary."""
+    data = engine.read_data(engine.DATA_DIR / f"{code}.json")
+    items = {item["id"]: item for item in data["level4"]}
+    assert list(items) == [f"M4-{n}" for n in sorted(found + missing)]
+    assert all(items[f"M4-{n}"]["text"] for n in found)
+    assert all(items[f"M4-{n}"]["text"] is None for n in missing)
+    assert data["level4_complete"] is complete
+    assert fw(code).level4_complete is complete
+
+
+@pytest.mark.parametrize("code", FRAMEWORKS_2018)
+def test_every_level4_text_says_how_sure_it_is_and_where_it_comes_from(code):
+    for item in engine.read_data(engine.DATA_DIR / f"{code}.json")["level4"]:
+        if item["text"] is None:
+            assert "text_confidence" not in item and "text_sources" not in item
+            assert "Chưa tìm thấy văn bản tiếng Việt" in item["provenance"]
+        else:
+            assert item["text_confidence"] in {"high", "medium", "low"}
+            assert item["text_sources"] and all(item["text_sources"])
+            assert "độ tin cậy" in item["provenance"]
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared domain reference not present")
+@pytest.mark.parametrize("code", FRAMEWORKS_2018 + FRAMEWORKS_2026)
+def test_level4_confidence_sources_and_completeness_are_those_of_the_reference(code):
+    source = json.loads((SHARED / f"{code}.json").read_text(encoding="utf-8"))
+    ours = engine.read_data(engine.DATA_DIR / f"{code}.json")
+
+    def meta(data):
+        return [
+            (i["id"], i.get("text_confidence"), i.get("text_sources"))
+            for i in data.get("level4", [])
+        ]
+
+    assert meta(ours) == meta(source)
+    assert ours.get("level4_complete", True) == source.get("level4_complete", True)
 
 
 @pytest.mark.parametrize("code", FRAMEWORKS_2018)

@@ -126,6 +126,19 @@ def test_tt18_level4_list_is_unknown_so_level_3_is_the_top():
     assert framework.max_level == 3
 
 
+def test_tt18_meeting_the_two_known_level4_requirements_is_still_not_level_4():
+    """Only M4-1 and M4-2 of TT18's Điều 22 are known (level4_complete: false): meeting them
+    must not pass a school that may miss the rest."""
+    framework = fw("TT18-2018")
+    assert framework.level4_order == ("M4-1", "M4-2")
+    assert framework.level4_complete is False
+    result = evaluate(framework, up_to(framework, 3), framework.level4_order)
+    assert result.school_level == 3
+    assert result.level4_met == {"M4-1", "M4-2"}
+    assert result.next_level is None
+    assert "chưa thể đánh giá Mức 4" in result.to_dict()["not_assessable"][0]["note"]
+
+
 @pytest.mark.parametrize("code", FRAMEWORKS_2018)
 @pytest.mark.parametrize(
     ("level", "accreditation", "national"), [(0, None, None), (1, 1, None), (2, 2, 1), (3, 3, 2)]

@@ -91,3 +91,23 @@ def test_a_broken_rule_is_refused_with_a_message():
     data["rule"]["school_levels"][0]["require"][1]["at_least"] = 9
     with pytest.raises(engine.InvalidFramework, match="cần 9 tiêu chí"):
         engine.compile_framework(data)
+
+
+def test_an_incomplete_level4_list_leaves_the_level_that_counts_it_not_assessable():
+    data = engine.read_data(FIXTURES / "XX-2030-DEMO.json")
+    data["level4_complete"] = False
+    framework = engine.compile_framework(data)
+    result = engine.evaluate(
+        framework, framework.all_ids, framework.level4_order, {"audited": True}
+    )
+    assert result.school_level == 2
+    assert framework.max_level == 2
+    assert result.next_level is None
+    assert result.to_dict()["not_assessable"] == [{"level": 3, "note": engine.LEVEL4_INCOMPLETE}]
+
+
+def test_level4_complete_must_be_a_boolean():
+    data = engine.read_data(FIXTURES / "XX-2030-DEMO.json")
+    data["level4_complete"] = "no"
+    with pytest.raises(engine.InvalidFramework, match="level4_complete"):
+        engine.compile_framework(data)

@@ -1,8 +1,11 @@
-"""The bit-based fast paths of the engine (``_school_level``, ``_explain``, the criterion levels)
-must give exactly what the reference implementations — the rules written criterion by criterion
-— give, on every framework, for any school and for realistic "near a level" schools."""
+"""The engine's one, bit-based implementation of each rule (``_school_level``, ``_explain``, the
+criterion levels, the gaps) must give exactly what the rules written criterion by criterion
+(``reference.py``, kept with the tests as their oracle) give, on every framework — the made-up
+and the wide one included — for any school and for realistic "near a level" schools."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,29 +13,19 @@ from hypothesis import strategies as st
 
 from frameworks import engine
 
+from . import reference
 from .conftest import FIXTURES, FRAMEWORKS_2018, FRAMEWORKS_2026, fw, madeup
 from .test_engine_properties import FRAMEWORKS, near_level_school, school
-
-
-def _reference_criterion_levels(result):
-    """Per criterion: its highest level when nothing is missing, else one below the lowest level
-    of its missing indicators — from the framework's tables, not the engine's shortcuts."""
-    framework = result.framework
-    levels = []
-    for index, per_level in enumerate(framework.criterion_ids_by_level):
-        missing = [lv for lv, ids in enumerate(per_level) for i in ids if i in result.missing]
-        levels.append(min(missing) - 1 if missing else framework.criterion_top[index])
-    return levels
 
 
 def _check(case):
     framework, met, level4, conditions = case
     result = engine.evaluate(framework, met, level4, conditions)
-    assert framework.regular
-    assert result.school_level == engine._school_level_reference(result)
-    assert engine._explain(result) == engine._explain_reference(result)
-    assert result.next_level == engine._explain_reference(result)
-    assert result.criterion_levels == _reference_criterion_levels(result)
+    assert result.school_level == reference.school_level(result)
+    assert engine._explain(result) == reference.explain(result)
+    assert result.next_level == reference.explain(result)
+    assert result.criterion_levels == reference.criterion_levels(result)
+    assert result.gaps == reference.gaps(result)
     fast = engine.evaluate_met(framework, [*met, *level4], conditions)
     assert fast.to_dict() == result.to_dict()
 
@@ -50,9 +43,29 @@ def test_fast_paths_match_the_reference_near_a_level(case):
 
 
 @pytest.mark.parametrize("code", sorted(FRAMEWORKS))
-def test_every_framework_takes_the_fast_path(code):
-    """What the benchmark measures is what the frameworks use."""
-    assert FRAMEWORKS[code].regular
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_each_framework_matches_the_reference(code, data):
+    """The same check framework by framework, so none (the wide one included) is left to the
+    luck of the draw above."""
+    framework = FRAMEWORKS[code]
+    _check(data.draw(st.one_of(school(framework), near_level_school(framework))))
+
+
+def test_the_property_tests_cover_every_framework_and_both_made_up_ones():
+    assert sorted(FRAMEWORKS) == sorted(
+        [*FRAMEWORKS_2018, *FRAMEWORKS_2026, "XX-2030-DEMO", "XX-2030-WIDE"]
+    )
+    assert FRAMEWORKS["XX-2030-WIDE"].level_tables is None  # the general (wide) bit layout
+
+
+def test_the_engine_holds_one_implementation_of_each_rule():
+    """What the benchmark measures is what every framework uses: the reference versions of the
+    rules live with the tests, and the engine has no second path to fall back on."""
+    source = Path(engine.__file__).read_text(encoding="utf-8")
+    assert "reference" not in {name.split("_")[-1] for name in vars(engine)}
+    assert "_explain_reference" not in source and "_school_level_reference" not in source
+    assert not hasattr(engine.Framework, "regular")
 
 
 def test_the_explanation_plans_follow_the_rule():
@@ -74,32 +87,28 @@ def test_the_explanation_plans_follow_the_rule():
     assert fw("TT18-2018").explain_plans[3] is None  # Mức 4 not assessable (no text)
 
 
-def _irregular():
-    """The made-up framework with a criterion named twice in a clause: outside what the fast
-    paths assume."""
+def test_a_clause_naming_a_criterion_twice_is_refused():
+    """Formerly evaluated by a second, reference path (B.1 counting twice, with blockers that
+    were not always the fewest): no circular reads a clause that way, so the file is refused
+    with a message naming the criterion."""
     data = engine.read_data(FIXTURES / "XX-2030-DEMO.json")
     data["rule"]["school_levels"][0]["require"][1] = {
         "criteria": ["B.1", "B.1", "B.2", "B.3"],
         "level": 1,
         "at_least": 2,
     }
-    return engine.compile_framework(data)
+    with pytest.raises(engine.InvalidFramework, match="tiêu chí B.1 hai lần"):
+        engine.compile_framework(data)
 
 
-def test_an_irregular_framework_is_evaluated_by_the_reference():
-    framework = _irregular()
-    assert not framework.regular
-    base = {"A.1-M1a", "A.1-M1b", "A.2-M1"}
-    # B.1 counts twice, as the reference reads the clause.
-    result = engine.evaluate(framework, base | {"B.1-M1"})
-    assert result.school_level == engine._school_level_reference(result) == 1
-    result = engine.evaluate(framework, base | {"B.3-M1"})
-    assert result.school_level == 0
-    assert result.next_level == engine._explain_reference(result)
-    assert result.next_level == {
-        "level": 1,
-        "blockers": [{"criterion": "B.1", "missing": ["B.1-M1"]}],
-    }
+@pytest.mark.parametrize("levels", [[0, 1, 2], [-1, 1, 2], [1, 2.5], [True, 2]])
+def test_a_level_below_level_1_is_refused(levels):
+    """Criterion level 0 means "not Mức 1": an indicator below it would give its criterion
+    level −1 (and the per-standard counts no key for it)."""
+    data = engine.read_data(FIXTURES / "XX-2030-DEMO.json")
+    data["rule"]["criterion_levels"] = levels
+    with pytest.raises(engine.InvalidFramework, match="từ 1 trở lên"):
+        engine.compile_framework(data)
 
 
 @pytest.mark.parametrize("code", FRAMEWORKS_2018 + FRAMEWORKS_2026)
@@ -111,6 +120,7 @@ def test_gaps_are_the_lowest_missing_level_of_each_criterion(code):
         for index, per_level in enumerate(framework.criterion_ids_by_level)
     }
     assert engine.evaluate(framework, framework.all_ids).gaps == {}
+    assert reference.gaps(result) == result.gaps
 
 
 def test_the_made_up_framework_explains_like_the_reference_level_by_level():
@@ -122,7 +132,7 @@ def test_the_made_up_framework_explains_like_the_reference_level_by_level():
     for ident in in_circular_order:
         met.add(ident)
         result = engine.evaluate(framework, met, ["M4-2"])
-        assert result.next_level == engine._explain_reference(result)
+        assert result.next_level == reference.explain(result)
 
 
 @settings(max_examples=100, deadline=None)

@@ -53,9 +53,24 @@ def test_detail_shows_tree_legal_basis_provenance_and_missing_text(client, loade
     html = client.get(reverse("frameworks:detail", args=["TT19-2018"])).content.decode()
     assert "Thông tư 19/2018/TT-BGDĐT" in html
     assert "1.1-M1a" in html and "Tiêu chí 1.1" in html
-    assert "chưa có văn bản" in html  # Mức 4 texts were never found
+    assert "chưa có văn bản" in html  # the texts of M4-5 and M4-6 were never found
     assert "Văn bản gốc 2018" in html  # provenance
     assert "TT22-2024" in html
+
+
+def test_detail_shows_each_level4_text_with_its_confidence_and_sources(client, loaded, principal):
+    client.force_login(principal)
+    html = client.get(reverse("frameworks:detail", args=["TT17-2018"])).content.decode()
+    assert "Thư viện có hệ thống hạ tầng công nghệ thông tin hiện đại" in html  # M4-3
+    assert 'data-testid="text-confidence">Độ tin cậy của văn bản: cao<' in html
+    assert "thuviennhadat.vn" in html
+
+
+def test_detail_of_tt18_says_level4_cannot_be_assessed_yet(client, loaded, principal):
+    client.force_login(principal)
+    html = client.get(reverse("frameworks:detail", args=["TT18-2018"])).content.decode()
+    assert "Đảm bảo 100% cho học sinh có hoàn cảnh khó khăn" in html  # M4-2
+    assert "chưa thể đánh giá Mức 4" in html
 
 
 def test_detail_of_tt57_has_an_uncertainty_banner_and_mandatory_badges(client, loaded, principal):

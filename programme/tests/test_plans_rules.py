@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from programme import plans, rules
+from programme import plans
+from recognition import rules
 
 TODAY = dt.date(2026, 11, 21)
 

@@ -10,15 +10,16 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from programme import rules, services_plans
+from programme import services_plans
 from programme.models import (
     InvestmentProject,
     MonthlyReport,
     PlanSchoolTarget,
     PlanUnitTarget,
     ProgrammePlan,
-    RecognitionDecision,
 )
+from recognition import rules
+from recognition.models import RecognitionDecision
 
 from . import test_plans_views as base
 

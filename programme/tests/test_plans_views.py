@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from programme import rules, selectors_plans
-from programme.models import PlanSchoolTarget, ProgrammePlan, RecognitionDecision
+from programme import selectors_plans
+from programme.models import PlanSchoolTarget, ProgrammePlan
+from recognition import rules
+from recognition.models import RecognitionDecision
 from schools.models import SchoolLocation
 from units.models import AdminUnit
 

@@ -14,14 +14,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from programme import dashboard, plans, rules, selectors_plans
-from programme.models import (
-    InvestmentProject,
-    MonthlyReport,
-    PlanSchoolTarget,
-    ProgrammePlan,
-    RecognitionDecision,
-)
+from dashboard import selectors as dashboard
+from programme import plans, selectors_plans
+from programme.models import InvestmentProject, MonthlyReport, PlanSchoolTarget, ProgrammePlan
+from recognition import rules
+from recognition.models import RecognitionDecision
 from schools.tests import test_demo as schools_demo
 
 demo_units, demo, Sink = schools_demo.demo_units, schools_demo.demo, schools_demo._Sink

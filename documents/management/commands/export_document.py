@@ -16,7 +16,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from documents import builders, pdf
+from documents import pdf, registry
 from documents.common import DocumentError
 from documents.services import command_user, document_render, request_from_params
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
     help = "Tạo văn bản (docx, xlsx, pdf) theo Nghị định 30/2020 từ dữ liệu."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("kind", help="Loại văn bản: " + ", ".join(builders.KINDS))
+        parser.add_argument("kind", help="Loại văn bản: " + ", ".join(registry.KINDS))
         parser.add_argument("--unit", default="", help="Mã đơn vị (uid), ví dụ P12, W03549")
         parser.add_argument("--plan", default="", help="Mã (id) kế hoạch")
         parser.add_argument(
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--on", default="", help="Ngày số liệu YYYY-MM-DD (mặc định hôm nay)")
         parser.add_argument("--date", default="", help="Ngày ghi trên văn bản YYYY-MM-DD")
         parser.add_argument("--signer", default="", help="Họ tên người ký")
-        parser.add_argument("--format", default="docx", choices=builders.FORMATS)
+        parser.add_argument("--format", default="docx", choices=registry.FORMATS)
         parser.add_argument("--user", default="", help="Tạo trong phạm vi của người dùng này")
         parser.add_argument("--output", required=True, help="Đường dẫn tệp kết quả")
 
@@ -69,4 +69,4 @@ class Command(BaseCommand):
         output = Path(opts["output"])
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(data)
-        self.stdout.write(f"Đã ghi {output} ({len(data):,} byte): {builders.title_of(req)}")
+        self.stdout.write(f"Đã ghi {output} ({len(data):,} byte): {registry.title_of(req)}")

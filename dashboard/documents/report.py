@@ -1,0 +1,429 @@
+"""(a) The six-month / yearly programme report, shaped like seed 000 (Phong Thổ, 6 tháng đầu
+năm 2021): opening, I. leadership, II. results (1. targets, 2. tasks done with the investment
+table grouped I/II with subtotals and a grand total, 3. limitations), III. next tasks.
+
+Prose sections are the unit's own words, kept in a ReportDraft (edited on the documents page);
+targets, results and money come from data at generation time: the plans' school targets and
+the recognition register (programme.selectors_plans.plan_report), the schools' status on the
+last day of the period (recognition.selectors.with_status) and the investment projects of the
+year (programme.selectors_plans.investment_list)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from core.text import format_date_short, format_percent
+from dashboard import selectors as dashboard
+from dashboard.selectors import Counts
+from documents import nd30, xlsx
+from documents.common import (
+    DocumentError,
+    DocumentRequest,
+    issuer_of,
+    period_end,
+    period_label,
+    place_name,
+    two_digits,
+    unit_phrase,
+)
+from programme import plans, selectors_plans
+from programme.documents.plan import title_without_kind
+from programme.models import InvestmentProject, ProgrammePlan, ReportDraft, TargetKind
+from recognition.selectors import with_status
+
+# (key, label on the edit form, heading it sits under)
+SECTIONS = [
+    ("basis", "Căn cứ (đoạn mở đầu)"),
+    ("leadership", "I. Công tác lãnh đạo, chỉ đạo"),
+    ("tasks_done", "II.2. Một số nhiệm vụ đã thực hiện (trước bảng đầu tư)"),
+    ("tasks_more", "II.2. Nhiệm vụ đã thực hiện khác (sau bảng đầu tư)"),
+    ("limitations", "II.3. Tồn tại, hạn chế"),
+    ("next_tasks", "III. Nhiệm vụ, giải pháp kỳ tới"),
+]
+PLACEHOLDER = "(Nội dung phần này chưa được soạn: bổ sung tại trang Văn bản của đơn vị.)"
+TITLE = "Báo cáo thực hiện xây dựng trường chuẩn quốc gia"
+TARGET_LABELS = dict(TargetKind.choices)
+
+
+@dataclass
+class TargetLine:
+    school: str
+    target: str
+    state: str
+    decision: str
+
+
+@dataclass
+class ReportData:
+    plans: list[ProgrammePlan]
+    end: dt.date
+    start_counts: Counts
+    end_counts: Counts
+    year_targets: dict[str, list[str]]  # target kind → school names
+    lines: list[TargetLine]
+    achieved: int
+    unplanned: list[str]
+    investment: plans.InvestmentTotals
+    construction_groups: list[plans.InvestmentGroup]
+    texts: dict[str, str] = field(default_factory=dict)
+
+
+def _check(req: DocumentRequest) -> None:
+    if req.unit is None:
+        raise DocumentError("Cần chọn đơn vị để lập báo cáo.")
+    if not req.year:
+        raise DocumentError("Cần chọn năm báo cáo.")
+    if req.period not in ("H1", "H2", "Y"):
+        raise DocumentError("Kỳ báo cáo phải là H1 (6 tháng đầu năm), H2 hoặc Y (cả năm).")
+
+
+def report_plans(req: DocumentRequest) -> list[ProgrammePlan]:
+    """The plans the report follows: the one chosen, else the unit's plans covering the year
+    (a 2021–2025 Đề án and its 2021 Kế hoạch), widest period first."""
+    if req.plan_id:
+        try:
+            return [selectors_plans.plan_get(user=req.user, pk=req.plan_id)]
+        except Http404 as exc:
+            raise DocumentError("Không tìm thấy kế hoạch trong phạm vi của bạn.") from exc
+    qs = selectors_plans.plan_list(user=req.user).filter(
+        unit=req.unit, start_year__lte=req.year, end_year__gte=req.year
+    )
+    return sorted(qs, key=lambda p: (p.start_year - p.end_year, p.pk))
+
+
+def period_bounds(req: DocumentRequest) -> tuple[dt.date, dt.date]:
+    """First and last day the report covers: 1 January to the end of the period."""
+    return dt.date(req.year, 1, 1), period_end(req.period, req.year)
+
+
+def unit_schools(req: DocumentRequest):
+    """Schools of the unit in the user's scope: located under it now, or (a retired district)
+    during the reported period according to the location history."""
+    start, end = period_bounds(req)
+    return dashboard.schools_of_area(user=req.user, unit=req.unit, start=start, end=end)
+
+
+def counts_on(req: DocumentRequest, on: dt.date) -> Counts:
+    counts = Counts()
+    rows = (
+        with_status(unit_schools(req), on).order_by().values_list("status").annotate(n=Count("pk"))
+    )
+    for status, n in rows:
+        counts.add(status, n)
+    return counts
+
+
+def investments(req: DocumentRequest) -> list[InvestmentProject]:
+    """Projects of the year in the user's scope: those of the unit's schools (for a retired
+    district, the schools its location history puts under it — seed 000's projects sit on
+    today's communes) and the unit-level rows recorded on the unit or a unit below it."""
+    unit = req.unit
+    qs = selectors_plans.investment_list(
+        user=req.user, filters=selectors_plans.InvestmentFilters(year=str(req.year))
+    )
+    schools = unit_schools(req).values("pk")
+    return list(qs.filter(Q(unit__path__startswith=unit.path) | Q(school__in=schools)))
+
+
+def texts_for(req: DocumentRequest, plan_list: list[ProgrammePlan]) -> dict[str, str]:
+    draft = ReportDraft.objects.filter(
+        kind=ReportDraft.Kind.REPORT,
+        unit=req.unit,
+        plan_id=req.plan_id or 0,
+        year=req.year,
+        period=req.period,
+    ).first()
+    texts = dict(draft.texts) if draft else {}
+    if not texts.get("basis") and plan_list:
+        texts["basis"] = "\n".join(default_basis(p) for p in plan_list)
+    return texts
+
+
+def default_basis(plan: ProgrammePlan) -> str:
+    parts = [f"Thực hiện {plan.get_kind_display()}"]
+    if plan.number:
+        parts.append(f"số {plan.number}")
+    if plan.issued_on:
+        parts.append(f"ngày {format_date_short(plan.issued_on)}")
+    # "Kế hoạch số 23/KH-UBND … về xây dựng trường …" (seed 000), not "… về kế hoạch xây dựng".
+    parts.append(f"của {plan.issuing_body} về {title_without_kind(plan)};")
+    return " ".join(parts)
+
+
+def collect(req: DocumentRequest) -> ReportData:
+    _check(req)
+    plan_list = report_plans(req)
+    end = min(period_end(req.period, req.year), max(req.on, dt.date(req.year, 1, 1)))
+    start = dt.date(req.year - 1, 12, 31)
+    names: dict[int, str] = {}
+    seen: set[tuple[int, str]] = set()
+    year_targets: dict[str, list[str]] = {}
+    lines: list[TargetLine] = []
+    unplanned: list[str] = []
+    achieved = 0
+    for plan in plan_list:
+        rep = selectors_plans.plan_report(user=req.user, plan=plan, today=end)
+        names.update({pk: s.name for pk, s in rep.schools.items()})
+        for o in rep.result.outcomes:
+            t = o.target
+            if t.year != req.year or (t.school_id, t.kind) in seen:
+                continue
+            seen.add((t.school_id, t.kind))
+            name = names.get(t.school_id, "")
+            year_targets.setdefault(t.kind, []).append(name)
+            decision = ""
+            if o.decision is not None:
+                decision = f"{o.decision.number} ngày {format_date_short(o.decision.signed_on)}"
+            achieved += o.state == plans.ACHIEVED
+            lines.append(
+                TargetLine(name, str(TARGET_LABELS.get(t.kind, t.kind)), o.state_label, decision)
+            )
+        for u in rep.result.unplanned:
+            label = names.get(u.school_id, "")
+            if u.year == req.year and u.decision.signed_on <= end and label not in unplanned:
+                unplanned.append(label)
+    totals = plans.investment_totals(investments(req))
+    construction = [g for g in totals.groups if g.category in plans.CONSTRUCTION]
+    return ReportData(
+        plans=plan_list,
+        end=end,
+        start_counts=counts_on(req, start),
+        end_counts=counts_on(req, end),
+        year_targets=year_targets,
+        lines=lines,
+        achieved=achieved,
+        unplanned=unplanned,
+        investment=totals,
+        construction_groups=construction,
+        texts=texts_for(req, plan_list),
+    )
+
+
+def _spec(req: DocumentRequest) -> nd30.DocumentSpec:
+    h = req.header
+    return nd30.DocumentSpec(
+        issuer=h.get("issuer") or issuer_of(req.unit),
+        managing_body=h.get("managing_body", ""),
+        doc_type="BÁO CÁO",
+        subject="V/v thực hiện xây dựng trường chuẩn quốc gia "
+        + period_label(req.period, req.year),
+        place=h.get("place") or place_name(req.unit),
+        date=req.header_date(),
+        number=h.get("number", ""),
+        symbol=h.get("symbol") or "BC-UBND",
+        recipients=["UBND cấp trên (b/c)", "Sở Giáo dục và Đào tạo (b/c)", "Các trường học"],
+        archive="VT",
+        signer_authority=h.get("signer_authority", "TM. ỦY BAN NHÂN DÂN"),
+        signer_title=h.get("signer_title") or "CHỦ TỊCH",
+        signer_name=h.get("signer_name", ""),
+    )
+
+
+INVESTMENT_COLUMNS = [
+    nd30.Column("TT", 10, center=True),
+    nd30.Column("Tên dự án đầu tư", 52),
+    nd30.Column("Đơn vị", 34),
+    nd30.Column("Quy mô", 44),
+    nd30.Column("Tổng mức đầu tư (triệu đồng)", 25, numeric=True),
+]
+
+
+def investment_rows(groups: list[plans.InvestmentGroup]) -> tuple[list[nd30.Row], Decimal]:
+    """Seed 000's table: a bold group line (I, II) carrying its subtotal, its projects numbered
+    from 1, then "Tổng cộng" = the sum of the subtotals = the sum of every project."""
+    rows: list[nd30.Row] = []
+    grand = Decimal(0)
+    for group in groups:
+        subtotal = sum((p.total_million for p in group.rows), Decimal(0))
+        label = str(dict(InvestmentProject._meta.get_field("category").choices)[group.category])
+        rows.append(nd30.Row([group.numeral, label, "", "", subtotal], bold=True))
+        for i, p in enumerate(group.rows, 1):
+            owner = p.school.name if p.school_id else p.unit.name
+            rows.append(nd30.Row([i, p.name, owner, p.scale, p.total_million]))
+        grand += subtotal
+    rows.append(nd30.Row(["", "Tổng cộng", "", "", grand], bold=True))
+    return rows, grand
+
+
+RESULT_COLUMNS = [
+    nd30.Column("TT", 10, center=True),
+    nd30.Column("Trường", 60),
+    nd30.Column("Chỉ tiêu", 40),
+    nd30.Column("Kết quả", 25),
+    nd30.Column("Quyết định công nhận", 30),
+]
+
+
+def _money(value: Decimal) -> str:
+    return plans.format_million(value)
+
+
+def _section(doc: nd30.NDDocument, text: str) -> None:
+    if (text or "").strip():
+        doc.paragraphs(text)
+    else:
+        doc.paragraph(PLACEHOLDER, italic=True)
+
+
+def _target_sentence(req: DocumentRequest, data: ReportData) -> str:
+    """Seed 000's sentence: "Năm 2021, xây dựng 04 trường đạt chuẩn quốc gia: A, B, C đạt
+    chuẩn quốc gia Mức độ 1, nâng mức độ D đạt chuẩn quốc gia Mức độ 2" — an upgrade is one of
+    the schools "built" to the standard that year."""
+    t = data.year_targets
+    built = []
+    if t.get(plans.NEW_1):
+        built.append(", ".join(t[plans.NEW_1]) + " đạt chuẩn quốc gia Mức độ 1")
+    if t.get(plans.NEW_2):
+        built.append(", ".join(t[plans.NEW_2]) + " đạt chuẩn quốc gia Mức độ 2")
+    if t.get(plans.UPGRADE):
+        built.append("nâng mức độ " + ", ".join(t[plans.UPGRADE]) + " đạt chuẩn quốc gia Mức độ 2")
+    count = sum(len(t.get(k, [])) for k in (plans.NEW_1, plans.NEW_2, plans.UPGRADE))
+    parts = []
+    if built:
+        parts.append(f"xây dựng {two_digits(count)} trường đạt chuẩn quốc gia: {', '.join(built)}")
+    if t.get(plans.RE_RECOGNITION):
+        parts.append("công nhận lại " + ", ".join(t[plans.RE_RECOGNITION]))
+    if t.get(plans.MAINTAIN):
+        parts.append(f"duy trì chuẩn {two_digits(len(t[plans.MAINTAIN]))} trường")
+    if not parts:
+        return f"Năm {req.year}, kế hoạch chưa giao chỉ tiêu cho trường nào."
+    return f"Năm {req.year}, " + "; ".join(parts) + "."
+
+
+def build_docx(req: DocumentRequest) -> nd30.NDDocument:
+    data = collect(req)
+    doc = nd30.NDDocument(_spec(req))
+    issuer = req.header.get("issuer") or issuer_of(req.unit)
+    where = unit_phrase(req.unit)
+    label = period_label(req.period, req.year)
+    texts = data.texts
+    if (texts.get("basis") or "").strip():
+        doc.paragraphs(texts["basis"])
+    doc.paragraph(
+        f"{issuer} báo cáo kết quả thực hiện xây dựng trường chuẩn quốc gia {label} cụ thể như sau:"
+    )
+    doc.heading("I. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO")
+    _section(doc, texts.get("leadership", ""))
+
+    doc.heading("II. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU, NHIỆM VỤ")
+    doc.heading("1. Mục tiêu và kết quả", level=2)
+    s, e = data.start_counts, data.end_counts
+    doc.paragraph(
+        f"Đầu năm {req.year}, toàn {where} có {two_digits(s.standard)}/{two_digits(s.total)}"
+        f" trường đạt chuẩn quốc gia ({two_digits(s.level_1)} trường Mức độ 1,"
+        f" {two_digits(s.level_2)} trường Mức độ 2). Tính đến ngày {format_date_short(data.end)}"
+        f" có {two_digits(e.standard)}/{two_digits(e.total)} trường đạt chuẩn"
+        f" ({two_digits(e.level_1)} trường Mức độ 1, {two_digits(e.level_2)} trường Mức độ 2),"
+        f" đạt tỷ lệ {format_percent(e.standard, e.total)}."
+    )
+    doc.paragraph(_target_sentence(req, data))
+    if data.lines:
+        doc.paragraph(
+            f"Kết quả thực hiện chỉ tiêu năm {req.year}: đạt {two_digits(data.achieved)}/"
+            f"{two_digits(len(data.lines))} chỉ tiêu giao cho các trường."
+        )
+        rows = [
+            nd30.Row([i, ln.school, ln.target, ln.state, ln.decision])
+            for i, ln in enumerate(data.lines, 1)
+        ]
+        doc.table(RESULT_COLUMNS, rows)
+    if data.unplanned:
+        doc.paragraph(
+            f"Ngoài chỉ tiêu, {two_digits(len(data.unplanned))} trường được công nhận trong năm: "
+            + ", ".join(data.unplanned)
+            + "."
+        )
+
+    doc.heading("2. Một số nhiệm vụ đã thực hiện", level=2)
+    _section(doc, texts.get("tasks_done", ""))
+    if data.construction_groups:
+        doc.paragraph("Đầu tư cơ sở vật chất cho các trường:")
+        rows, grand = investment_rows(data.construction_groups)
+        doc.table(INVESTMENT_COLUMNS, rows)
+        doc.paragraph(
+            f"Kinh phí xây dựng mới và nâng cấp, sửa chữa các trường học: {_money(grand)}"
+            " triệu đồng."
+        )
+    equipment = data.investment.equipment_total
+    if equipment:
+        doc.paragraph(
+            f"Kinh phí mua sắm trang bị thiết bị dạy học: {_money(equipment)} triệu đồng."
+        )
+    if not data.investment.groups:
+        doc.paragraph(f"Năm {req.year} chưa ghi nhận dự án đầu tư cơ sở vật chất nào.")
+    if (texts.get("tasks_more") or "").strip():
+        doc.paragraphs(texts["tasks_more"])
+
+    doc.heading("3. Tồn tại, hạn chế", level=2)
+    _section(doc, texts.get("limitations", ""))
+
+    if req.period == "H1":
+        nxt = f"6 THÁNG CUỐI NĂM {req.year}"
+    else:
+        nxt = f"NĂM {req.year + 1}"
+    doc.heading(f"III. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP {nxt}")
+    _section(doc, texts.get("next_tasks", ""))
+    doc.finish(
+        f"Trên đây là nội dung Báo cáo công tác xây dựng trường chuẩn quốc gia {label} của {issuer}"
+    )
+    return doc
+
+
+def build_xlsx(req: DocumentRequest):
+    data = collect(req)
+    wb = xlsx.new_workbook()
+    sub = f"{req.unit.name} — {period_label(req.period, req.year)}"
+    rows, _grand = investment_rows(data.construction_groups)
+    equipment = [g for g in data.investment.groups if g.category == plans.CAT_EQUIPMENT]
+    eq_rows, _ = investment_rows(equipment) if equipment else ([], Decimal(0))
+    xlsx.add_table_sheet(
+        wb,
+        title="Đầu tư xây dựng",
+        heading="Đầu tư cơ sở vật chất cho các trường (triệu đồng)",
+        subheading=sub,
+        columns=[
+            xlsx.XColumn("TT", 6),
+            xlsx.XColumn("Tên dự án đầu tư", 50),
+            xlsx.XColumn("Đơn vị", 34),
+            xlsx.XColumn("Quy mô", 44),
+            xlsx.XColumn("Tổng mức đầu tư (triệu đồng)", 16, "number"),
+        ],
+        rows=[xlsx.XRow(r.cells, bold=r.bold) for r in rows],
+    )
+    if eq_rows:
+        xlsx.add_table_sheet(
+            wb,
+            title="Mua sắm thiết bị",
+            heading="Mua sắm trang thiết bị dạy học (triệu đồng)",
+            subheading=sub,
+            columns=[
+                xlsx.XColumn("TT", 6),
+                xlsx.XColumn("Nội dung", 50),
+                xlsx.XColumn("Đơn vị", 34),
+                xlsx.XColumn("Quy mô", 44),
+                xlsx.XColumn("Tổng mức đầu tư (triệu đồng)", 16, "number"),
+            ],
+            rows=[xlsx.XRow(r.cells, bold=r.bold) for r in eq_rows],
+        )
+    xlsx.add_table_sheet(
+        wb,
+        title="Chỉ tiêu trong năm",
+        heading=f"Kết quả thực hiện chỉ tiêu năm {req.year}",
+        subheading=sub,
+        columns=[
+            xlsx.XColumn("TT", 6, "int"),
+            xlsx.XColumn("Trường", 44),
+            xlsx.XColumn("Chỉ tiêu", 30),
+            xlsx.XColumn("Kết quả", 20),
+            xlsx.XColumn("Quyết định công nhận", 30),
+        ],
+        rows=[
+            [i, ln.school, ln.target, ln.state, ln.decision] for i, ln in enumerate(data.lines, 1)
+        ],
+    )
+    return wb

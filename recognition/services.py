@@ -1,0 +1,153 @@
+"""Writes to the recognition register. Every write re-checks scope and the register's rules
+inside a transaction, then refreshes the School.standard_level cache from recognition.rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from core import audit
+from recognition import access, importing, rules
+from recognition.checks import clean_decision
+from recognition.files import ScanRejected, check_scan, clean_name
+from recognition.models import RecognitionDecision
+from schools.models import School
+
+
+class NotAllowed(Exception):
+    """The user may not record decisions for this school (views turn this into 404)."""
+
+
+class DecisionRejected(Exception):
+    """The decision breaks a rule; `errors` maps a field name ("" = whole form) to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(m for msgs in errors.values() for m in msgs))
+
+
+# The reason on the history rows of a school whose cached level the register changed.
+_AUDIT_LEVEL = gettext_lazy("Cập nhật theo sổ quyết định công nhận")
+
+
+def _prior(school: School) -> list[RecognitionDecision]:
+    return list(RecognitionDecision.objects.filter(school=school).order_by("signed_on", "id"))
+
+
+def refresh_standard_level(school: School, *, today: dt.date | None = None) -> int:
+    """Recompute the cached national-standard level of one school from its register."""
+    today = today or timezone.localdate()
+    level = rules.school_status(_prior(school), today).standard_level
+    if school.standard_level != level:
+        School.objects.filter(pk=school.pk).update(standard_level=level)
+        school.standard_level = level
+        audit.record_update(school, reason=_AUDIT_LEVEL)  # audit: update() bypasses save()
+    return level
+
+
+def refresh_standard_levels(*, today: dt.date | None = None, school_ids=None) -> int:
+    """Recompute the cache for many schools (daily: a certificate expires without any write).
+    Only schools with at least one decision are touched: the registry import may seed the
+    level of schools whose decisions are not in the register yet. Returns schools changed."""
+    today = today or timezone.localdate()
+    qs = RecognitionDecision.objects.all()
+    if school_ids is not None:
+        qs = qs.filter(school_id__in=list(school_ids))
+    by_school: dict[int, list[dict[str, Any]]] = {}
+    for row in qs.values("id", "school_id", "kind", "signed_on", "level", "framework_code"):
+        by_school.setdefault(row["school_id"], []).append(row)
+    wanted: dict[int, list[int]] = {0: [], 1: [], 2: []}
+    for school_id, items in by_school.items():
+        wanted[rules.school_status(items, today).standard_level].append(school_id)
+    changed = 0
+    for level, ids in wanted.items():
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            # Audit (core.audit): the schools whose level changes get a history row.
+            moved = list(School.objects.filter(pk__in=chunk).exclude(standard_level=level))
+            for school in moved:
+                school.standard_level = level
+            changed += School.objects.filter(pk__in=[s.pk for s in moved]).update(
+                standard_level=level
+            )
+            audit.bulk_history(moved, reason=_AUDIT_LEVEL, update=True)
+    return changed
+
+
+def recognition_record(*, user, school: School, data: dict[str, Any]) -> RecognitionDecision:
+    """Record a decision for a school and refresh its cached status. `data` holds the checks.FIELDS
+    and optionally "scan" (an uploaded file). Raises NotAllowed or DecisionRejected."""
+    today = timezone.localdate()
+    scan = data.get("scan")
+    scan_info: tuple[str, str] | None = None
+    if scan:
+        try:
+            scan_info = check_scan(scan)
+        except ScanRejected as exc:
+            raise DecisionRejected({"scan": [str(exc)]}) from exc
+    with transaction.atomic():
+        # Lock the school row: two officers recording at once are checked one after the other.
+        school = (
+            School.objects.select_for_update(of=("self",)).select_related("unit").get(pk=school.pk)
+        )
+        if not access.can_record(user, school):
+            raise NotAllowed("Bạn không được ghi quyết định cho trường này.")
+        prior = _prior(school)
+        cleaned = clean_decision(school=school, data=data, prior=prior, today=today)
+        if cleaned.errors:
+            raise DecisionRejected(cleaned.errors)
+        decision = RecognitionDecision(
+            school=school, created_by=user if user.is_authenticated else None, **cleaned.values
+        )
+        if scan and scan_info:
+            ext, content_type = scan_info
+            decision.scan_name = clean_name(scan.name)
+            decision.scan_type = content_type
+            decision.scan.save(f"scan.{ext}", scan, save=False)
+        try:
+            decision.save()
+        except Exception:
+            if decision.scan:
+                decision.scan.delete(save=False)
+            raise
+        refresh_standard_level(school, today=today)
+    return decision
+
+
+class ImportRejected(Exception):
+    def __init__(self, plan):
+        self.plan = plan
+        super().__init__("import rejected")
+
+
+@dataclass
+class ImportResult:
+    created: int
+    schools: int
+
+
+def recognition_import(*, user, rows) -> ImportResult:
+    """All-or-nothing import of checked rows: every row is checked again inside the
+    transaction (the register may have changed since the preview)."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        plan = importing.validate_rows(user=user, rows=rows, today=today, lock=True)
+        if not plan.ok:
+            raise ImportRejected(plan)
+        objs = []
+        for row in plan.rows:
+            obj = RecognitionDecision(school=row.school, created_by=user, **row.values)
+            obj.prepare()
+            objs.append(obj)
+        RecognitionDecision.objects.bulk_create(objs, batch_size=500)
+        audit.bulk_history(
+            objs, user=user, reason=gettext_lazy("Nhập từ Excel")
+        )  # audit: bulk write
+        school_ids = {row.school.pk for row in plan.rows}
+        refresh_standard_levels(today=today, school_ids=school_ids)
+    return ImportResult(created=len(objs), schools=len(school_ids))
