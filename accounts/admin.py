@@ -1,11 +1,15 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Membership
 from accounts.permissions import has_perm
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
+    # SimpleHistoryAdmin: a "History" page per membership (core.audit records every change).
     list_display = ["user", "role", "unit", "school", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "unit__name", "school__name", "school__code"]
@@ -20,3 +24,11 @@ def _superusers_only(request) -> bool:
 
 
 admin.site.has_permission = _superusers_only
+
+
+class AuditedUserAdmin(SimpleHistoryAdmin, UserAdmin):
+    """Django's user admin plus the account's history (password and last login excluded)."""
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), AuditedUserAdmin)

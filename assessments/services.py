@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import StandardOf, has_perm, may_be_assigned
-from core import concurrency
+from core import audit, concurrency
 from core.text import nfc
 from evidence import codes
 from evidence import services as evidence_services
@@ -228,6 +228,10 @@ def assessment_start(
             for std in Standard.objects.filter(framework=choice.framework).order_by("position")
         ]
     )
+    # Audit (core.audit): the rows bulk_create wrote, with the user who opened the cycle.
+    audit.bulk_history(sheets, user=user)
+    audit.bulk_history(list(assessment.indicator_results.all()), user=user)
+    audit.bulk_history(reviews, user=user)
     result = StartResult(assessment)
     log = [_log(assessment, user, "status", "", Status.DRAFT, note=_("Mở đợt tự đánh giá"))]
     if copy_previous:
@@ -282,6 +286,7 @@ def _copy_previous(
         return
     assessment.copied_from = previous
     Assessment.objects.filter(pk=assessment.pk).update(copied_from=previous)
+    audit.record_update(assessment, user=user)  # audit: update() bypasses save()
     year, new_fw = previous.school_year, assessment.framework.code
     same_family = previous.framework.family == assessment.framework.family
 
@@ -352,6 +357,7 @@ def _copy_previous(
                 row[name] = recode(row[name])
             new_actions.append(ImprovementAction(sheet=sheet, position=a.position, **row))
         ImprovementAction.objects.bulk_create(new_actions)
+        audit.bulk_history(new_actions, user=user)  # audit: bulk write
         check_leftovers(
             _("Tiêu chí %(code)s") % {"code": code},
             [*state.values(), sheet.strengths, sheet.weaknesses]
@@ -669,9 +675,10 @@ def sheet_save(
                 )
             )
             locked.actions.all().delete()
-            ImprovementAction.objects.bulk_create(
+            new_actions = ImprovementAction.objects.bulk_create(
                 [ImprovementAction(sheet=locked, position=n, **row) for n, row in enumerate(rows)]
             )
+            audit.bulk_history(new_actions, user=user)  # audit: bulk write
     if changes:
         locked.version += 1
         locked.updated_by = user
@@ -861,6 +868,8 @@ def _lock_row(assessment: Assessment) -> Assessment:
 
 def _transition(assessment, user, new_status, *, locked: bool, note: str = "") -> None:
     old = assessment.status
+    # The reason the user gave (return, reopen) goes with the history row of this save.
+    assessment._change_reason = note or None
     assessment.status = new_status
     assessment.locked = locked
     assessment.version += 1

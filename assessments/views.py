@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import StandardOf, has_perm
-from core import concurrency
+from core import audit, concurrency
 from evidence import selectors as evidence_selectors
 from frameworks.models import Criterion
 
-from . import diff, progress_table, selectors, services
+from . import diff, history, progress_table, selectors, services
 from .forms import (
     CouncilMemberForm,
     GroupForm,
@@ -146,7 +146,16 @@ def assessment_detail(request, pk: int):
         "council_rule": selectors.council_rule(assessment),
         "level4": selectors.level4_results(assessment=assessment),
         "snapshots": assessment.snapshots.select_related("created_by"),
-        "events": selectors.assessment_history(assessment=assessment)[:20],
+        "events": history.readable(
+            selectors.assessment_history(assessment=assessment)[:20], assessment
+        ),
+        "history_rows": audit.history_rows(
+            assessment,
+            related=[
+                (model, {"assessment_id": assessment.pk})
+                for model in (CouncilMember, WorkingGroup, PlanMilestone)
+            ],
+        ),
         "reason_form": ReasonForm(),
         "is_2018": assessment.framework.family == "2018",
         "other_cycles": selectors.assessment_list(user=request.user)
@@ -451,7 +460,9 @@ def level4(request, pk: int):
         "live": selectors.live_levels(assessment),
         "can_decide": assessment.is_editable
         and has_perm(request.user, "level4.decide", assessment),
-        "changes": selectors.level4_history(assessment=assessment)[:50],
+        "changes": history.readable(
+            selectors.level4_history(assessment=assessment)[:50], assessment
+        ),
     }
     return render(request, "assessments/level4.html", context)
 
@@ -476,7 +487,9 @@ def level4_set(request, pk: int, result_id: int):
         "live": selectors.live_levels(assessment),
         "error": error,
         "stale": status == 409,
-        "changes": selectors.level4_history(assessment=assessment)[:50],
+        "changes": history.readable(
+            selectors.level4_history(assessment=assessment)[:50], assessment
+        ),
         "can_decide": assessment.is_editable
         and has_perm(request.user, "level4.decide", assessment),
     }
@@ -541,9 +554,10 @@ def standard_review(request, pk: int, code: str):
         "form": form,
         "can_edit": can_edit,
         "criteria": criteria,
-        "changes": selectors.standard_review_history(assessment=assessment, code=standard.code)[
-            :50
-        ],
+        "changes": history.readable(
+            selectors.standard_review_history(assessment=assessment, code=standard.code)[:50],
+            assessment,
+        ),
         "conflict": conflict,
     }
     status = concurrency.CONFLICT_STATUS if conflict else 200
@@ -557,7 +571,11 @@ def sheet_history(request, pk: int, code: str):
     return render(
         request,
         "assessments/history.html",
-        {"assessment": assessment, "sheet": sheet, "changes": selectors.sheet_history(sheet=sheet)},
+        {
+            "assessment": assessment,
+            "sheet": sheet,
+            "changes": history.readable(selectors.sheet_history(sheet=sheet), assessment),
+        },
     )
 
 

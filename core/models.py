@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.text import fold, nfc, sort_key
 
@@ -30,3 +32,39 @@ class NormalizedTextMixin(models.Model):
                     setattr(self, field.attname, nfc(value))
         self.search_text = fold(" ".join(w for w in self.search_words() if w))[:500]
         self.sort_key = sort_key(getattr(self, self.SEARCH_SOURCE))[:600]
+
+
+class AuditEvent(models.Model):
+    """What happens without a model write: logins, logouts, failed logins (the name tried) and
+    file downloads (who took which item). Written by core.audit, only added, never changed."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Đăng nhập")
+        LOGOUT = "logout", _("Đăng xuất")
+        LOGIN_FAILED = "login_failed", _("Đăng nhập thất bại")
+        DOWNLOAD = "download", _("Tải tệp")
+
+    kind = models.CharField(_("sự kiện"), max_length=16, choices=Kind.choices)
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người dùng"),
+    )
+    username = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    object_type = models.CharField(_("loại đối tượng"), max_length=100, blank=True)
+    object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
+    object_label = models.CharField(_("đối tượng"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("sự kiện hệ thống")
+        verbose_name_plural = _("nhật ký sự kiện")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="auditevent_object")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()} {self.username}"

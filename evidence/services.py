@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import CriterionOf, has_perm
 from assessments.changelog import change_log_record
 from assessments.models import Assessment, CriterionSheet
+from core import audit
 from core.concurrency import version_claim
 from core.text import nfc
 from frameworks.models import Criterion
@@ -357,6 +358,7 @@ def evidence_delete(*, user, evidence: Evidence) -> None:
             % {"code": evidence.display_code}
         )
     name, storage = (evidence.file.name if evidence.file else ""), evidence.file.storage
+    evidence._change_reason = _("Xóa minh chứng")  # the history row of the deletion
     _record(
         user,
         evidence.assessment,
@@ -537,6 +539,7 @@ def evidence_carry_over(
                     )
                 )
         EvidenceCitation.objects.bulk_create(rows)
+        audit.bulk_history(rows, user=user)  # audit (core.audit): bulk write
         result.citations = len(rows)
     _record(
         user,

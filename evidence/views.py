@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import addable_criterion_ids, has_perm
-from core import concurrency
+from core import audit, concurrency
 from core.imports.flow import ImportFlow
+from core.models import AuditEvent
 
 from . import importing, selectors, services
 from .forms import EvidenceForm
+from .models import EvidenceCitation
 from .uploads import CONTENT_TYPES, human_size, max_bytes
 
 
@@ -125,6 +127,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "citations": evidence.citations.select_related("sheet__criterion").order_by(
                 "sheet__criterion__position"
             ),
+            "history_rows": audit.history_rows(
+                evidence, related=[(EvidenceCitation, {"evidence_id": evidence.pk})]
+            ),
         }
     )
     return render(request, "evidence/detail.html", context)
@@ -226,6 +231,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
+    audit.event_record(kind=AuditEvent.Kind.DOWNLOAD, request=request, obj=evidence)
     return response
 
 

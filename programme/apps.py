@@ -12,3 +12,10 @@ class ProgrammeConfig(AppConfig):
 
         registry.register(*kinds.KINDS)
         registry.register_plans(kinds.PLANS)
+
+        from core import audit
+        from programme.documents import plan
+
+        # ReportDraft.texts keys: the plan document's sections (a report's fall back to words).
+        sections = dict(plan.SECTIONS)
+        audit.json_labels("programme.ReportDraft", "texts", lambda record, key: sections.get(key))

@@ -33,6 +33,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
 from programme import plans
 from programme.models import (
     FundingSource,
@@ -538,12 +539,13 @@ def _extra_school(code: str, name: str, old: AdminUnit, current: AdminUnit) -> S
     )
     # Locations are owned by the demo (as in schools/management/demo.py): replaced each run.
     school.locations.all().delete()
-    SchoolLocation.objects.bulk_create(
+    locations = SchoolLocation.objects.bulk_create(
         [
             SchoolLocation(school=school, unit=old, valid_to=REFORM_DATE),
             SchoolLocation(school=school, unit=current, valid_from=REFORM_DATE, is_guess=True),
         ]
     )
+    audit.bulk_history(locations, reason="load_programme_demo")  # audit: bulk write
     return school
 
 

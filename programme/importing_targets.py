@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import has_perm, scope_for
+from core import audit
 from core.imports import (
     CheckedRow,
     Column,
@@ -165,7 +166,7 @@ class PlanTargetImportSpec(ImportSpec):
         )
 
     def write(self, *, user, context: ProgrammePlan, plan: ImportPlan) -> ImportResult:
-        return plan_target_import_write(plan=context, rows=plan.rows)
+        return plan_target_import_write(user=user, plan=context, rows=plan.rows)
 
     def dropdowns(self, context) -> dict[str, list[str]]:
         return {"target": [str(label) for label in TargetKind.labels]}
@@ -218,7 +219,7 @@ class PlanTargetImportSpec(ImportSpec):
         return reverse("programme:plan", kwargs={"pk": context.pk})
 
 
-def plan_target_import_write(*, plan: ProgrammePlan, rows: list[CheckedRow]) -> ImportResult:
+def plan_target_import_write(*, user, plan: ProgrammePlan, rows: list[CheckedRow]) -> ImportResult:
     """Write checked rows in the caller's transaction (ImportSpec.run): new targets in one
     bulk_create, changed notes in one bulk_update."""
     new = [
@@ -239,6 +240,9 @@ def plan_target_import_write(*, plan: ProgrammePlan, rows: list[CheckedRow]) -> 
             changed.append(r.obj)
     PlanSchoolTarget.objects.bulk_create(new, batch_size=500)
     PlanSchoolTarget.objects.bulk_update(changed, ["note"], batch_size=500)
+    # Audit trail (core.audit): bulk writes bypass save(); their history rows are written here.
+    audit.bulk_history(new, user=user, reason=_("Nhập từ Excel"))
+    audit.bulk_history(changed, user=user, reason=_("Nhập từ Excel"), update=True)
     return ImportResult(
         created=len(new),
         updated=len(changed),

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import get_school_or_404, has_perm, schools_where, scope_for
-from core import concurrency
+from core import audit, concurrency
+from core.models import AuditEvent
 from programme import plans, selectors_plans, services_plans
 from programme.forms_plans import (
     InvestmentForm,
@@ -32,6 +33,8 @@ from programme.models import (
     InvestmentCategory,
     InvestmentProject,
     MonthlyReport,
+    PlanSchoolTarget,
+    PlanUnitTarget,
     ProgrammePlan,
     TargetKind,
 )
@@ -163,6 +166,20 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unplanned = [{"u": u, "school": report.school(u.school_id)} for u in report.result.unplanned]
     context = {
         "plan": plan,
+        "history_rows": audit.history_rows(
+            plan,
+            related=[
+                # Only the targets of schools the user sees, as in the table above.
+                (
+                    PlanSchoolTarget,
+                    {
+                        "plan_id": plan.pk,
+                        "school_id__in": scope_for(request.user).schools().values("pk"),
+                    },
+                ),
+                (PlanUnitTarget, {"plan_id": plan.pk}),
+            ],
+        ),
         "report": report,
         "outcomes_by_year": sorted(by_year.items(), key=lambda p: (p[0] is None, p[0] or 0)),
         "unit_targets": selectors_plans.unit_target_report(
@@ -331,6 +348,9 @@ def monthly_school(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             plan=plan, school=school, today=timezone.localdate()
         ),
         "can_submit": has_perm(request.user, "monthly.submit", school),
+        "history_rows": audit.history_rows(
+            None, related=[(MonthlyReport, {"plan_id": plan.pk, "school_id": school.pk})]
+        ),
     }
     return render(request, "programme/monthly_school.html", context)
 
@@ -410,6 +430,7 @@ def monthly_file(request: HttpRequest, pk: int) -> FileResponse:
         content_type=report.attachment_type or "application/octet-stream",
     )
     response["Cache-Control"] = "private, no-store"
+    audit.event_record(kind=AuditEvent.Kind.DOWNLOAD, request=request, obj=report)
     return response
 
 
@@ -507,7 +528,12 @@ def _investment_form(request: HttpRequest, project: InvestmentProject | None) ->
     return render(
         request,
         "programme/investment_form.html",
-        {"form": form, "project": project, "conflict": conflict},
+        {
+            "form": form,
+            "project": project,
+            "conflict": conflict,
+            "history_rows": audit.history_rows(project) if project is not None else None,
+        },
         status=status,
     )
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import has_perm, schools_where
+from core import audit
 from core.imports import (
     CheckedRow,
     Column,
@@ -268,6 +269,7 @@ def recognition_import_write(*, user, plan: ImportPlan, today: dt.date) -> Impor
         obj.prepare()
         objs.append(obj)
     RecognitionDecision.objects.bulk_create(objs, batch_size=500)
+    audit.bulk_history(objs, user=user, reason=gettext_lazy("Nhập từ Excel"))  # audit: bulk write
     school_ids = {row.school.pk for row in plan.rows}
     refresh_standard_levels(today=today, school_ids=school_ids)
     return ImportResult(created=len(objs), extra={"schools": len(school_ids)}, objects=objs)

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import has_perm
+from core import audit
 from recognition import rules
 from recognition.checks import clean_decision
 from recognition.files import ScanRejected, check_scan, clean_name
@@ -29,6 +31,10 @@ class DecisionRejected(Exception):
         super().__init__("; ".join(m for msgs in errors.values() for m in msgs))
 
 
+# The reason on the history rows of a school whose cached level the register changed.
+_AUDIT_LEVEL = gettext_lazy("Cập nhật theo sổ quyết định công nhận")
+
+
 def _prior(school: School) -> list[RecognitionDecision]:
     return list(RecognitionDecision.objects.filter(school=school).order_by("signed_on", "id"))
 
@@ -40,6 +46,7 @@ def refresh_standard_level(school: School, *, today: dt.date | None = None) -> i
     if school.standard_level != level:
         School.objects.filter(pk=school.pk).update(standard_level=level)
         school.standard_level = level
+        audit.record_update(school, reason=_AUDIT_LEVEL)  # audit: update() bypasses save()
     return level
 
 
@@ -61,11 +68,14 @@ def refresh_standard_levels(*, today: dt.date | None = None, school_ids=None) ->
     for level, ids in wanted.items():
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            changed += (
-                School.objects.filter(pk__in=chunk)
-                .exclude(standard_level=level)
-                .update(standard_level=level)
+            # Audit (core.audit): the schools whose level changes get a history row.
+            moved = list(School.objects.filter(pk__in=chunk).exclude(standard_level=level))
+            for school in moved:
+                school.standard_level = level
+            changed += School.objects.filter(pk__in=[s.pk for s in moved]).update(
+                standard_level=level
             )
+            audit.bulk_history(moved, reason=_AUDIT_LEVEL, update=True)
     return changed
 
 

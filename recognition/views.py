@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import get_school_or_404, get_unit_or_404, has_perm, scope_for
+from core import audit
+from core.models import AuditEvent
 from core.text import format_date_short, format_int
 from recognition import rules, selectors, services
 from recognition.forms import DecisionForm
-from recognition.models import DecisionKind
+from recognition.models import DecisionKind, RecognitionDecision
 from schools.selectors import filter_communes, filter_provinces
 
 PAGE_SIZE = 50
@@ -96,6 +98,9 @@ def school_register(request: HttpRequest, code: str) -> HttpResponse:
         "today": today,
         "can_record": has_perm(request.user, "recognition.record", school),
         "cache_differs": school.standard_level != status.standard_level,
+        "history_rows": audit.history_rows(
+            None, related=[(RecognitionDecision, {"school_id": school.pk})]
+        ),
     }
     return render(request, "programme/school_register.html", context)
 
@@ -155,6 +160,7 @@ def decision_file(request: HttpRequest, pk: int) -> FileResponse:
     )
     # A scan is private: no shared cache may keep it.
     response["Cache-Control"] = "private, no-store"
+    audit.event_record(kind=AuditEvent.Kind.DOWNLOAD, request=request, obj=decision)
     return response
 
 

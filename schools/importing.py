@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import Scope, has_perm, scope_for, units_where
+from core import audit
 from core.imports import (  # re-exported: views, services and tests use them via this module
     ACTION_LABELS,
     Column,
@@ -397,13 +398,14 @@ def commune_choices(user) -> list[AdminUnit]:
 BATCH = 1000
 
 
-def school_import_write(*, plan: ImportPlan) -> ImportResult:
+def school_import_write(*, user, plan: ImportPlan) -> ImportResult:
     """Write a checked plan: new schools with bulk_create, changed ones with bulk_update, in the
     caller's transaction (ImportSpec.run). bulk_create/bulk_update bypass save(), so the NFC
     text, search_text and sort_key are computed here with refresh_text_keys()."""
     now = timezone.now()
     new: list[School] = []
     changed: list[School] = []
+    versions: dict[int, int] = {}
     for row in plan.rows:
         if row.action == "new":
             school = School(code=row.data["code"], **{f: row.data[f] for f in WRITE_FIELDS})
@@ -415,6 +417,7 @@ def school_import_write(*, plan: ImportPlan) -> ImportResult:
                 setattr(school, f, row.data[f])
             school.refresh_text_keys()
             school.updated_at = now  # auto_now is not applied by bulk_update
+            versions[school.pk] = school.version
             school.version = F("version") + 1
             changed.append(school)
     try:
@@ -424,6 +427,12 @@ def school_import_write(*, plan: ImportPlan) -> ImportResult:
             [*WRITE_FIELDS, "search_text", "sort_key", "updated_at", "version"],
             batch_size=BATCH // 4,
         )
+        # Audit trail (core.audit): bulk writes bypass save(), so their history rows are
+        # written here, in the same transaction, with the importing user.
+        audit.bulk_history(new, user=user, reason=_("Nhập từ Excel"))
+        for school in changed:
+            school.version = versions[school.pk] + 1  # the F() above, as stored
+        audit.bulk_history(changed, user=user, reason=_("Nhập từ Excel"), update=True)
     except IntegrityError as exc:
         # Someone else created one of these codes between our check and our insert.
         plan.extra_errors.append(
@@ -477,7 +486,7 @@ class SchoolImportSpec(ImportSpec):
         return validate_rows(user=user, rows=rows)
 
     def write(self, *, user, context, plan: ImportPlan) -> ImportResult:
-        return school_import_write(plan=plan)
+        return school_import_write(user=user, plan=plan)
 
     def dropdowns(self, context) -> dict[str, list[str]]:
         return {

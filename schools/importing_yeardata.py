@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import has_perm, scope_for
+from core import audit
 from core.imports import (
     CellError,
     CheckedRow,
@@ -265,12 +266,14 @@ def school_year_data_import_write(*, user, rows: list[CheckedRow]) -> ImportResu
         if r.action == "new"
     ]
     SchoolYearData.objects.bulk_create(new)
+    audit.bulk_history(new, user=user, reason=_("Nhập từ Excel"))  # audit: bulk write
     updated = 0
     for r in rows:
         if r.action == "update":
             SchoolYearData.objects.filter(pk=r.obj.pk).update(
                 values=r.data["values"], version=F("version") + 1, updated_by=user
             )
+            audit.record_update(r.obj, user=user, reason=_("Nhập từ Excel"))  # audit: update()
             updated += 1
     return ImportResult(
         created=len(new),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import has_perm
-from core import concurrency
+from core import audit, concurrency
 
 # The import (spec, checks and write) lives in schools.importing on the core.imports pipeline;
 # re-exported here for callers of the service layer (bench, commands).
@@ -132,9 +132,12 @@ def school_update(
                 "Nội dung bạn nhập vẫn còn bên dưới; hãy xem lại bản mới nhất rồi lưu lại."
             )
         )
+    audit.record_update(school, user=user)  # audit: the locked update() bypasses save()
     if moved:
         today = timezone.localdate()
-        SchoolLocation.objects.filter(school=school, valid_to__isnull=True).update(valid_to=today)
+        for location in SchoolLocation.objects.filter(school=school, valid_to__isnull=True):
+            location.valid_to = today
+            location.save(update_fields=["valid_to"])  # save(): the audit trail records it
         SchoolLocation.objects.create(school=school, unit=school.unit, valid_from=today)
     if sites is not None:
         _apply_sites(school, sites)

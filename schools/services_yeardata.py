@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from accounts.permissions import has_perm
-from core import concurrency
+from core import audit, concurrency
 from schools import yeardata
 from schools.models import School, SchoolYearData
 
@@ -88,6 +88,6 @@ def school_year_data_save(
             SchoolYearData.objects.filter(pk=row.pk).update(
                 values=values, version=F("version") + 1, updated_by=user
             )
-            row.refresh_from_db()
+            audit.record_update(row, user=user)  # audit: update() bypasses save()
         saved.append(row)
     return saved

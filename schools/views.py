@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import get_school_or_404, has_perm
-from core import concurrency
+from core import audit, concurrency
 from schools import selectors, services
 from schools.forms import SchoolForm, SiteFormSet
-from schools.models import School, SchoolKind, StandardLevel
+from schools.models import School, SchoolKind, SchoolLocation, SchoolSite, StandardLevel
 from schools.selectors import SchoolFilters
 
 PAGE_SIZE = 50
@@ -53,6 +53,13 @@ def school_detail(request, code: str):
         # Officers of the unit edit everything, the principal the school's own fields; staff,
         # reviewers and viewers get no "Sửa" button (and a 404 on the form).
         "can_edit": bool(services.editable_fields(user=request.user, school=school)),
+        "history_rows": audit.history_rows(
+            school,
+            related=[
+                (SchoolSite, {"school_id": school.pk}),
+                (SchoolLocation, {"school_id": school.pk}),
+            ],
+        ),
     }
     return render(request, "schools/detail.html", context)
 

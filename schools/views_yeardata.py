@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import get_school_or_404, has_perm
-from core import concurrency
+from core import audit, concurrency
 from schools import services_yeardata, yeardata
+from schools.models import SchoolYearData
 from schools.selectors_yeardata import year_table
 
 DEFAULT_YEARS = 5
@@ -113,6 +114,9 @@ def year_data(request: HttpRequest, code: str) -> HttpResponse:
             "grid": grid,
             "errors": errors,
             "can_edit": can_edit,
+            "history_rows": audit.history_rows(
+                None, related=[(SchoolYearData, {"school_id": school.pk})]
+            ),
             "latest": latest,
             "count": count,
         },

@@ -21,6 +21,7 @@ from assessments import services as asm
 from assessments.documents import services as doc_services
 from assessments.models import Assessment, CriterionSheet, GroupKind, IndicatorResult
 from assessments.selectors import standard_reviews
+from core import audit
 from evidence import services as ev
 from frameworks.models import Criterion
 from schools import yeardata
@@ -183,6 +184,12 @@ def demo_assessment(
     met_ids = [r.pk for r in results if r.indicator.ident not in unmet]
     IndicatorResult.objects.filter(pk__in=met_ids).update(met=True)
     IndicatorResult.objects.filter(assessment=assessment).exclude(pk__in=met_ids).update(met=False)
+    # Audit (core.audit): update() bypasses save(); the decided results' history in one go.
+    audit.bulk_history(
+        list(IndicatorResult.objects.filter(assessment=assessment)),
+        reason="load_assessment_demo",
+        update=True,
+    )
     live = asm_selectors.live_levels(assessment)
     sheets = {
         s.criterion.code: s

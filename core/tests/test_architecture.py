@@ -67,6 +67,8 @@ UPWARD_IMPORTS: dict[tuple[str, str], str] = {
 # Function-level first-party imports that are lazy on purpose: (file, function) → why.
 LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("assessments/apps.py", "ready"): "registers the document kinds once models are ready",
+    ("core/apps.py", "ready"): "creates the history models (core.audit) once models are ready",
+    ("schools/apps.py", "ready"): "labels its JSON keys in core.audit once models are ready",
     ("dashboard/apps.py", "ready"): "registers the document kinds once models are ready",
     ("programme/apps.py", "ready"): "registers the document kinds once models are ready",
 }

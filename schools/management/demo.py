@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accounts.models import Membership, Role
+from core import audit
 from schools.models import School, SchoolLocation, SchoolSite
 from units.models import AdminUnit
 
@@ -105,6 +106,7 @@ def demo_load_schools() -> dict[str, int]:
         for site in sites:
             site.normalise_text()  # bulk_create bypasses save()
         SchoolSite.objects.bulk_create(sites)
+        audit.bulk_history(sites, reason="load_demo")  # audit: bulk write
         school.locations.all().delete()
         locations = [
             SchoolLocation(
@@ -126,6 +128,7 @@ def demo_load_schools() -> dict[str, int]:
             )
         )
         SchoolLocation.objects.bulk_create(locations)
+        audit.bulk_history(locations, reason="load_demo")  # audit: bulk write
     return {"created": created, "updated": updated, "total": len(records)}
 
 

@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts.models import Membership, Role
+from core import audit
 from schools.models import Ownership, School, SchoolKind, SpecialType, StandardLevel
 from units.models import AdminUnit
 
@@ -155,6 +156,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             schools = self._build_schools(communes, total, random.Random(options["seed"]))
             School.objects.bulk_create(schools, batch_size=BATCH)
+            audit.bulk_history(schools, reason="generate_national_data")  # audit: bulk write
             users = 0 if options["no_users"] else self._create_users(communes)
         self.stdout.write(
             self.style.SUCCESS(
@@ -285,11 +287,15 @@ class Command(BaseCommand):
             )
             for user in users:
                 user.pk = by_name[user.username]
-        Membership.objects.bulk_create(
+        memberships = Membership.objects.bulk_create(
             [
                 Membership(user=user, unit=unit, role=role)
                 for user, (_, unit, role) in zip(users, pairs, strict=True)
             ],
             batch_size=BATCH,
         )
+        # Audit (core.audit): bulk writes bypass save(); the generated accounts' history.
+        audit.bulk_history(users, reason="generate_national_data")
+        if memberships and memberships[0].pk is not None:
+            audit.bulk_history(memberships, reason="generate_national_data")
         return len(users)
