@@ -34,7 +34,7 @@ from django.http import Http404
 from accounts.permissions import scope_for
 from core.text import format_date_short, format_int, format_percent
 from programme.models import PlanStatus
-from programme.selectors_plans import plan_list, plan_report
+from programme.selectors import plan_list, plan_report
 from recognition import rules, selectors
 from recognition.models import RecognitionDecision
 from recognition.selectors import latest_standard, with_status
@@ -158,7 +158,7 @@ class AreaRow:
 
 @dataclass
 class PlanProgress:
-    """Plan vs actual of one plan in force this year (programme.selectors_plans.plan_report)."""
+    """Plan vs actual of one plan in force this year (programme.selectors.plan_report)."""
 
     pk: int
     title: str

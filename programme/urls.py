@@ -4,18 +4,18 @@ projects."""
 
 from django.urls import path
 
-from programme import views_import_targets, views_plans
+from programme import views, views_import_targets
 from recognition import urls as recognition_urls
 
 app_name = "programme"
 urlpatterns = [
     *recognition_urls.urlpatterns,
-    # Plans, monthly progress reports, investment (programme/views_plans.py)
-    path("plans/", views_plans.plan_list, name="plans"),
-    path("plans/new/", views_plans.plan_create, name="plan_create"),
-    path("plans/<int:pk>/", views_plans.plan_detail, name="plan"),
-    path("plans/<int:pk>/edit/", views_plans.plan_edit, name="plan_edit"),
-    path("plans/<int:pk>/targets/", views_plans.plan_target_add, name="plan_target_add"),
+    # Plans, monthly progress reports, investment (programme/views.py)
+    path("plans/", views.plan_list, name="plans"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/targets/", views.plan_target_add, name="plan_target_add"),
     path(
         "plans/<int:pk>/targets/import/",
         views_import_targets.targets_import_upload,
@@ -33,23 +33,23 @@ urlpatterns = [
     ),
     path(
         "plans/<int:pk>/unit-targets/",
-        views_plans.plan_unit_target_add,
+        views.plan_unit_target_add,
         name="plan_unit_target_add",
     ),
-    path("plans/<int:pk>/monthly/", views_plans.monthly_grid, name="monthly"),
-    path("plans/<int:pk>/monthly/remind/", views_plans.monthly_remind, name="monthly_remind"),
+    path("plans/<int:pk>/monthly/", views.monthly_grid, name="monthly"),
+    path("plans/<int:pk>/monthly/remind/", views.monthly_remind, name="monthly_remind"),
     path(
         "plans/<int:pk>/schools/<str:code>/monthly/",
-        views_plans.monthly_school,
+        views.monthly_school,
         name="monthly_school",
     ),
     path(
         "plans/<int:pk>/schools/<str:code>/monthly/<str:month>/",
-        views_plans.monthly_submit,
+        views.monthly_submit,
         name="monthly_submit",
     ),
-    path("monthly/<int:pk>/file/", views_plans.monthly_file, name="monthly_file"),
-    path("investments/", views_plans.investment_list, name="investments"),
-    path("investments/new/", views_plans.investment_create, name="investment_create"),
-    path("investments/<int:pk>/edit/", views_plans.investment_edit, name="investment_edit"),
+    path("monthly/<int:pk>/file/", views.monthly_file, name="monthly_file"),
+    path("investments/", views.investment_list, name="investments"),
+    path("investments/new/", views.investment_create, name="investment_create"),
+    path("investments/<int:pk>/edit/", views.investment_edit, name="investment_edit"),
 ]

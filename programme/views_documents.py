@@ -14,7 +14,7 @@ from accounts.permissions import has_perm
 from core import concurrency
 from documents.forms import DraftForm
 from documents.views import require_scope
-from programme import selectors_plans
+from programme import selectors
 from programme.documents import plan as plan_builder
 from programme.documents.selectors import draft_for
 from programme.documents.services import draft_conflict, draft_save
@@ -25,7 +25,7 @@ from programme.models import ReportDraft
 @require_http_methods(["GET", "POST"])
 def plan_draft(request: HttpRequest, plan_id: int) -> HttpResponse:
     require_scope(request)
-    plan = selectors_plans.plan_get(user=request.user, pk=plan_id)
+    plan = selectors.plan_get(user=request.user, pk=plan_id)
     if not has_perm(request.user, "plan.edit", plan):
         raise PermissionDenied
     draft = draft_for(kind=ReportDraft.Kind.PLAN, unit=plan.unit, plan_id=plan.pk)

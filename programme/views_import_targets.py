@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from core.imports.flow import ImportFlow
-from programme import importing_targets, selectors_plans
+from programme import importing_targets, selectors
 from programme.models import ProgrammePlan
 
 
 def _plan(request: HttpRequest, pk: int) -> ProgrammePlan:
-    return selectors_plans.plan_get(user=request.user, pk=pk)  # 404 outside the scope
+    return selectors.plan_get(user=request.user, pk=pk)  # 404 outside the scope
 
 
 targets_import_upload, targets_import_template, targets_import_confirm = ImportFlow(

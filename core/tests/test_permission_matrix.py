@@ -41,7 +41,7 @@ from programme.models import (
     PlanSchoolTarget,
     ProgrammePlan,
 )
-from programme.selectors_plans import plan_list
+from programme.selectors import plan_list
 from recognition.models import RecognitionDecision
 from schools.models import School, SchoolSite
 from units.models import AdminUnit

@@ -4,9 +4,9 @@ table grouped I/II with subtotals and a grand total, 3. limitations), III. next 
 
 Prose sections are the unit's own words, kept in a ReportDraft (edited on the documents page);
 targets, results and money come from data at generation time: the plans' school targets and
-the recognition register (programme.selectors_plans.plan_report), the schools' status on the
+the recognition register (programme.selectors.plan_report), the schools' status on the
 last day of the period (recognition.selectors.with_status) and the investment projects of the
-year (programme.selectors_plans.investment_list)."""
+year (programme.selectors.investment_list)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ from documents.common import (
     two_digits,
     unit_phrase,
 )
-from programme import plans, selectors_plans
+from programme import plans
+from programme import selectors as plan_selectors
 from programme.documents.plan import title_without_kind
 from programme.models import InvestmentProject, ProgrammePlan, ReportDraft, TargetKind
 from recognition.selectors import with_status
@@ -87,10 +88,10 @@ def report_plans(req: DocumentRequest) -> list[ProgrammePlan]:
     (a 2021–2025 Đề án and its 2021 Kế hoạch), widest period first."""
     if req.plan_id:
         try:
-            return [selectors_plans.plan_get(user=req.user, pk=req.plan_id)]
+            return [plan_selectors.plan_get(user=req.user, pk=req.plan_id)]
         except Http404 as exc:
             raise DocumentError("Không tìm thấy kế hoạch trong phạm vi của bạn.") from exc
-    qs = selectors_plans.plan_list(user=req.user).filter(
+    qs = plan_selectors.plan_list(user=req.user).filter(
         unit=req.unit, start_year__lte=req.year, end_year__gte=req.year
     )
     return sorted(qs, key=lambda p: (p.start_year - p.end_year, p.pk))
@@ -123,8 +124,8 @@ def investments(req: DocumentRequest) -> list[InvestmentProject]:
     district, the schools its location history puts under it — seed 000's projects sit on
     today's communes) and the unit-level rows recorded on the unit or a unit below it."""
     unit = req.unit
-    qs = selectors_plans.investment_list(
-        user=req.user, filters=selectors_plans.InvestmentFilters(year=str(req.year))
+    qs = plan_selectors.investment_list(
+        user=req.user, filters=plan_selectors.InvestmentFilters(year=str(req.year))
     )
     schools = unit_schools(req).values("pk")
     return list(qs.filter(Q(unit__path__startswith=unit.path) | Q(school__in=schools)))
@@ -167,7 +168,7 @@ def collect(req: DocumentRequest) -> ReportData:
     unplanned: list[str] = []
     achieved = 0
     for plan in plan_list:
-        rep = selectors_plans.plan_report(user=req.user, plan=plan, today=end)
+        rep = plan_selectors.plan_report(user=req.user, plan=plan, today=end)
         names.update({pk: s.name for pk, s in rep.schools.items()})
         for o in rep.result.outcomes:
             t = o.target

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from documents.registry import Kind, PlanLookup
-from programme import selectors_plans
+from programme import selectors
 from programme.documents import plan
 
 KINDS = [
@@ -21,4 +21,4 @@ KINDS = [
     ),
 ]
 
-PLANS = PlanLookup(get=selectors_plans.plan_get, choices=plan.plan_choices)
+PLANS = PlanLookup(get=selectors.plan_get, choices=plan.plan_choices)

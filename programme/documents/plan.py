@@ -15,7 +15,7 @@ from django.http import Http404
 from core.text import fold
 from documents import nd30, xlsx
 from documents.common import DocumentError, DocumentRequest, place_name, short_school_name
-from programme import plans, selectors_plans
+from programme import plans, selectors
 from programme.models import PlanSchoolTarget, ProgrammePlan, ReportDraft, TargetKind
 
 SECTIONS = [
@@ -49,7 +49,7 @@ TARGET_LABELS = dict(TargetKind.choices)
 class PlanData:
     plan: ProgrammePlan
     targets: list[PlanSchoolTarget]
-    unit_targets: list[selectors_plans.UnitTargetRow]
+    unit_targets: list[selectors.UnitTargetRow]
     texts: dict[str, str]
 
     def years(self) -> list[int | None]:
@@ -62,7 +62,7 @@ def get_plan(req: DocumentRequest) -> ProgrammePlan:
     if not req.plan_id:
         raise DocumentError("Cần chọn kế hoạch (--plan ID).")
     try:
-        return selectors_plans.plan_get(user=req.user, pk=req.plan_id)
+        return selectors.plan_get(user=req.user, pk=req.plan_id)
     except Http404 as exc:
         raise DocumentError("Không tìm thấy kế hoạch trong phạm vi của bạn.") from exc
 
@@ -77,8 +77,8 @@ def collect(req: DocumentRequest) -> PlanData:
         texts["basis"] = plan.legal_basis
     return PlanData(
         plan=plan,
-        targets=selectors_plans.plan_targets(user=req.user, plan=plan),
-        unit_targets=selectors_plans.unit_target_report(user=req.user, plan=plan, today=req.on),
+        targets=selectors.plan_targets(user=req.user, plan=plan),
+        unit_targets=selectors.unit_target_report(user=req.user, plan=plan, today=req.on),
         texts=texts,
     )
 
@@ -145,10 +145,10 @@ def _section(doc: nd30.NDDocument, text: str) -> None:
         doc.paragraph(PLACEHOLDER, italic=True)
 
 
-unit_target_value = selectors_plans.unit_target_value
+unit_target_value = selectors.unit_target_value
 
 
-def unit_target_text(row: selectors_plans.UnitTargetRow) -> str:
+def unit_target_text(row: selectors.UnitTargetRow) -> str:
     """ "- Tỷ lệ trường đạt chuẩn quốc gia: 60% (năm 2021); thực hiện: 45,00% (27/60 trường,
     ngày 31/12/2021) — không đạt." The actual comes from the register, or "chưa có số liệu"."""
     t = row.target
@@ -309,4 +309,4 @@ def build_xlsx(req: DocumentRequest):
 
 
 def plan_choices(user) -> list[tuple[int, str]]:
-    return [(p.pk, f"{p} ({p.period_label})") for p in selectors_plans.plan_list(user=user)[:200]]
+    return [(p.pk, f"{p} ({p.period_label})") for p in selectors.plan_list(user=user)[:200]]

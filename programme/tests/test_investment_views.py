@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from programme import selectors_plans
-from programme.forms_plans import parse_million
+from programme import selectors
+from programme.forms import parse_million
 from programme.models import InvestmentProject
 
 from .test_plans_views import login
@@ -36,20 +36,20 @@ def projects(school, sibling_school, outside_school):
 
 
 def test_province_totals_group_like_seed_000(client, province_officer, projects):
-    totals = selectors_plans.investment_summary(user=province_officer)
+    totals = selectors.investment_summary(user=province_officer)
     assert [(g.numeral, g.subtotal) for g in totals.groups] == [
         ("I", Decimal("6750")),
         ("II", Decimal("5000")),
     ]
     assert totals.construction_total == Decimal("11750")
-    rows = list(selectors_plans.investment_list(user=province_officer))
+    rows = list(selectors.investment_list(user=province_officer))
     assert totals.grand_total == sum((p.total_million for p in rows), Decimal(0))
     body = login(client, province_officer).get(reverse("programme:investments")).content.decode()
     assert "11.750" in body and "6.750" in body and "Dự án tỉnh khác" not in body
 
 
 def test_commune_officer_sees_only_their_schools_projects(client, commune_officer, projects):
-    totals = selectors_plans.investment_summary(user=commune_officer)
+    totals = selectors.investment_summary(user=commune_officer)
     assert totals.grand_total == Decimal("5850")
     body = login(client, commune_officer).get(reverse("programme:investments")).content.decode()
     assert "Nâng cấp 7 phòng hiệu bộ" not in body

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from programme import services_plans
+from programme import services
 from programme.models import (
     InvestmentProject,
     MonthlyReport,
@@ -181,8 +181,8 @@ def test_the_service_refuses_a_project_for_a_school_outside_the_scope(
         "total_million": Decimal("3500"),
         "year": 2026,
     }
-    with pytest.raises(services_plans.NotAllowed):
-        services_plans.investment_save(user=commune_officer, data=data, school=sibling_school)
+    with pytest.raises(services.NotAllowed):
+        services.investment_save(user=commune_officer, data=data, school=sibling_school)
     assert not InvestmentProject.objects.exists()
 
 
@@ -273,12 +273,12 @@ def test_the_plan_page_shows_target_vs_actual(
 def test_a_derived_target_for_the_current_year_is_measured_today(
     commune_officer, commune_plan, school, this_year
 ):
-    from programme import selectors_plans
+    from programme import selectors
 
     PlanUnitTarget.objects.create(
         plan=commune_plan, label="Số trường đạt chuẩn", year=this_year, value=Decimal("1"),
         measure="trường", metric="standard_count",
     )  # fmt: skip
     today = dt.date(this_year, 6, 1)  # the year is not over: measured on that day, not final
-    [row] = selectors_plans.unit_target_report(user=commune_officer, plan=commune_plan, today=today)
+    [row] = selectors.unit_target_report(user=commune_officer, plan=commune_plan, today=today)
     assert row.on == today and row.actual == Decimal(0) and row.state == "in_progress"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from programme import selectors_plans
+from programme import selectors
 from programme.models import PlanSchoolTarget, ProgrammePlan
 from recognition import rules
 from recognition.models import RecognitionDecision
@@ -154,7 +154,7 @@ def test_the_page_shows_plan_vs_actual(
         signed_on=dt.date(this_year - 1, 6, 1),
         signing_body="UBND tỉnh",
     )
-    report = selectors_plans.plan_report(
+    report = selectors.plan_report(
         user=province_officer, plan=district_plan, today=timezone.localdate()
     )
     last_year = report.result.years[0]

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from dashboard import selectors as dashboard
-from programme import plans, selectors_plans
+from programme import plans, selectors
 from programme.models import InvestmentProject, MonthlyReport, PlanSchoolTarget, ProgrammePlan
 from recognition import rules
 from recognition.models import RecognitionDecision
@@ -51,8 +51,8 @@ def test_loading_twice_creates_nothing_new(programme_demo):
 
 def test_seed_000_investment_table(programme_demo):
     plan = ProgrammePlan.objects.get(number="23/KH-UBND")
-    totals = selectors_plans.investment_summary(
-        user=programme_demo, filters=selectors_plans.InvestmentFilters(plan=str(plan.pk))
+    totals = selectors.investment_summary(
+        user=programme_demo, filters=selectors.InvestmentFilters(plan=str(plan.pk))
     )
     assert [(g.numeral, plans.format_million(g.subtotal)) for g in totals.groups] == [
         ("I", "9.765"),
@@ -82,7 +82,7 @@ def test_phong_tho_register_matches_the_2021_report(programme_demo):
     plan = ProgrammePlan.objects.get(number="23/KH-UBND")
     targets = Counter(plan.school_targets.values_list("target", flat=True))
     assert targets == {"maintain": 14, "new_1": 3, "upgrade": 1}
-    report = selectors_plans.plan_report(user=programme_demo, plan=plan, today=dt.date(2026, 1, 1))
+    report = selectors.plan_report(user=programme_demo, plan=plan, today=dt.date(2026, 1, 1))
     # The 14 schools kept the standard through 2021 (illustrative decision dates).
     assert report.result.years[0].by_kind["maintain"] == [14, 14]
 
@@ -102,7 +102,7 @@ def test_ninh_giang_plan_has_every_school_of_seed_004(programme_demo):
     }
     labels = list(plan.unit_targets.values_list("label", "value", "value_max"))
     assert ("Có trình độ thạc sĩ và tiến sĩ", Decimal("5"), Decimal("8")) in labels
-    report = selectors_plans.plan_report(user=programme_demo, plan=plan, today=dt.date(2026, 1, 1))
+    report = selectors.plan_report(user=programme_demo, plan=plan, today=dt.date(2026, 1, 1))
     white = {c.name for c in report.white[0].communes}
     # Seed 004 names exactly four "xã trắng" when the plan starts; Tân Hương and Ứng Hòe had a
     # standard school then (illustrative schools of the demo, outside the lists 2.1–2.3).
@@ -125,14 +125,14 @@ def test_tram_tau_2025_plan_maintains_8_and_improves_20(programme_demo):
         "improve": 20,
     }
     assert plan.monthly_reports
-    overview = selectors_plans.monthly_overview(
+    overview = selectors.monthly_overview(
         user=programme_demo, plan=plan, today=dt.date(2026, 1, 15), year=2025
     )
     assert len(overview.schools) == 28
     assert len(overview.grid.months) == 11  # February to December 2025
     assert 0 < overview.grid.missing < 28 * 11
     assert MonthlyReport.objects.filter(plan=plan).count() == 28 * 11 - overview.grid.missing
-    report = selectors_plans.plan_report(user=programme_demo, plan=plan, today=dt.date(2026, 1, 1))
+    report = selectors.plan_report(user=programme_demo, plan=plan, today=dt.date(2026, 1, 1))
     row = report.result.years[0]
     assert (row.targeted, row.achieved, row.missed, row.not_measured) == (28, 7, 1, 20)
 
@@ -193,6 +193,6 @@ def test_every_demo_history_passes_the_register_rules(programme_demo):
 
 def test_ninh_giang_re_recognitions_fall_in_the_years_of_seed_004(programme_demo):
     plan = ProgrammePlan.objects.get(unit__uid="HD299")
-    report = selectors_plans.plan_report(user=programme_demo, plan=plan, today=dt.date(2026, 1, 1))
+    report = selectors.plan_report(user=programme_demo, plan=plan, today=dt.date(2026, 1, 1))
     by_year = {r.year: r.by_kind.get("re_recognition") for r in report.result.years}
     assert by_year == {2016: None, 2017: [9, 9], 2018: [11, 11], 2019: [8, 8], 2020: [14, 14]}

@@ -1,5 +1,5 @@
 """Pages of plans (plan vs actual), investment projects and monthly progress reports. Thin:
-reads in selectors_plans, writes in services_plans. Outside the user's scope: 404."""
+reads in selectors, writes in services. Outside the user's scope: 404."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import get_school_or_404, has_perm, schools_where, scope_for
 from core import audit, concurrency
 from core.models import AuditEvent
-from programme import plans, selectors_plans, services_plans
-from programme.forms_plans import (
+from programme import plans, selectors, services
+from programme.forms import (
     InvestmentForm,
     MonthlyReportForm,
     PlanForm,
@@ -60,7 +60,7 @@ def _require_scope(request: HttpRequest) -> None:
         raise Http404
 
 
-def _apply_errors(form, exc: services_plans.Rejected) -> None:
+def _apply_errors(form, exc: services.Rejected) -> None:
     for field, msgs in exc.errors.items():
         for msg in msgs:
             form.add_error(field if field in form.fields else None, msg)
@@ -76,20 +76,20 @@ def _apply_errors(form, exc: services_plans.Rejected) -> None:
 def plan_list(request: HttpRequest) -> HttpResponse:
     _require_scope(request)
     context = {
-        "plans": selectors_plans.plan_list(user=request.user),
+        "plans": selectors.plan_list(user=request.user),
         "can_add": has_perm(request.user, "plan.add"),
-        "reminders": selectors_plans.open_reminders(user=request.user),
+        "reminders": selectors.open_reminders(user=request.user),
     }
     return render(request, "programme/plan_list.html", context)
 
 
 def _plan_form(request: HttpRequest, plan: ProgrammePlan | None) -> HttpResponse:
-    units = list(selectors_plans.plan_units_for_form(user=request.user))
+    units = list(selectors.plan_units_for_form(user=request.user))
     if plan is None and not units:
         raise Http404
     initial = {}
     if plan is not None:
-        initial = {k: getattr(plan, k) for k in services_plans.PLAN_FIELDS}
+        initial = {k: getattr(plan, k) for k in services.PLAN_FIELDS}
         initial["unit"] = plan.unit.uid
         initial["version"] = plan.version
         units = [plan.unit]
@@ -101,12 +101,12 @@ def _plan_form(request: HttpRequest, plan: ProgrammePlan | None) -> HttpResponse
             unit = AdminUnit.objects.get(uid=data.pop("unit"))
             version = data.pop("version")
             try:
-                saved = services_plans.plan_save(
+                saved = services.plan_save(
                     user=request.user, data=data, unit=unit, plan=plan, version=version
                 )
-            except services_plans.NotAllowed as exc:
+            except services.NotAllowed as exc:
                 raise Http404 from exc
-            except services_plans.Rejected as exc:
+            except services.Rejected as exc:
                 _apply_errors(form, exc)
             except concurrency.EditConflict as exc:
                 plan.refresh_from_db()
@@ -131,7 +131,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    plan = selectors.plan_get(user=request.user, pk=pk)
     if not has_perm(request.user, "plan.edit", plan):
         raise PermissionDenied
     return _plan_form(request, plan)
@@ -148,9 +148,9 @@ def _target_forms(request: HttpRequest, plan: ProgrammePlan):
 @login_required
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    plan = selectors.plan_get(user=request.user, pk=pk)
     today = timezone.localdate()
-    report = selectors_plans.plan_report(user=request.user, plan=plan, today=today)
+    report = selectors.plan_report(user=request.user, plan=plan, today=today)
     can_manage = has_perm(request.user, "plan.edit", plan)
     labels = dict(TargetKind.choices)
     by_year: dict = {}
@@ -182,13 +182,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "report": report,
         "outcomes_by_year": sorted(by_year.items(), key=lambda p: (p[0] is None, p[0] or 0)),
-        "unit_targets": selectors_plans.unit_target_report(
-            user=request.user, plan=plan, today=today
-        ),
+        "unit_targets": selectors.unit_target_report(user=request.user, plan=plan, today=today),
         "can_manage": can_manage,
         "unplanned": unplanned,
         "reminders": [
-            r for r in selectors_plans.open_reminders(user=request.user) if r.plan_id == plan.pk
+            r for r in selectors.open_reminders(user=request.user) if r.plan_id == plan.pk
         ],
         "today": today,
     }
@@ -200,7 +198,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_target_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    plan = selectors.plan_get(user=request.user, pk=pk)
     if not has_perm(request.user, "target.edit", plan):
         raise PermissionDenied
     schools = scope_for(request.user).schools().order_by("sort_key")[:2000]
@@ -208,7 +206,7 @@ def plan_target_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         school = get_school_or_404(request.user, code=form.cleaned_data["school"])
         try:
-            services_plans.plan_target_add(
+            services.plan_target_add(
                 user=request.user,
                 plan=plan,
                 school=school,
@@ -216,9 +214,9 @@ def plan_target_add(request: HttpRequest, pk: int) -> HttpResponse:
                 target=form.cleaned_data["target"],
                 note=form.cleaned_data["note"],
             )
-        except services_plans.NotAllowed as exc:
+        except services.NotAllowed as exc:
             raise Http404 from exc
-        except services_plans.Rejected as exc:
+        except services.Rejected as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Đã thêm chỉ tiêu cho %(s)s.") % {"s": school.name})
@@ -230,16 +228,16 @@ def plan_target_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_unit_target_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    plan = selectors.plan_get(user=request.user, pk=pk)
     if not has_perm(request.user, "target.edit", plan):
         raise PermissionDenied
     form = UnitTargetForm(request.POST, prefix="u")
     if form.is_valid():
         try:
-            services_plans.plan_unit_target_add(
+            services.plan_unit_target_add(
                 user=request.user, plan=plan, data=dict(form.cleaned_data)
             )
-        except services_plans.Rejected as exc:
+        except services.Rejected as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Đã thêm chỉ tiêu của đơn vị."))
@@ -264,11 +262,11 @@ def _parse_month(text: str) -> dt.date:
 @login_required
 @require_GET
 def monthly_grid(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    plan = selectors.plan_get(user=request.user, pk=pk)
     if not plan.monthly_reports:
         raise Http404
     year = request.GET.get("year")
-    overview = selectors_plans.monthly_overview(
+    overview = selectors.monthly_overview(
         user=request.user,
         plan=plan,
         today=timezone.localdate(),
@@ -306,7 +304,7 @@ def monthly_grid(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def monthly_remind(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    plan = selectors.plan_get(user=request.user, pk=pk)
     if not has_perm(request.user, "plan.edit", plan):
         raise PermissionDenied
     form = ReminderForm(request.POST)
@@ -315,16 +313,16 @@ def monthly_remind(request: HttpRequest, pk: int) -> HttpResponse:
     school = get_school_or_404(request.user, code=form.cleaned_data["school"])
     month = form.cleaned_data["month"]
     try:
-        services_plans.reminder_send(
+        services.reminder_send(
             user=request.user,
             plan=plan,
             school=school,
             month=month,
             message=form.cleaned_data["message"],
         )
-    except services_plans.NotAllowed as exc:
+    except services.NotAllowed as exc:
         raise Http404 from exc
-    except services_plans.Rejected as exc:
+    except services.Rejected as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -337,16 +335,14 @@ def monthly_remind(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def monthly_school(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    plan = selectors.plan_get(user=request.user, pk=pk)
     school = get_school_or_404(request.user, code=code)
-    if not selectors_plans.plan_expects_monthly(plan=plan, school=school):
+    if not selectors.plan_expects_monthly(plan=plan, school=school):
         raise Http404
     context = {
         "plan": plan,
         "school": school,
-        "months": selectors_plans.school_months(
-            plan=plan, school=school, today=timezone.localdate()
-        ),
+        "months": selectors.school_months(plan=plan, school=school, today=timezone.localdate()),
         "can_submit": has_perm(request.user, "monthly.submit", school),
         "history_rows": audit.history_rows(
             None, related=[(MonthlyReport, {"plan_id": plan.pk, "school_id": school.pk})]
@@ -358,9 +354,9 @@ def monthly_school(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def monthly_submit(request: HttpRequest, pk: int, code: str, month: str) -> HttpResponse:
-    plan = selectors_plans.plan_get(user=request.user, pk=pk)
+    plan = selectors.plan_get(user=request.user, pk=pk)
     school = get_school_or_404(request.user, code=code)
-    if not selectors_plans.plan_expects_monthly(plan=plan, school=school):
+    if not selectors.plan_expects_monthly(plan=plan, school=school):
         raise Http404
     if not has_perm(request.user, "monthly.submit", school):
         raise PermissionDenied
@@ -377,7 +373,7 @@ def monthly_submit(request: HttpRequest, pk: int, code: str, month: str) -> Http
             data = dict(form.cleaned_data)
             version = data.pop("version")
             try:
-                services_plans.monthly_report_submit(
+                services.monthly_report_submit(
                     user=request.user,
                     plan=plan,
                     school=school,
@@ -385,9 +381,9 @@ def monthly_submit(request: HttpRequest, pk: int, code: str, month: str) -> Http
                     data=data,
                     version=version,
                 )
-            except services_plans.NotAllowed as exc:
+            except services.NotAllowed as exc:
                 raise Http404 from exc
-            except services_plans.Rejected as exc:
+            except services.Rejected as exc:
                 _apply_errors(form, exc)
             except concurrency.EditConflict as exc:
                 existing = plan.monthly_reports_set.filter(school=school, month=first).first()
@@ -416,7 +412,7 @@ def monthly_submit(request: HttpRequest, pk: int, code: str, month: str) -> Http
 @login_required
 @require_GET
 def monthly_file(request: HttpRequest, pk: int) -> FileResponse:
-    report = selectors_plans.report_for_download(user=request.user, pk=pk)
+    report = selectors.report_for_download(user=request.user, pk=pk)
     if report is None:
         raise Http404("Không tìm thấy tệp trong phạm vi của bạn.")
     try:
@@ -442,8 +438,8 @@ def monthly_file(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def investment_list(request: HttpRequest) -> HttpResponse:
     _require_scope(request)
-    filters = selectors_plans.InvestmentFilters.from_params(request.GET)
-    totals = selectors_plans.investment_summary(user=request.user, filters=filters)
+    filters = selectors.InvestmentFilters.from_params(request.GET)
+    totals = selectors.investment_summary(user=request.user, filters=filters)
     fmt = plans.format_million
     for group in totals.groups:
         group.subtotal_fmt = fmt(group.subtotal)
@@ -462,8 +458,8 @@ def investment_list(request: HttpRequest) -> HttpResponse:
         ],
         "categories": InvestmentCategory.choices,
         "source_choices": FundingSource.choices,
-        "years": selectors_plans.investment_years(user=request.user),
-        "plans": selectors_plans.plan_list(user=request.user),
+        "years": selectors.investment_years(user=request.user),
+        "plans": selectors.plan_list(user=request.user),
         "can_add": has_perm(request.user, "investment.add"),
     }
     return render(request, "programme/investment_list.html", context)
@@ -477,10 +473,10 @@ def _investment_form(request: HttpRequest, project: InvestmentProject | None) ->
     )
     if not schools:
         raise Http404
-    plans_qs = list(selectors_plans.plan_list(user=request.user))
+    plans_qs = list(selectors.plan_list(user=request.user))
     initial = {"year": timezone.localdate().year, "progress_percent": 0}
     if project is not None:
-        initial = {k: getattr(project, k) for k in services_plans.INVESTMENT_FIELDS}
+        initial = {k: getattr(project, k) for k in services.INVESTMENT_FIELDS}
         initial["total_million"] = plans.format_million(project.total_million)
         initial["school"] = project.school.code if project.school else ""
         initial["plan"] = project.plan_id
@@ -496,7 +492,7 @@ def _investment_form(request: HttpRequest, project: InvestmentProject | None) ->
             plan_id, version = data.pop("plan"), data.pop("version")
             plan = next((p for p in plans_qs if p.pk == plan_id), None)
             try:
-                saved = services_plans.investment_save(
+                saved = services.investment_save(
                     user=request.user,
                     data=data,
                     school=school,
@@ -504,9 +500,9 @@ def _investment_form(request: HttpRequest, project: InvestmentProject | None) ->
                     project=project,
                     version=version,
                 )
-            except services_plans.NotAllowed as exc:
+            except services.NotAllowed as exc:
                 raise Http404 from exc
-            except services_plans.Rejected as exc:
+            except services.Rejected as exc:
                 _apply_errors(form, exc)
             except concurrency.EditConflict as exc:
                 project.refresh_from_db()
@@ -548,7 +544,7 @@ def investment_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def investment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    project = selectors_plans.investment_get(user=request.user, pk=pk)
+    project = selectors.investment_get(user=request.user, pk=pk)
     if not has_perm(request.user, "investment.edit", project):
         # Seen (investment_get is scoped: 404 outside) but not theirs to change.
         raise PermissionDenied

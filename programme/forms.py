@@ -1,4 +1,4 @@
-"""Forms of plans, investment projects and monthly reports. Rules live in services_plans: the
+"""Forms of plans, investment projects and monthly reports. Rules live in services: the
 views add the service's messages to these forms, so a refused form keeps what was typed."""
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from accounts.permissions import has_perm
 from core.concurrency import EditConflict, version_claim
 from core.text import nfc
 from evidence.uploads import UploadRejected, check_upload
-from programme import plans, selectors_plans
+from programme import plans, selectors
 from programme.models import (
     InvestmentProject,
     MonthlyReport,
@@ -74,7 +74,7 @@ def plan_save(
     """Create a plan for `unit`, or update `plan` (its unit does not change) if it is still at
     `version`, the one the form was read at (core.concurrency: EditConflict otherwise)."""
     if plan is None:
-        if not selectors_plans.plan_units_for_form(user=user).filter(pk=unit.pk).exists():
+        if not selectors.plan_units_for_form(user=user).filter(pk=unit.pk).exists():
             raise NotAllowed("Bạn không được lập kế hoạch cho đơn vị này.")
         plan = ProgrammePlan(unit=unit, created_by=user)
     elif not has_perm(user, "plan.edit", plan):
@@ -178,7 +178,7 @@ def investment_save(
         project is not None and not has_perm(user, "investment.edit", project)
     ):
         raise NotAllowed("Bạn không được ghi dự án cho trường này.")
-    if plan is not None and not selectors_plans.plan_list(user=user).filter(pk=plan.pk).exists():
+    if plan is not None and not selectors.plan_list(user=user).filter(pk=plan.pk).exists():
         raise NotAllowed("Kế hoạch không thuộc phạm vi của bạn.")
     total = data["total_million"]
     errors: dict[str, list[str]] = {}
@@ -223,7 +223,7 @@ def monthly_report_submit(
     report sent by someone else meanwhile is not replaced (EditConflict). None: no check."""
     if not (
         has_perm(user, "monthly.submit", school)
-        and selectors_plans.plan_expects_monthly(plan=plan, school=school)
+        and selectors.plan_expects_monthly(plan=plan, school=school)
     ):
         raise NotAllowed("Bạn không được gửi báo cáo cho trường này.")
     month = plans.month_start(month)
