@@ -30,6 +30,7 @@ class Carried:
     dropped: list[str] = field(default_factory=list)  # old bare codes of items left behind
     items: int = 0
     citations: int = 0
+    not_carried: list[str] = field(default_factory=list)  # in Vietnamese, for the user
 
 
 @dataclass

@@ -82,6 +82,7 @@ class Register:
             dropped=carry.dropped,
             items=carry.items,
             citations=carry.citations,
+            not_carried=carry.not_carried,
         )
 
     def sheet_context(self, sheet: CriterionSheet) -> dict[str, Any]:
