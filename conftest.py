@@ -4,10 +4,20 @@ it, and users holding each kind of membership."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from accounts.models import Membership, Role
 from schools.models import School
 from units.models import AdminUnit
+
+
+@pytest.fixture(autouse=True)
+def vietnamese_first():
+    """Each test starts in Vietnamese, the default: a request in English (cookie or
+    Accept-Language) leaves its language active on the thread, and the next test in the same
+    worker would otherwise read English messages from services it calls directly."""
+    with translation.override("vi"):
+        yield
 
 
 @pytest.fixture

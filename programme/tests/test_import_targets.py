@@ -169,10 +169,10 @@ def test_only_who_may_edit_the_plans_targets_imports(
     client.force_login(principal)  # sees the plan (it names the school) but may not edit it
     PlanSchoolTarget.objects.create(plan=plan, school=school, year=this_year, target="new_1")
     assert client.get(reverse("programme:plan", kwargs={"pk": plan.pk})).status_code == 200
-    for suffix in ("", "_template"):
-        assert client.get(url(plan, suffix)).status_code == 404
-    assert upload(client, plan, xlsx([[school.code, None, "maintain", ""]])).status_code == 404
-    assert client.post(url(plan, "_confirm"), {"token": "x"}).status_code == 404
+    for suffix in ("", "_template"):  # inside the scope without the right: 403
+        assert client.get(url(plan, suffix)).status_code == 403
+    assert upload(client, plan, xlsx([[school.code, None, "maintain", ""]])).status_code == 403
+    assert client.post(url(plan, "_confirm"), {"token": "x"}).status_code == 403
     neighbour = make_user("commune_officer", unit=sibling_commune)
     client.force_login(neighbour)
     assert client.get(url(plan)).status_code == 404

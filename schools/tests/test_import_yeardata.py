@@ -166,13 +166,13 @@ def test_a_school_of_another_kind_needs_its_own_template(client, make_user, scho
 
 
 @pytest.mark.parametrize("role", [Role.COMMUNE_OFFICER, Role.VIEWER])
-def test_who_reads_but_may_not_fill_the_table_gets_404(client, make_user, commune, school, role):
+def test_who_reads_but_may_not_fill_the_table_gets_403(client, make_user, commune, school, role):
     client.force_login(make_user(role, unit=commune))
     assert client.get(reverse("schools:year_data", args=[school.code])).status_code == 200
-    assert client.get(url(school)).status_code == 404
-    assert client.get(url(school, "_template")).status_code == 404
-    assert upload(client, school, xlsx([row(school.code, "2024-2025")])).status_code == 404
-    assert client.post(url(school, "_confirm"), {"token": "x"}).status_code == 404
+    assert client.get(url(school)).status_code == 403
+    assert client.get(url(school, "_template")).status_code == 403
+    assert upload(client, school, xlsx([row(school.code, "2024-2025")])).status_code == 403
+    assert client.post(url(school, "_confirm"), {"token": "x"}).status_code == 403
 
 
 def test_the_year_data_page_links_to_the_import(client, principal_of, school):
