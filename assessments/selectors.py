@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.permissions import assignable_users_filter, schools_where, scope_for
-from evidence.models import Evidence, EvidenceCitation
 from frameworks.models import Standard
 
 from . import levels
@@ -25,6 +24,7 @@ from .models import (
     IndicatorResult,
     StandardReview,
 )
+from .register import evidence_register
 
 
 def assessment_list(*, user) -> QuerySet[Assessment]:
@@ -324,12 +324,10 @@ def snapshot_content(assessment: Assessment) -> dict[str, Any]:
     the evidence register itself (metadata and the file's SHA-256)."""
     live = live_levels(assessment)
     sheets = []
-    citations = Prefetch(
-        "evidence_citations",
-        queryset=EvidenceCitation.objects.select_related("evidence").order_by("position", "pk"),
-    )
+    register = evidence_register()
+    citations = register.snapshot_citations(assessment)
     for sheet in assessment.sheets.select_related("criterion").prefetch_related(
-        "actions", "results__indicator", citations
+        "actions", "results__indicator"
     ):
         sheets.append(
             {
@@ -345,7 +343,7 @@ def snapshot_content(assessment: Assessment) -> dict[str, Any]:
                 "actions": [
                     {f: _iso(getattr(a, f)) for f in ACTION_FIELDS} for a in sheet.actions.all()
                 ],
-                "citations": [c.evidence.code for c in sheet.evidence_citations.all()],
+                "citations": citations.get(sheet.pk, []),
             }
         )
     level4 = {
@@ -354,24 +352,7 @@ def snapshot_content(assessment: Assessment) -> dict[str, Any]:
         .select_related("indicator")
         .order_by("indicator__position")
     }
-    evidence = [
-        {
-            "code": e.code,
-            "criterion": e.first_criterion.code,
-            "name": e.name,
-            "number": e.number,
-            "issued_on": _iso(e.issued_on),
-            "issuer": e.issuer,
-            "note": e.note,
-            "box": e.box,
-            "link": e.link,
-            "file": e.original_name,
-            "sha256": e.sha256,
-        }
-        for e in Evidence.objects.filter(assessment=assessment)
-        .select_related("first_criterion")
-        .order_by("first_criterion__position", "seq", "pk")
-    ]
+    evidence = register.snapshot_items(assessment)
     return {
         "school": assessment.school.code,
         "school_name": assessment.school.name,

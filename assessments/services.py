@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import StandardOf, has_perm, may_be_assigned
 from core import audit, concurrency
 from core.text import nfc
-from evidence import codes
-from evidence import services as evidence_services
+from frameworks import codes
 from frameworks.models import Criterion, Indicator, Standard
 from frameworks.selectors import framework_for
 
@@ -43,6 +42,7 @@ from .models import (
     Status,
     WorkingGroup,
 )
+from .register import evidence_register
 from .selectors import (
     ACTION_FIELDS,
     REVIEW_FIELDS,
@@ -267,12 +267,12 @@ def _copy_previous(
     standard by standard, matched by code — also across a change of framework (2018 → TT57),
     where the criteria sharing a code are carried and the others are listed:
 
-    * the evidence register first (evidence.services.evidence_carry_over: every item whose
-      criterion still exists, re-coded in the new style when needed, and the citations of the
+    * the evidence register first (assessments.register, carried by the evidence app: every
+      item whose criterion still exists, re-coded in the new style when needed, and the citations of the
       sheets whose criterion code exists in both);
     * then the texts (current state per level, strengths, weaknesses, improvement plan) and the
       per-standard texts, with the evidence codes written in them rewritten to the new codes
-      (evidence.codes.rewrite_codes);
+      (frameworks.codes.rewrite_codes);
     * and, in `result.not_carried`, every text, level, citation and item left behind, and every
       code still written in a carried text whose item could not follow."""
     previous = (
@@ -290,9 +290,7 @@ def _copy_previous(
     year, new_fw = previous.school_year, assessment.framework.code
     same_family = previous.framework.family == assessment.framework.family
 
-    carry = evidence_services.evidence_carry_over(
-        user=user, source=previous, target=assessment, with_citations=True
-    )
+    carry = evidence_register().carry_over(user=user, source=previous, target=assessment)
     result.evidence_items = carry.items
     result.evidence_citations = carry.citations
     old_style = codes.style_from_data(previous.framework.data)

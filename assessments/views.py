@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import StandardOf, has_perm
 from core import audit, concurrency
-from evidence import selectors as evidence_selectors
 from frameworks.models import Criterion
 
 from . import diff, history, progress_table, selectors, services
@@ -38,6 +37,7 @@ from .models import (
     Status,
     WorkingGroup,
 )
+from .register import evidence_register
 
 
 def _rights(user, assessment) -> dict[str, bool]:
@@ -307,7 +307,7 @@ def _sheet_context(request, assessment, sheet, form=None, live=None) -> dict:
     codes = list(assessment.framework.compiled().criterion_codes)
     index = codes.index(sheet.criterion.code)
     return {
-        **evidence_selectors.sheet_evidence_context(sheet),
+        **evidence_register().sheet_context(sheet),
         "assessment": assessment,
         "sheet": sheet,
         "levels": levels,
@@ -437,7 +437,7 @@ def indicator_set(request, pk: int, code: str, result_id: int):
         "live": live,
         "criterion_live": live.criteria[code],
         "error": error,
-        "met_without_evidence": evidence_selectors.sheet_met_without_evidence(sheet),
+        "met_without_evidence": evidence_register().sheet_met_without_evidence(sheet),
         "can_edit": assessment.is_editable and has_perm(request.user, "sheet.edit", sheet),
         "stale": status == 409,
     }

@@ -50,9 +50,9 @@ def _worker() -> None:
     from docx import Document
 
     from accounts.models import Membership, Role
-    from assessments.documents.demo import DemoOptions, demo_assessment
     from documents import pdf, registry
     from documents.common import DocumentRequest
+    from evidence.demo import DemoOptions, demo_assessment
     from frameworks.services import framework_load_dir
     from schools.models import School
     from units.models import AdminUnit

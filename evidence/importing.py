@@ -31,10 +31,10 @@ from core.imports import (
 from core.imports import cell_text as _text
 from core.imports.template import XLSX_MIME
 from core.text import nfc
+from frameworks.codes import style_from_data
 from frameworks.models import Criterion
 
 from . import services
-from .codes import style_from_data
 from .models import Evidence
 
 DATA_SHEET = "Danh mục minh chứng"

@@ -15,8 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import VersionedModel
 from core.models import NormalizedTextMixin
-
-from .codes import CodeStyle, style_from_data
+from frameworks.codes import CodeStyle, style_from_data
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

@@ -14,9 +14,9 @@ from django.http import Http404
 from accounts.permissions import scope_for
 from assessments.models import Assessment, CriterionSheet, IndicatorResult
 from core.text import fold
+from frameworks.codes import CodeStyle, style_from_data
 from frameworks.models import Criterion, Standard
 
-from .codes import CodeStyle, style_from_data
 from .models import Evidence, EvidenceCitation
 
 

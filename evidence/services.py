@@ -26,9 +26,9 @@ from assessments.models import Assessment, CriterionSheet
 from core import audit
 from core.concurrency import version_claim
 from core.text import nfc
+from frameworks.codes import CodeStyle, style_from_data
 from frameworks.models import Criterion
 
-from .codes import CodeStyle, style_from_data
 from .models import Evidence, EvidenceCitation
 from .uploads import CheckedFile, UploadRejected, check_upload
 

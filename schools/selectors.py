@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.permissions import scope_for, units_where
 from core.text import fold
-from schools.models import School
+from schools.models import School, SchoolLocation
 from units.models import AdminUnit
 
 
@@ -84,3 +85,17 @@ def editable_communes(*, user) -> QuerySet[AdminUnit]:
     qs = AdminUnit.objects.current().filter(parent__isnull=False)
     qs = qs.filter(pk__in=units_where(user, "school.create").values("pk"))
     return qs.select_related("parent").order_by("parent__sort_key", "sort_key")
+
+
+def schools_located_at(*, user, unit: AdminUnit, on: dt.date) -> QuerySet[School]:
+    """Schools that sat inside `unit` (or any unit below it) on a date: the answer to
+    "trường thuộc huyện Ninh Giang năm 2018" after the units were merged away."""
+    inside = SchoolLocation.objects.filter(unit__path__startswith=unit.path).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+        Q(valid_to__isnull=True) | Q(valid_to__gt=on),
+    )
+    located = scope_for(user).schools().filter(pk__in=inside.values("school_id"))
+    if unit.is_current:
+        # Current units also hold schools that have no recorded history.
+        located = located | scope_for(user).schools().filter(unit__path__startswith=unit.path)
+    return located.select_related("unit", "unit__parent").order_by("sort_key").distinct()

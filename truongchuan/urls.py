@@ -21,7 +21,7 @@ urlpatterns = [
     path("", views_home.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
-    path("units/", include("units.urls")),
+    path("units/", include("schools.urls_units")),
     path("schools/", include("schools.urls")),
     path("frameworks/", include("frameworks.urls")),
     path("programme/", include("programme.urls")),

@@ -4,14 +4,11 @@ through the schools that once sat in them."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts.permissions import scope_for
 from core.text import fold
-from schools.models import School, SchoolLocation
 from units.models import AdminUnit
 
 
@@ -34,8 +31,10 @@ def retired_units_visible(*, user) -> QuerySet[AdminUnit]:
         return retired
     visible_current = scope.units().values("pk")
     school_ids = scope.schools().values("pk")
-    located = SchoolLocation.objects.filter(school__in=school_ids).values_list(
-        "unit__path", flat=True
+    # Read through the units' side of SchoolLocation (AdminUnit.historical_schools): the
+    # registry sits above the units.
+    located = AdminUnit.objects.filter(historical_schools__school__in=school_ids).values_list(
+        "path", flat=True
     )
     q = Q(successors__in=visible_current)
     for path in set(located):
@@ -77,17 +76,3 @@ def unit_children(*, user, unit: AdminUnit) -> list[AdminUnit]:
             school_count=Count("historical_schools__school", filter=visible, distinct=True)
         )
     )
-
-
-def schools_located_at(*, user, unit: AdminUnit, on: dt.date) -> QuerySet[School]:
-    """Schools that sat inside `unit` (or any unit below it) on a date: the answer to
-    "trường thuộc huyện Ninh Giang năm 2018" after the units were merged away."""
-    inside = SchoolLocation.objects.filter(unit__path__startswith=unit.path).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=on),
-        Q(valid_to__isnull=True) | Q(valid_to__gt=on),
-    )
-    located = scope_for(user).schools().filter(pk__in=inside.values("school_id"))
-    if unit.is_current:
-        # Current units also hold schools that have no recorded history.
-        located = located | scope_for(user).schools().filter(unit__path__startswith=unit.path)
-    return located.select_related("unit", "unit__parent").order_by("sort_key").distinct()

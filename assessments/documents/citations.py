@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from evidence.codes import CodeStyle
+from frameworks.codes import CodeStyle
 
 
 class Readable(Protocol):

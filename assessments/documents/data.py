@@ -22,10 +22,10 @@ from assessments.models import (
     PlanMilestone,
     WorkingGroup,
 )
+from assessments.register import evidence_register
 from assessments.selectors import live_levels, standard_reviews
 from core.text import nfc
-from evidence.codes import CodeStyle, style_from_data
-from evidence.models import Evidence, EvidenceCitation
+from frameworks.codes import CodeStyle, style_from_data
 from frameworks.models import Criterion, Indicator, Standard
 from schools.models import School
 from schools.selectors_yeardata import YearTable, year_table
@@ -63,7 +63,7 @@ class CriterionData:
     actions: list[ImprovementAction]
     assigned_to: str  # a person or a working group, for the plan and the sheet
     group: str
-    cited: list[Evidence] = field(default_factory=list)  # linked on the sheet, in order
+    cited: list[Any] = field(default_factory=list)  # evidence items linked on the sheet, in order
     filled: bool = False
 
     def levels(self) -> list[int]:
@@ -118,7 +118,7 @@ class SAData:
     level4: list[IndicatorLine]
     live: LiveLevels
     style: CodeStyle
-    evidence: list[Evidence]
+    evidence: list[Any]  # the register's items (evidence.models.Evidence)
     citations_by_evidence: dict[int, list[str]]  # evidence id → criterion codes citing it
     council: list[CouncilMember]
     groups: list[WorkingGroup]
@@ -215,21 +215,10 @@ def load(assessment: Assessment) -> SAData:
     for group in groups:
         for criterion in group.criteria.all():
             group_of.setdefault(criterion.pk, group.name)
-    evidence = list(
-        Evidence.objects.filter(assessment=assessment)
-        .select_related("first_criterion")
-        .order_by("first_criterion__position", "seq")
-    )
-    by_id = {e.pk: e for e in evidence}
-    cited_by_sheet: dict[int, list[Evidence]] = defaultdict(list)
-    citations_by_evidence: dict[int, list[str]] = defaultdict(list)
-    for cit in (
-        EvidenceCitation.objects.filter(sheet__assessment=assessment)
-        .select_related("sheet__criterion")
-        .order_by("sheet_id", "position", "pk")
-    ):
-        cited_by_sheet[cit.sheet_id].append(by_id[cit.evidence_id])
-        citations_by_evidence[cit.evidence_id].append(cit.sheet.criterion.code)
+    register = evidence_register().document_register(assessment)
+    evidence = register.items
+    cited_by_sheet = register.cited_by_sheet
+    citations_by_evidence = register.citations_by_evidence
 
     indicators: dict[int | None, list[IndicatorLine]] = defaultdict(list)
     for ind in Indicator.objects.filter(framework=fw).order_by("position"):

@@ -19,11 +19,11 @@ from assessments import selectors as asm_selectors
 from assessments import services as asm
 from assessments.documents import checks, citations
 from assessments.documents import data as sa_data
-from assessments.documents.demo import DemoOptions, demo_assessment
 from assessments.documents.header import managing_body
 from documents import registry
 from documents.common import DocumentError, DocumentRequest
 from documents.tests.helpers import all_text, is_nfc, open_docx, run_fonts, table_values
+from evidence.demo import DemoOptions, demo_assessment
 from frameworks.services import framework_load_dir
 from schools.models import SchoolLocation
 from units.models import AdminUnit
@@ -500,7 +500,7 @@ def test_a_word_only_document_refuses_excel_clearly(principal, a2018):
 
 
 def test_codes_in_text_are_found_in_both_styles():
-    from evidence.codes import style_from_data
+    from frameworks.codes import style_from_data
 
     old = style_from_data({"evidence_code": {"format": "[H{box}-{criterion}-{seq:02}]"}})
     new = style_from_data(

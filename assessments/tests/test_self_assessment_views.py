@@ -17,11 +17,11 @@ from django.urls import reverse
 
 from accounts.models import Role
 from assessments import services as asm
-from assessments.documents.demo import demo_assessment
 from assessments.models import AssessmentProse
 from documents import pdf
 from documents.models import GeneratedDocument
 from documents.tests.helpers import all_text, needs_soffice, open_docx
+from evidence.demo import demo_assessment
 from frameworks.services import framework_load_dir
 
 HOSTILE = "<script>alert('x')</script>"

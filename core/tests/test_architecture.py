@@ -1,8 +1,9 @@
 """The import graph: every arrow points down (issue 18 §7).
 
-- The apps form layers (LAYERS, lowest first): an app imports only apps below it, except the
-  few known upward imports listed in UPWARD_IMPORTS, each with the reason it is still there.
-  That list may only shrink: an entry no longer needed fails the test too.
+- The apps form layers (LAYERS, lowest first): an app imports only apps below it. Where a lower
+  app must show what a higher one owns, the lower app declares an extension point and the
+  higher one plugs into it from its `AppConfig.ready()` (e.g. assessments.register, filled by
+  evidence; documents.registry, filled by the domains).
 - No two modules import each other, directly or through others (no file-level cycle).
 - No first-party import hides inside a function to dodge a cycle; the legitimately lazy ones
   (`AppConfig.ready()`, which runs once the models are importable) are in LAZY_IMPORTS with the
@@ -44,29 +45,10 @@ LAYERS = [
 ]
 TOP = "truongchuan"
 
-# Known upward imports (importer, imported) and why they remain. Each is a whole-app question
-# left to another change; a new upward import fails the test.
-UPWARD_IMPORTS: dict[tuple[str, str], str] = {
-    # The scope module answers "which schools/units may this user see" with querysets of the
-    # registry's models; the permission table that replaces it decides where it lives.
-    # A unit's page lists the schools located in it on a day (units.selectors).
-    ("units.selectors", "schools.models"): "unit pages list their schools",
-    # The self-assessment workspace and its documents read the evidence register (codes in
-    # texts, the register in the snapshot, citations on the sheet page, carry-over of items to
-    # the next cycle), while evidence items hang on an assessment's criteria.
-    ("assessments.documents.citations", "evidence.codes"): "evidence codes written in texts",
-    ("assessments.documents.data", "evidence.codes"): "evidence code style of the framework",
-    ("assessments.documents.data", "evidence.models"): "the register printed in the report",
-    ("assessments.documents.demo", "evidence.services"): "the demo files evidence items",
-    ("assessments.selectors", "evidence.models"): "the register in the snapshot content",
-    ("assessments.services", "evidence.codes"): "codes rewritten when texts are carried over",
-    ("assessments.services", "evidence.services"): "the register carried to the next cycle",
-    ("assessments.views", "evidence.selectors"): "citations shown on the criterion sheet",
-}
-
 # Function-level first-party imports that are lazy on purpose: (file, function) → why.
 LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("assessments/apps.py", "ready"): "registers the document kinds once models are ready",
+    ("evidence/apps.py", "ready"): "plugs the evidence register into assessments.register",
     ("core/apps.py", "ready"): "creates the history models (core.audit) once models are ready",
     ("schools/apps.py", "ready"): "labels its JSON keys in core.audit once models are ready",
     ("dashboard/apps.py", "ready"): "registers the document kinds once models are ready",
@@ -156,29 +138,21 @@ def test_every_app_has_a_place_in_the_layers():
 
 
 def test_apps_import_only_the_layers_below_them(graph):
-    upward = upward_imports(graph)
-    new = sorted(upward - set(UPWARD_IMPORTS))
-    assert not new, "Imports pointing up the layers (move the code down, or the import up):\n" + (
-        "\n".join(f"  {a} -> {b}" for a, b in new)
+    upward = sorted(upward_imports(graph))
+    assert not upward, (
+        "Imports pointing up the layers (move the code down, or the import up):\n"
+        + ("\n".join(f"  {a} -> {b}" for a, b in upward))
     )
 
 
-def test_the_known_upward_imports_are_all_still_needed(graph):
-    stale = sorted(set(UPWARD_IMPORTS) - upward_imports(graph))
-    assert not stale, "Gone, so remove from UPWARD_IMPORTS:\n" + (
-        "\n".join(f"  {a} -> {b}" for a, b in stale)
-    )
-
-
-def test_no_app_cycle_apart_from_the_known_upward_imports(graph):
-    allowed = set(UPWARD_IMPORTS)
+def test_no_app_cycle(graph):
     edges: dict[str, set[str]] = {}
     for importer in graph.modules:
         if _is_test(importer):
             continue
         for imported in graph.find_modules_directly_imported_by(importer):
             a, b = _app(importer), _app(imported)
-            if a != b and (importer, imported) not in allowed:
+            if a != b:
                 edges.setdefault(a, set()).add(b)
     assert cycles(edges) == []
 

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from evidence import services
-from evidence.codes import rewrite_codes, style_from_data
 from evidence.models import Evidence
 from evidence.selectors import catalogue
+from frameworks.codes import rewrite_codes, style_from_data
 
 from .conftest import criterion, pdf, sheet
 

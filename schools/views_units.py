@@ -1,9 +1,13 @@
+"""The unit pages (list and detail). They live with the registry, above the units, because a
+unit's page lists the schools located in it on a day (schools.selectors)."""
+
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from schools.selectors import schools_located_at
 from units import selectors
 from units.services import REFORM_DATE
 
@@ -37,7 +41,7 @@ def unit_detail(request, uid: str):
         "on": on,
         # Most retired units ended with the two-tier reform; the 2019 commune merges did not.
         "ended_by_reform": unit.valid_to == REFORM_DATE,
-        "schools": selectors.schools_located_at(user=request.user, unit=unit, on=on)[:1000],
+        "schools": schools_located_at(user=request.user, unit=unit, on=on)[:1000],
     }
     return render(request, "units/detail.html", context)
 

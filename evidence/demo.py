@@ -6,7 +6,10 @@ Texts are built from the framework's own requirement texts ("Nhà trường đã
 + its evidence codes), so they read like a report of that framework, and they are marked as
 illustrative in the prose ("Nội dung minh họa"). Everything goes through the services (codes,
 logs, versions) except the indicator decisions, written in one UPDATE and re-evaluated once:
-130 one-by-one clicks would only slow the loader down."""
+130 one-by-one clicks would only slow the loader down.
+
+It lives in evidence, the app above assessments, because it files the evidence register too
+(evidence.services); the `load_assessment_demo` command lives here with it."""
 
 from __future__ import annotations
 

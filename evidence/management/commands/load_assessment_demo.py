@@ -10,8 +10,8 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.documents.demo import DemoOptions, demo_assessment
 from assessments.models import Assessment
+from evidence.demo import DemoOptions, demo_assessment
 from frameworks.models import Framework
 from schools.management.demo import DemoDataError, demo_create_accounts
 from schools.models import School
