@@ -273,7 +273,9 @@ def _council_group(w):
 
 
 def _group_criteria(w):
-    return ",".join(str(pk) for pk in WorkingGroup.objects.get().criteria.values_list("pk", flat=True))
+    return ",".join(
+        str(pk) for pk in WorkingGroup.objects.get().criteria.values_list("pk", flat=True)
+    )
 
 
 def _council_people(w):
