@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionedModel
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Đang thực hiện")
@@ -88,7 +90,9 @@ class Assessment(models.Model):
         return not self.locked and self.status in (Status.DRAFT, Status.RETURNED)
 
 
-class WorkingGroup(models.Model):
+class WorkingGroup(VersionedModel):
+    """A working group; `version` guards its criteria (the council page sends it back)."""
+
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="groups")
     name = models.CharField(_("tên nhóm"), max_length=200)
     kind = models.CharField(
@@ -153,9 +157,9 @@ class MilestoneStatus(models.TextChoices):
     DONE = "done", _("Đã xong")
 
 
-class PlanMilestone(models.Model):
+class PlanMilestone(VersionedModel):
     """A line of the self-assessment plan's timeline (Kế hoạch tự đánh giá: thời gian → hoạt
-    động)."""
+    động). `version` guards its status (the council page sends it back)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="milestones")
     activity = models.CharField(_("hoạt động"), max_length=300)
@@ -207,6 +211,9 @@ class CriterionSheet(models.Model):
     # colleague is typing in the same sheet, and the other way round.
     version = models.PositiveIntegerField(default=1, editable=False)
     indicators_version = models.PositiveIntegerField(default=1, editable=False)
+    # A third one for who is given the criterion (the council page): assigning a person must not
+    # refuse the texts a member is typing, nor the other way round.
+    assignment_version = models.PositiveIntegerField(default=1, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -489,23 +489,33 @@ def working_group_create(
 
 
 @transaction.atomic
-def working_group_assign(*, user, group: WorkingGroup, criteria: list[Criterion]) -> None:
+def working_group_assign(
+    *, user, group: WorkingGroup, criteria: list[Criterion], version: int | None = None
+) -> None:
+    """Set the criteria a group holds. `version` is the group's version the page was read at:
+    when someone changed the group since, EditConflict is raised and nothing is written (None:
+    a server-side caller, no check). Choosing what is already stored is no conflict."""
     assessment = group.assessment
     _require_manager(user, assessment)
     _check_criteria(assessment, criteria)
     old = ", ".join(c.code for c in group.criteria.order_by("position"))
-    group.criteria.set(criteria)
     new = ", ".join(c.code for c in sorted(criteria, key=lambda c: c.position))
-    if old != new:
-        _log(assessment, user, f"group:{group.name}", old, new).save()
+    if old == new:
+        return
+    concurrency.version_claim(group, version)
+    group.criteria.set(criteria)
+    # The claim's update() and the many-to-many write bypass save(): one history row for both.
+    audit.record_update(group, user=user)
+    _log(assessment, user, f"group:{group.name}", old, new).save()
     _touch(assessment)
 
 
 @transaction.atomic
-def sheet_assign(*, user, sheet: CriterionSheet, assignee) -> None:
+def sheet_assign(*, user, sheet: CriterionSheet, assignee, version: int | None = None) -> None:
     """Give a criterion to one person (on top of any working group holding it), or take it
     back with `assignee=None`. Only a principal or staff member of the school can be given a
-    criterion: nobody else could write the sheet."""
+    criterion: nobody else could write the sheet. `version` is the sheet's
+    `assignment_version` the page was read at (EditConflict when someone assigned since)."""
     assessment = sheet.assessment
     _require_manager(user, assessment)
     if assignee is not None and not may_be_assigned(assignee, assessment.school):
@@ -518,8 +528,9 @@ def sheet_assign(*, user, sheet: CriterionSheet, assignee) -> None:
     old = sheet.assigned_to
     if (old.pk if old else None) == (assignee.pk if assignee else None):
         return
+    concurrency.version_claim(sheet, version, field="assignment_version", refresh=False)
     sheet.assigned_to = assignee
-    sheet.save(update_fields=["assigned_to"])
+    sheet.save(update_fields=["assigned_to", "assignment_version"])
     _log(assessment, user, "assigned_to", _person(old), _person(assignee), sheet=sheet).save()
     _touch(assessment)
 
@@ -542,12 +553,20 @@ def milestone_add(
 
 
 @transaction.atomic
-def milestone_set_status(*, user, milestone: PlanMilestone, status: str) -> None:
+def milestone_set_status(
+    *, user, milestone: PlanMilestone, status: str, version: int | None = None
+) -> None:
+    """`version` is the milestone's version the page was read at (EditConflict when someone
+    changed it since; None: no check)."""
     assessment = milestone.assessment
     _require_manager(user, assessment)
     if status not in MilestoneStatus.values:
         raise AssessmentError(_("Tình trạng “%(value)s” không hợp lệ.") % {"value": status})
+    # Compared with the stored status, not the caller's copy: a stale page choosing what is
+    # saved now changes nothing.
+    milestone.refresh_from_db(fields=["status", "version"])
     if milestone.status != status:
+        concurrency.version_claim(milestone, version, refresh=False)
         _log(
             assessment,
             user,

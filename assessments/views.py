@@ -32,6 +32,7 @@ from .models import (
     CouncilMember,
     CriterionSheet,
     IndicatorResult,
+    MilestoneStatus,
     PlanMilestone,
     Snapshot,
     Status,
@@ -173,6 +174,9 @@ def council(request, pk: int):
     member_form = CouncilMemberForm(assessment=assessment, prefix="m")
     group_form = GroupForm(assessment=assessment, prefix="g")
     milestone_form = MilestoneForm(prefix="p")
+    # A refused stale post: the other person's value shown, the user's choice kept in its row.
+    conflict: concurrency.Conflict | None = None
+    kept: dict = {}
     if request.method == "POST":
         if not has_perm(request.user, "assessment.manage", assessment):
             raise PermissionDenied
@@ -210,10 +214,22 @@ def council(request, pk: int):
                     framework=assessment.framework,
                     pk__in=[v for v in request.POST.getlist("criteria") if v.isdigit()],
                 )
-                services.working_group_assign(
-                    user=request.user, group=group, criteria=list(criteria)
-                )
-                return redirect("assessments:council", pk=pk)
+                try:
+                    services.working_group_assign(
+                        user=request.user,
+                        group=group,
+                        criteria=list(criteria),
+                        version=concurrency.read_version(request.POST.get("version")),
+                    )
+                except concurrency.EditConflict as exc:
+                    group.refresh_from_db()
+                    stored = ", ".join(c.code for c in group.criteria.order_by("position"))
+                    chosen = ", ".join(c.code for c in criteria.order_by("position"))
+                    label = _("Tiêu chí của %(group)s") % {"group": group.name}
+                    conflict = _council_conflict(exc, label, stored, chosen)
+                    kept = {"group": group.pk, "criteria": {c.pk for c in criteria}}
+                else:
+                    return redirect("assessments:council", pk=pk)
             elif op == "assign_person":
                 sheet = get_object_or_404(
                     CriterionSheet.objects.select_related("criterion", "assigned_to"),
@@ -225,16 +241,30 @@ def council(request, pk: int):
                 if request.POST.get("user"):
                     # Who may be given a criterion is the service's rule (school staff only).
                     assignee = get_object_or_404(get_user_model(), pk=_pk(request.POST.get("user")))
-                services.sheet_assign(user=request.user, sheet=sheet, assignee=assignee)
-                messages.success(
-                    request,
-                    _("Đã phân công tiêu chí %(code)s cho %(who)s.")
-                    % {"code": sheet.criterion.code, "who": assignee.username}
-                    if assignee
-                    else _("Đã bỏ phân công cá nhân của tiêu chí %(code)s.")
-                    % {"code": sheet.criterion.code},
-                )
-                return redirect(f"{request.path}#assign-people")
+                try:
+                    services.sheet_assign(
+                        user=request.user,
+                        sheet=sheet,
+                        assignee=assignee,
+                        version=concurrency.read_version(request.POST.get("version")),
+                    )
+                except concurrency.EditConflict as exc:
+                    sheet.refresh_from_db()
+                    label = _("Người phụ trách tiêu chí %(code)s") % {"code": sheet.criterion.code}
+                    conflict = _council_conflict(
+                        exc, label, _person_name(sheet.assigned_to), _person_name(assignee)
+                    )
+                    kept = {"sheet": sheet.pk, "user": assignee.pk if assignee else None}
+                else:
+                    messages.success(
+                        request,
+                        _("Đã phân công tiêu chí %(code)s cho %(who)s.")
+                        % {"code": sheet.criterion.code, "who": assignee.username}
+                        if assignee
+                        else _("Đã bỏ phân công cá nhân của tiêu chí %(code)s.")
+                        % {"code": sheet.criterion.code},
+                    )
+                    return redirect(f"{request.path}#assign-people")
             elif op == "milestone":
                 milestone_form = MilestoneForm(request.POST, prefix="p")
                 if milestone_form.is_valid():
@@ -246,10 +276,26 @@ def council(request, pk: int):
                 milestone = get_object_or_404(
                     PlanMilestone, pk=_pk(request.POST.get("milestone")), assessment=assessment
                 )
-                services.milestone_set_status(
-                    user=request.user, milestone=milestone, status=request.POST.get("status")
-                )
-                return redirect("assessments:council", pk=pk)
+                status = request.POST.get("status") or ""
+                try:
+                    services.milestone_set_status(
+                        user=request.user,
+                        milestone=milestone,
+                        status=status,
+                        version=concurrency.read_version(request.POST.get("version")),
+                    )
+                except concurrency.EditConflict as exc:
+                    milestone.refresh_from_db()
+                    label = _("Tình trạng của “%(activity)s”") % {"activity": milestone.activity}
+                    conflict = _council_conflict(
+                        exc,
+                        label,
+                        milestone.get_status_display(),
+                        str(dict(MilestoneStatus.choices).get(status, status)),
+                    )
+                    kept = {"milestone": milestone.pk, "status": status}
+                else:
+                    return redirect("assessments:council", pk=pk)
         except services.AssessmentError as exc:
             messages.error(request, str(exc))
     groups = list(assessment.groups.prefetch_related("criteria", "members"))
@@ -281,9 +327,28 @@ def council(request, pk: int):
         "member_form": member_form,
         "group_form": group_form,
         "milestone_form": milestone_form,
+        "conflict": conflict,
+        "kept": kept,
         **rights,
     }
-    return render(request, "assessments/council.html", context)
+    status = concurrency.CONFLICT_STATUS if conflict else 200
+    return render(request, "assessments/council.html", context, status=status)
+
+
+def _person_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def _council_conflict(
+    exc: concurrency.EditConflict, label: str, stored: str, chosen: str
+) -> concurrency.Conflict:
+    """The council page's refusal: the one value the stale post would have overwritten, as
+    saved now (the other person's) and as chosen on the page (kept, not saved)."""
+    return concurrency.Conflict(
+        message=str(exc), changes=[concurrency.FieldChange(label, stored, chosen)]
+    )
 
 
 def _sheet_context(request, assessment, sheet, form=None, live=None) -> dict:

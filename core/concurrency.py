@@ -93,7 +93,12 @@ def version_field(*, missing: int = NEVER) -> VersionField:
 
 
 def version_claim(
-    instance: models.Model, read: int | None, *, message: str | None = None, refresh: bool = True
+    instance: models.Model,
+    read: int | None,
+    *,
+    message: str | None = None,
+    refresh: bool = True,
+    field: str = "version",
 ):
     """Claim `instance` for writing if its stored version is still `read`: bump the version in
     one conditional UPDATE, then reload the instance (now current, and locked on PostgreSQL
@@ -102,21 +107,24 @@ def version_claim(
     proves nobody saved through a form since the version was read.
 
     `read=None` is a caller that read no version (a command, a script): the row is written
-    whatever its version, and still bumped so that forms opened before are refused."""
+    whatever its version, and still bumped so that forms opened before are refused.
+
+    `field` names another version column, for a row that keeps separate locks for separate
+    parts of it (a criterion sheet: texts, indicator decisions, who is assigned)."""
     rows = type(instance)._default_manager.filter(pk=instance.pk)
     if read is not None:
-        rows = rows.filter(version=read)
-    if not rows.update(version=F("version") + 1):
+        rows = rows.filter(**{field: read})
+    if not rows.update(**{field: F(field) + 1}):
         raise EditConflict(message)
     if refresh:
         instance.refresh_from_db()
     else:
-        instance.version = (
+        setattr(
+            instance,
+            field,
             read + 1
             if read is not None
-            else type(instance)
-            ._default_manager.values_list("version", flat=True)
-            .get(pk=instance.pk)
+            else type(instance)._default_manager.values_list(field, flat=True).get(pk=instance.pk),
         )
     return instance
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from assessments import selectors, services
 from assessments.models import ChangeLog, GroupKind, MilestoneStatus, PlanMilestone
+from frameworks.models import Criterion
 
 from .conftest import sheet_of
 
@@ -32,7 +33,8 @@ def test_the_principal_assigns_a_criterion_to_a_person_from_the_council_page(
     assert 'name="op" value="assign_person"' in page
     assert f'<option value="{staff.pk}">gv_huoiluong</option>' in page
     response = client.post(
-        council_url(assessment), {"op": "assign_person", "sheet": sheet.pk, "user": staff.pk}
+        council_url(assessment),
+        {"op": "assign_person", "sheet": sheet.pk, "user": staff.pk, "version": 1},
     )
     assert response.status_code == 302
     assert sheet_of(assessment, "2.2").assigned_to == staff
@@ -44,7 +46,10 @@ def test_the_principal_assigns_a_criterion_to_a_person_from_the_council_page(
         user=staff, sheet=sheet_of(assessment, "2.2"), version=1, data={"strengths": "GV giỏi"}
     )
     # And the assignment is taken back with the empty choice.
-    client.post(council_url(assessment), {"op": "assign_person", "sheet": sheet.pk, "user": ""})
+    client.post(
+        council_url(assessment),
+        {"op": "assign_person", "sheet": sheet.pk, "user": "", "version": 2},
+    )
     assert sheet_of(assessment, "2.2").assigned_to is None
 
 
@@ -142,7 +147,7 @@ def test_milestones_are_added_and_updated_from_the_council_page(client, assessme
     assert (milestone.due, milestone.status) == (dt.date(2024, 10, 15), "doing")
     response = client.post(
         council_url(assessment),
-        {"op": "milestone_status", "milestone": milestone.pk, "status": "done"},
+        {"op": "milestone_status", "milestone": milestone.pk, "status": "done", "version": 1},
     )
     assert response.status_code == 302
     milestone.refresh_from_db()
@@ -237,3 +242,124 @@ def test_group_creation_rejects_outsider(client, assessment, outsider):
     )
     assert response.status_code == 404
     assert not assessment.groups.exists()
+
+
+# ---- two people on the council page at once (issue 18, point 4) ------------------------------
+
+
+def test_a_stale_milestone_status_is_refused_showing_the_saved_one_and_keeping_the_choice(
+    client, assessment, principal
+):
+    milestone = services.milestone_add(
+        user=principal, assessment=assessment, activity="Họp hội đồng", due=None, status="todo"
+    )
+    services.milestone_set_status(user=principal, milestone=milestone, status="doing", version=1)
+    client.force_login(principal)
+    response = client.post(
+        council_url(assessment),
+        {"op": "milestone_status", "milestone": milestone.pk, "status": "done", "version": 1},
+    )
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "đã được người khác sửa" in body
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.version) == ("doing", 2)  # nothing overwritten
+    assert "Tình trạng của “Họp hội đồng”" in body
+    assert "Đang thực hiện" in body  # the other person's status is shown
+    # The choice is kept in its row, with the version read now: saving again is deliberate.
+    assert '<option value="done" selected>Đã xong</option>' in body
+    assert (
+        f'name="milestone" value="{milestone.pk}"><input type="hidden" name="version" value="2"'
+        in body
+    )
+
+
+def test_a_stale_group_assignment_is_refused_and_nothing_is_logged(client, assessment, principal):
+    criteria = {c.code: c for c in Criterion.objects.filter(framework=assessment.framework)}
+    group = services.working_group_create(
+        user=principal, assessment=assessment, name="Nhóm 1", kind="working", criteria=[]
+    )
+    services.working_group_assign(
+        user=principal, group=group, criteria=[criteria["1.1"]], version=group.version
+    )
+    logged = ChangeLog.objects.count()
+    client.force_login(principal)
+    response = client.post(
+        council_url(assessment),
+        {"op": "assign", "group": group.pk, "criteria": [criteria["1.2"].pk], "version": 1},
+    )
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert list(group.criteria.values_list("code", flat=True)) == ["1.1"]
+    assert ChangeLog.objects.count() == logged
+    assert "Tiêu chí của Nhóm 1" in body and "1.2" in body
+    assert f'value="{criteria["1.2"].pk}" id="g{group.pk}c{criteria["1.2"].pk}" checked' in body
+    assert f'id="g{group.pk}c{criteria["1.1"].pk}" checked' not in body
+
+
+def test_a_stale_person_assignment_names_both_people(
+    client, assessment, principal, staff, other_staff
+):
+    sheet = sheet_of(assessment, "2.2")
+    services.sheet_assign(user=principal, sheet=sheet, assignee=staff, version=1)
+    client.force_login(principal)
+    response = client.post(
+        council_url(assessment),
+        {"op": "assign_person", "sheet": sheet.pk, "user": other_staff.pk, "version": 1},
+    )
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert sheet_of(assessment, "2.2").assigned_to == staff
+    assert "Người phụ trách tiêu chí 2.2" in body
+    assert "gv_huoiluong" in body and "gv2_huoiluong" in body
+    assert f'<option value="{other_staff.pk}" selected>gv2_huoiluong</option>' in body
+
+
+def test_choosing_what_is_already_saved_is_no_conflict(client, assessment, principal, staff):
+    sheet = sheet_of(assessment, "2.2")
+    services.sheet_assign(user=principal, sheet=sheet, assignee=staff, version=1)
+    client.force_login(principal)
+    response = client.post(
+        council_url(assessment),
+        {"op": "assign_person", "sheet": sheet.pk, "user": staff.pk, "version": 1},
+    )
+    assert response.status_code == 302
+
+
+def test_assigning_a_person_leaves_the_texts_lock_of_the_sheet_alone(assessment, principal, staff):
+    sheet = sheet_of(assessment, "1.1")
+    services.sheet_assign(user=principal, sheet=sheet, assignee=staff, version=1)
+    sheet = sheet_of(assessment, "1.1")
+    assert (sheet.version, sheet.assignment_version) == (1, 2)
+
+
+def test_council_edits_are_in_the_audit_history(client, assessment, principal, staff):
+    first = Criterion.objects.get(framework=assessment.framework, code="1.1")
+    group = services.working_group_create(
+        user=principal, assessment=assessment, name="Nhóm 1", kind="working", criteria=[]
+    )
+    milestone = services.milestone_add(
+        user=principal, assessment=assessment, activity="Họp", due=None, status="todo"
+    )
+    sheet = sheet_of(assessment, "1.1")
+    counts = (group.history.count(), milestone.history.count(), sheet.history.count())
+    client.force_login(principal)
+    for data in (
+        {"op": "assign", "group": group.pk, "criteria": [first.pk], "version": 1},
+        {"op": "milestone_status", "milestone": milestone.pk, "status": "done", "version": 1},
+        {"op": "assign_person", "sheet": sheet.pk, "user": staff.pk, "version": 1},
+    ):
+        assert client.post(council_url(assessment), data).status_code == 302, data
+    assert (group.history.count(), milestone.history.count(), sheet.history.count()) == tuple(
+        n + 1 for n in counts
+    )
+    assert [r.history_user for r in (group.history.first(), milestone.history.first())] == [
+        principal,
+        principal,
+    ]
+    assert (milestone.history.first().status, milestone.history.first().version) == ("done", 2)
+    assert (sheet.history.first().assigned_to, sheet.history.first().history_user) == (
+        staff,
+        principal,
+    )
+    assert group.history.first().version == 2

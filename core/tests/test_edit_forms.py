@@ -15,12 +15,14 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts.models import Membership, Role
 from assessments import services as assessment_services
-from assessments.models import AssessmentProse, StandardReview
+from assessments.models import AssessmentProse, PlanMilestone, StandardReview, WorkingGroup
 from evidence import services as evidence_services
 from evidence.models import Evidence
 from frameworks.models import Criterion
@@ -163,14 +165,24 @@ class World:
 @dataclass(frozen=True)
 class EditForm:
     """One edit form: where it is (`open` returns the URL and who edits), the field the two
-    sessions type into (a regex over the form's field names), its stored value now."""
+    sessions type into (a regex over the form's field names), its stored value now. A choice
+    (a select, checkboxes) takes `first` and `second` from the world (ids made by `open`).
+    `name` tells apart several forms of one page."""
 
     url_name: str
     open: Callable[[World], tuple[str, object]]
     field: str
     stored: Callable[[World], str]
-    first: str = FIRST
-    second: str = SECOND
+    first: str | Callable[[World], str] = FIRST
+    second: str | Callable[[World], str] = SECOND
+    name: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.url_name}[{self.name}]" if self.name else self.url_name
+
+    def values(self, world: World) -> tuple[str, str]:
+        return tuple(v(world) if callable(v) else v for v in (self.first, self.second))
 
 
 def _school_edit(w):
@@ -241,6 +253,57 @@ def _plan_draft(w):
     return reverse("documents:plan_draft", args=[w.plan().pk]), w.commune_officer
 
 
+# The council page: one form per working group, per criterion sheet, per plan milestone.
+
+
+def _council(w):
+    return reverse("assessments:council", args=[w.assessment().pk]), w.principal
+
+
+def _criterion_pk(code):
+    return lambda w: str(Criterion.objects.get(framework=w.assessment().framework, code=code).pk)
+
+
+def _council_group(w):
+    group = assessment_services.working_group_create(
+        user=w.principal, assessment=w.assessment(), name="Nhóm 1", kind="working", criteria=[]
+    )
+    group.criteria.set([int(_criterion_pk("1.1")(w))])
+    return _council(w)
+
+
+def _group_criteria(w):
+    return ",".join(
+        str(pk) for pk in WorkingGroup.objects.get().criteria.values_list("pk", flat=True)
+    )
+
+
+def _council_people(w):
+    for username, full_name in (("gv_mot", "Lò Văn Một"), ("gv_hai", "Tòng Thị Hai")):
+        user = get_user_model().objects.create_user(username=username, first_name=full_name)
+        Membership.objects.create(user=user, role=Role.STAFF, school=w.school)
+    return _council(w)
+
+
+def _user_pk(username):
+    return lambda w: str(get_user_model().objects.get(username=username).pk)
+
+
+def _sheet_assignee(w):
+    return str(w.assessment().sheets.get(criterion__code="1.1").assigned_to_id or "")
+
+
+def _council_milestone(w):
+    assessment_services.milestone_add(
+        user=w.principal,
+        assessment=w.assessment(),
+        activity="Họp hội đồng",
+        due=None,
+        status="todo",
+    )
+    return _council(w)
+
+
 def _draft_text(kind, key):
     def read(w):
         draft = ReportDraft.objects.filter(kind=kind).first()
@@ -297,9 +360,38 @@ EDIT_FORMS = [
         "documents:report_draft", _report_draft, "leadership", _draft_text("report", "leadership")
     ),
     EditForm("documents:plan_draft", _plan_draft, "purpose", _draft_text("plan", "purpose")),
+    EditForm(
+        "assessments:council",
+        _council_group,
+        "criteria",
+        _group_criteria,
+        first=_criterion_pk("1.2"),
+        second=_criterion_pk("1.3"),
+        name="group criteria",
+    ),
+    EditForm(
+        "assessments:council",
+        _council_people,
+        "user",
+        _sheet_assignee,
+        first=_user_pk("gv_mot"),
+        second=_user_pk("gv_hai"),
+        name="person of a criterion",
+    ),
+    EditForm(
+        "assessments:council",
+        _council_milestone,
+        "status",
+        lambda w: PlanMilestone.objects.get().status,
+        first="doing",
+        second="done",
+        name="milestone status",
+    ),
 ]
 
-# Every other URL, with why it is not an edit form of an existing object. Version-checked
+# Every other URL, with why it is not an edit form of an existing object. (The council page is
+# in the table for its edits; its other posts add members, groups and milestones, or remove a
+# member, and change no stored value.) Version-checked
 # one-click endpoints are proven in their own tests (named here).
 NOT_EDIT_FORMS = {
     "accounts:login": "sign-in",
@@ -315,7 +407,6 @@ NOT_EDIT_FORMS = {
     "assessments:unlock": "workflow transition on the stored status",
     "assessments:compare_cycles": "read-only",
     "assessments:compare_snapshots": "read-only",
-    "assessments:council": "adds and removes members, groups, milestones (no typed edit)",
     "assessments:detail": "read-only",
     "assessments:history": "read-only",
     "assessments:indicator": "one click, indicators_version → 409 (test_indicator_versions)",
@@ -370,6 +461,9 @@ NOT_EDIT_FORMS = {
     "programme:plan_create": "creates a plan",
     "programme:plan_target_add": "adds a target (duplicates refused by a unique constraint)",
     "programme:plan_unit_target_add": "adds a unit target",
+    "programme:plan_targets_import": "import preview",
+    "programme:plan_targets_import_confirm": "import (all or nothing, rows checked again)",
+    "programme:plan_targets_import_template": "read-only",
     "programme:plans": "read-only",
     "programme:record": "records a new decision (the register is append-only)",
     "programme:register": "read-only",
@@ -387,6 +481,9 @@ NOT_EDIT_FORMS = {
     "programme:plan_targets_import_confirm": "import (all or nothing, rows checked again)",
     "programme:plan_targets_import_template": "read-only",
     "schools:list": "read-only",
+    "schools:year_data_import": "import preview",
+    "schools:year_data_import_confirm": "import (all or nothing, rows checked again)",
+    "schools:year_data_import_template": "read-only",
     "set_language": "the session's language",
     "units:detail": "read-only",
     "units:list": "read-only",
@@ -427,7 +524,7 @@ def _client(user) -> Client:
     return client
 
 
-@pytest.mark.parametrize("form", EDIT_FORMS, ids=[f.url_name for f in EDIT_FORMS])
+@pytest.mark.parametrize("form", EDIT_FORMS, ids=[f.id for f in EDIT_FORMS])
 def test_a_stale_save_is_refused_keeping_the_typed_values_and_showing_the_other(form, world):
     url, user = form.open(world)
     first, second = _client(user), _client(user)
@@ -435,26 +532,27 @@ def test_a_stale_save_is_refused_keeping_the_typed_values_and_showing_the_other(
     assert [r.status_code for r in opened] == [200, 200]
     values = [form_values(r.content.decode(), form.field) for r in opened]
     name = field_name(values[0], form.field)
+    typed_first, typed_second = form.values(world)
 
-    saved = first.post(url, {**values[0], name: form.first})
+    saved = first.post(url, {**values[0], name: typed_first})
     assert saved.status_code == 302, saved.content.decode()[:2000]
-    assert form.stored(world) == form.first
+    assert form.stored(world) == typed_first
 
-    refused = second.post(url, {**values[1], name: form.second})
+    refused = second.post(url, {**values[1], name: typed_second})
     body = refused.content.decode()
     assert refused.status_code == 409
     assert "người khác" in body  # the Vietnamese message
-    assert form.stored(world) == form.first  # nothing overwritten
-    assert form.second in body  # what the second session typed is still on the page
-    assert form.first in body  # and the other person's change is shown
+    assert form.stored(world) == typed_first  # nothing overwritten
+    assert typed_second in body  # what the second session typed is still on the page
+    assert typed_first in body  # and the other person's change is shown
 
     # Saving again from the refused page is a deliberate choice, and goes through.
     again = form_values(body, form.field)
     assert second.post(url, again).status_code == 302
-    assert form.stored(world) == form.second
+    assert form.stored(world) == typed_second
 
 
-@pytest.mark.parametrize("form", EDIT_FORMS, ids=[f.url_name for f in EDIT_FORMS])
+@pytest.mark.parametrize("form", EDIT_FORMS, ids=[f.id for f in EDIT_FORMS])
 def test_no_emptied_field_answers_a_server_error(form, world):
     url, user = form.open(world)
     client = _client(user)
