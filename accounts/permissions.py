@@ -53,16 +53,8 @@ SCHOOL_WORKERS = (H, S)
 # ---------------------------------------------------------------------------------------------
 # Settings
 
-DEFAULT_MANAGING_LEVEL_BY_KIND = {
-    "MN": "commune",
-    "TH": "commune",
-    "THCS": "commune",
-    "TH&THCS": "commune",
-    "THPT": "province",
-    "THCS&THPT": "province",
-    "TH&THCS&THPT": "province",
-    "GDTX": "province",
-}
+# The kinds' managing levels before any override (truongchuan/settings.py keeps the one copy).
+DEFAULT_MANAGING_LEVEL_BY_KIND = settings.MANAGING_LEVEL_DEFAULTS
 DEFAULT_RECORDERS = (P, C)
 LEVEL_LABELS = {"province": _("tỉnh (Sở GD&ĐT)"), "commune": _("xã")}
 

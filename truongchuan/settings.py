@@ -168,7 +168,7 @@ RECOGNITION_RECORDERS = env_list("RECOGNITION_RECORDERS", "province_officer,comm
 # unit at that level or above accepts, returns and reopens a school's self-assessment. Since
 # 1/7/2025 communes manage MN/TH/THCS and the Sở manages THPT; provinces may differ, so e.g.
 # MANAGING_LEVEL_BY_KIND="TH&THCS=province,GDTX=province" overrides single kinds.
-MANAGING_LEVEL_BY_KIND = {
+MANAGING_LEVEL_DEFAULTS = {
     "MN": "commune",
     "TH": "commune",
     "THCS": "commune",
@@ -177,6 +177,9 @@ MANAGING_LEVEL_BY_KIND = {
     "THCS&THPT": "province",
     "TH&THCS&THPT": "province",
     "GDTX": "province",
+}
+MANAGING_LEVEL_BY_KIND = {
+    **MANAGING_LEVEL_DEFAULTS,
     **dict(
         item.split("=", 1)
         for item in env_list("MANAGING_LEVEL_BY_KIND", "")
