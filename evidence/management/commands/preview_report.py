@@ -14,11 +14,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.management.commands.load_assessment_demo import DEMO
 from assessments.models import Assessment
 from documents import pdf
 from documents.common import DocumentError, SystemUser
 from documents.services import document_render, request_from_params
+from evidence.management.commands.load_assessment_demo import DEMO
 
 # Where the summary of each layout sits: the first page (after the table of contents) that
 # carries this heading.
