@@ -24,9 +24,11 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import connections, models, router
@@ -97,22 +99,13 @@ NOT_AUDITED: dict[str, str] = {
     "core.AuditEvent": "chính là nhật ký sự kiện (chỉ thêm, không sửa)",
 }
 
-# Apps whose models this module must classify (Django's and third-party apps are not ours,
-# except the user model, which is listed above).
-PROJECT_APPS = (
-    "core",
-    "units",
-    "schools",
-    "frameworks",
-    "accounts",
-    "recognition",
-    "programme",
-    "assessments",
-    "evidence",
-    "documents",
-    "dashboard",
-    "api",
-)
+
+def project_apps() -> set[str]:
+    """Apps whose models this module must classify: those whose package sits at the project's
+    root (Django's and third-party apps are not ours, except the user model, listed above).
+    Derived from the installed apps, so a new app is classified without editing a list here."""
+    root = Path(settings.BASE_DIR)
+    return {c.label for c in apps.get_app_configs() if Path(c.path).parent == root}
 
 
 # A row's own "who" columns, read when no request tells the acting user.
