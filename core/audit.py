@@ -97,6 +97,9 @@ NOT_AUDITED: dict[str, str] = {
     "documents.GeneratedDocument": "việc tạo tệp chạy nền: trạng thái, tiến độ, tệp kết quả; "
     "không phải dữ liệu nghiệp vụ",
     "core.AuditEvent": "chính là nhật ký sự kiện (chỉ thêm, không sửa)",
+    "recognition.StatusTally": "số đếm suy ra từ sổ quyết định và danh sách trường cho bảng "
+    "điều khiển (recognition.tally); đếm lại bất cứ lúc nào",
+    "recognition.TallyState": "trạng thái của số đếm suy ra (ngày đếm, dấu mốc dữ liệu)",
 }
 
 

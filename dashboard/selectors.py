@@ -35,14 +35,14 @@ from accounts.permissions import scope_for
 from core.text import format_date_short, format_int, format_percent
 from programme.models import PlanStatus
 from programme.selectors import plan_list, plan_report
-from recognition import rules, selectors
+from recognition import rules, selectors, tally
 from recognition.models import RecognitionDecision
 from recognition.selectors import latest_standard, with_status
 from schools.models import School, SchoolKind, SchoolLocation
 from units.models import AdminUnit
 
-TREND_YEARS = 10
-EXPIRING_MONTHS = rules.DEFAULT_EXPIRING_MONTHS
+TREND_YEARS = tally.TREND_YEARS
+EXPIRING_MONTHS = tally.EXPIRING_MONTHS
 STATUS_LABELS = {1: "Mức độ 1", 2: "Mức độ 2", 0: "Chưa đạt chuẩn"}
 
 
@@ -440,8 +440,37 @@ def areas(
 # The page
 
 
-def dashboard(*, user, unit: AdminUnit | None, on: dt.date) -> Dashboard:
-    rows = status_rows(user=user, unit=unit, on=on)
+def _tally_paths(*, user, unit: AdminUnit | None) -> list[str] | None | bool:
+    """Where the kept counts (recognition.tally) can answer for this page: the unit paths to
+    sum (None: everywhere), or False when the user's scope names single schools (a principal),
+    which the per-commune counts cannot tell apart."""
+    scope = scope_for(user)
+    if scope.school_ids:
+        return False
+    if unit is not None:
+        return [unit.path]
+    return None if scope.is_all else scope.unit_paths
+
+
+def dashboard(*, user, unit: AdminUnit | None, on: dt.date, live: bool = False) -> Dashboard:
+    """The page's numbers, from the kept counts when they are fresh for `on` and the page is a
+    unit's (or the whole scope of unit seats), counted live otherwise (or when `live`)."""
+    paths = False if live else _tally_paths(user=user, unit=unit)
+    usable = paths is not False and (unit is None or unit.is_current)
+    if usable and tally.is_fresh(on):
+        by_province = unit is None and scope_for(user).is_all
+        rows = tally.status_rows(day=on, paths=paths, by_province=by_province)
+        counts = tally.trend_counts(days=trend_dates(on), paths=paths)
+        trend_points = [
+            TrendPoint(day.year, day, counts.get((day, 1), 0), counts.get((day, 2), 0))
+            for day in trend_dates(on)
+        ]
+        expiring = tally.expiring_count(day=on, paths=paths)
+    else:
+        rows = status_rows(user=user, unit=unit, on=on)
+        trend_points = trend(user=user, unit=unit, on=on)
+        units = {"province": unit.uid} if unit is not None else {}
+        expiring = selectors.expiring(user=user, on=on, months=EXPIRING_MONTHS, **units).count()
     kinds = {k: KindRow(k, str(label)) for k, label in SchoolKind.choices}
     total = Counts()
     declared = 0
@@ -451,8 +480,6 @@ def dashboard(*, user, unit: AdminUnit | None, on: dt.date) -> Dashboard:
         total.add(status, n)
         if not in_register and status:
             declared += n
-    units = {"province": unit.uid} if unit is not None else {}
-    expiring = selectors.expiring(user=user, on=on, months=EXPIRING_MONTHS, **units).count()
     return Dashboard(
         unit=unit,
         title=unit.name if unit is not None else "Toàn bộ phạm vi được giao",
@@ -460,7 +487,7 @@ def dashboard(*, user, unit: AdminUnit | None, on: dt.date) -> Dashboard:
         kinds=[k for k in kinds.values() if k.counts.total],
         total=total,
         declared_only=declared,
-        trend=trend(user=user, unit=unit, on=on),
+        trend=trend_points,
         expiring=expiring,
         expiring_months=EXPIRING_MONTHS,
         areas=areas(user=user, unit=unit, on=on, rows=rows),

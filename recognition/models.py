@@ -123,3 +123,38 @@ class RecognitionDecision(models.Model):
     @property
     def renewal_deadline(self):
         return rules.renewal_deadline(self.valid_until)
+
+
+class StatusTally(models.Model):
+    """Kept counts of schools by national-standard status (recognition.tally): for each day
+    the dashboards show (today and 31/12 of the last years), each commune, school kind, status
+    and whether the register holds the school. Derived data, rebuilt from the register and the
+    registry; never edited."""
+
+    day = models.DateField()
+    province = models.ForeignKey("units.AdminUnit", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("units.AdminUnit", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)
+    status = models.PositiveSmallIntegerField()
+    in_register = models.BooleanField()
+    n = models.PositiveIntegerField()
+    expiring = models.PositiveIntegerField(default=0)  # of n: recognition ends within the window
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "province"], name="tally_day_province")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.unit_id} {self.kind} {self.status}: {self.n}"
+
+
+class TallyState(models.Model):
+    """One row: the day the tallies were counted for and the marks of the data they were
+    counted from (highest history row and id of schools and decisions, and their numbers).
+    Marks that differ from the data's mean the tallies are behind; the dashboards then count
+    live until they catch up."""
+
+    day = models.DateField(null=True)
+    marks = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.marks}"
