@@ -139,9 +139,14 @@ class StatusTally(models.Model):
     in_register = models.BooleanField()
     n = models.PositiveIntegerField()
     expiring = models.PositiveIntegerField(default=0)  # of n: recognition ends within the window
+    # A province's sum over its communes (unit = province): the national page and a province's
+    # totals read 34 × a few rows a day instead of every commune's.
+    rollup = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["day", "province"], name="tally_day_province")]
+        indexes = [
+            models.Index(fields=["day", "rollup", "province"], name="tally_day_rollup_province")
+        ]
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y} {self.unit_id} {self.kind} {self.status}: {self.n}"

@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum, Value
 from django.utils import timezone
 
 from recognition import rules
@@ -97,21 +97,28 @@ def _expiring_exists(on: dt.date) -> Exists:
 
 
 def _count(units: Iterable[int] | None, days: list[dt.date]) -> list[StatusTally]:
+    """The commune rows for `days` (all communes, or `units`). The last day (today) is counted
+    whole, with the expiring count; an earlier day only feeds the trend, which counts schools
+    the register holds at a level: only those, and without the kind."""
     provinces = dict(AdminUnit.objects.filter(depth=0).values_list("uid", "id"))
     schools = School.objects.all()
     if units is not None:
         schools = schools.filter(unit_id__in=list(units))
     rows: list[StatusTally] = []
     for day in days:
-        qs = (
-            with_status(schools, day)
-            .annotate(expiring_now=_expiring_exists(day))
-            .order_by()
-            .values_list("unit_id", "unit__path", "kind", "status", "in_register", "expiring_now")
-            .annotate(n=Count("pk"))
-        )
+        qs = with_status(schools, day)
+        if day == days[-1]:
+            qs = qs.annotate(expiring_now=_expiring_exists(day)).values_list(
+                "unit_id", "unit__path", "kind", "status", "in_register", "expiring_now"
+            )
+        else:
+            qs = qs.filter(in_register=True, status__gt=0).values_list(
+                "unit_id", "unit__path", Value(""), "status", "in_register", Value(False)
+            )
         merged: dict[tuple, StatusTally] = {}
-        for unit_id, path, kind, status, in_register, expiring, n in qs:
+        for unit_id, path, kind, status, in_register, expiring, n in qs.order_by().annotate(
+            n=Count("pk")
+        ):
             key = (unit_id, kind, status, bool(in_register))
             row = merged.get(key)
             if row is None:
@@ -130,6 +137,29 @@ def _count(units: Iterable[int] | None, days: list[dt.date]) -> list[StatusTally
                 row.expiring += n
         rows.extend(merged.values())
     return rows
+
+
+def _rollups(provinces: Iterable[int] | None) -> list[StatusTally]:
+    """Each province's rows summed over its communes, from the commune rows just written."""
+    qs = StatusTally.objects.filter(rollup=False)
+    if provinces is not None:
+        qs = qs.filter(province_id__in=list(provinces))
+    return [
+        StatusTally(
+            day=day,
+            province_id=province,
+            unit_id=province,
+            kind=kind,
+            status=status,
+            in_register=in_register,
+            n=n,
+            expiring=expiring,
+            rollup=True,
+        )
+        for day, province, kind, status, in_register, n, expiring in qs.order_by()
+        .values_list("day", "province_id", "kind", "status", "in_register")
+        .annotate(n=Sum("n"), e=Sum("expiring"))
+    ]
 
 
 def _touched_units(state: TallyState) -> set[int] | None:
@@ -197,9 +227,16 @@ def tally_refresh(*, on: dt.date | None = None, full: bool = False) -> int:
         if units is None:
             StatusTally.objects.all().delete()
             StatusTally.objects.bulk_create(_count(None, days), batch_size=2000)
+            StatusTally.objects.bulk_create(_rollups(None), batch_size=2000)
         elif units:
-            StatusTally.objects.filter(unit_id__in=units).delete()
-            StatusTally.objects.bulk_create(_count(units, days), batch_size=2000)
+            stale = StatusTally.objects.filter(rollup=False, unit_id__in=units)
+            provinces = set(stale.values_list("province_id", flat=True).distinct())
+            stale.delete()
+            fresh = _count(units, days)
+            provinces |= {row.province_id for row in fresh}
+            StatusTally.objects.bulk_create(fresh, batch_size=2000)
+            StatusTally.objects.filter(rollup=True, province_id__in=provinces).delete()
+            StatusTally.objects.bulk_create(_rollups(provinces), batch_size=2000)
         state.day, state.marks = on, marks
         state.save(update_fields=["day", "marks"])
     return -1 if units is None else len(units)
@@ -209,27 +246,30 @@ def tally_refresh(*, on: dt.date | None = None, full: bool = False) -> int:
 # Reading (the dashboards check is_fresh first and decide the units from the user's scope)
 
 
-def _under(day: dt.date | list[dt.date], paths: list[str] | None) -> Q:
-    """Tallies of the day(s) under any of `paths` (None: everywhere)."""
+def _under(day: dt.date | list[dt.date], paths: list[str] | None, totals: bool) -> Q:
+    """Tallies of the day(s) under any of `paths` (None: everywhere). For `totals` (sums over
+    the whole area, no commune lines) a province reads its rollup rows."""
     q = Q(day__in=day) if isinstance(day, list) else Q(day=day)
-    if paths is not None:
-        under = Q(pk__in=[])
-        for path in paths:
-            under |= Q(unit__path__startswith=path)
-        q &= under
-    return q
+    if paths is None:
+        return q & Q(rollup=totals)
+    under = Q(pk__in=[])
+    for path in paths:
+        if path.count("/") == 2:  # "/P12/": a province, by the indexed column
+            under |= Q(rollup=totals, province__path=path)
+        else:
+            under |= Q(rollup=False, unit__path__startswith=path)
+    return q & under
 
 
 def status_rows(
     *, day: dt.date, paths: list[str] | None, by_province: bool
 ) -> list[tuple[str, str, int, bool, int]]:
     """(path, kind, status, in register, n) as dashboard.selectors.status_rows gives them, the
-    path being the commune's (or the province's, when the page rolls up by province)."""
-    group = "province__path" if by_province else "unit__path"
+    path being the commune's, or the province's when the page rolls up by province."""
     qs = (
-        StatusTally.objects.filter(_under(day, paths))
+        StatusTally.objects.filter(_under(day, paths, totals=by_province))
         .order_by()
-        .values_list(group, "kind", "status", "in_register")
+        .values_list("unit__path", "kind", "status", "in_register")
         .annotate(total=Sum("n"))
     )
     return [(path, kind, status, bool(reg), n) for path, kind, status, reg, n in qs]
@@ -238,7 +278,7 @@ def status_rows(
 def trend_counts(*, days: list[dt.date], paths: list[str] | None) -> dict[tuple, int]:
     """{(day, level): schools the register holds at that level on that day}."""
     qs = (
-        StatusTally.objects.filter(_under(days, paths), in_register=True, status__gt=0)
+        StatusTally.objects.filter(_under(days, paths, totals=True), in_register=True, status__gt=0)
         .order_by()
         .values_list("day", "status")
         .annotate(total=Sum("n"))
@@ -247,4 +287,5 @@ def trend_counts(*, days: list[dt.date], paths: list[str] | None) -> dict[tuple,
 
 
 def expiring_count(*, day: dt.date, paths: list[str] | None) -> int:
-    return StatusTally.objects.filter(_under(day, paths)).aggregate(n=Sum("expiring"))["n"] or 0
+    qs = StatusTally.objects.filter(_under(day, paths, totals=True))
+    return qs.aggregate(n=Sum("expiring"))["n"] or 0
