@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+from accounts.models import Membership
 from accounts.permissions import get_school_or_404
 from schools import selectors as school_selectors
 from schools.models import School
@@ -27,6 +28,21 @@ def api_login_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+@require_GET
+@api_login_required
+def me(request):
+    """Who the caller is and how many seats they hold: what a client checks after signing in,
+    and the load benchmark's floor (one query besides the session)."""
+    user = request.user
+    return JsonResponse(
+        {
+            "username": user.get_username(),
+            "name": user.get_full_name(),
+            "seats": Membership.objects.filter(user=user).count(),
+        }
+    )
 
 
 def school_json(school: School) -> dict:

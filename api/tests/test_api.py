@@ -38,3 +38,11 @@ def test_unit_detail_counts_visible_schools(client, province_officer, province, 
 def test_api_is_read_only(client, superuser, school):
     client.force_login(superuser)
     assert client.post(reverse("api:school_list")).status_code == 405
+
+
+def test_me_names_the_caller_and_their_seats(client, principal, django_assert_max_num_queries):
+    client.force_login(principal)
+    with django_assert_max_num_queries(3):  # session, user, the seats
+        data = client.get("/api/me/").json()
+    assert data["username"] == principal.username and data["seats"] == 1
+    assert client.post("/api/me/").status_code == 405

@@ -185,6 +185,7 @@ ROUTES: dict[str, Route] = {
     "evidence:download": R("evidence.download", "evidence"),
     "evidence:cite": R("evidence.cite", "evidence_sheet", get=False, post=True),
     "evidence:uncite": R("evidence.cite", "evidence_sheet", get=False, post=True),
+    "api:me": R(None, anonymous="401"),
     "api:school_list": R(None, anonymous="401"),
     "api:school_detail": R("school.view", "school", anonymous="401"),
     "api:unit_detail": R("unit.view", "unit", anonymous="401"),
