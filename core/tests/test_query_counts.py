@@ -1,0 +1,39 @@
+"""The pages the load benchmark drives (bench/bench_load.py) keep a fixed number of queries:
+more schools, sheets or decisions must not add queries, and a change that adds one shows here
+first (issue 13 §8). Each count is what the page needs today; raise one only with a reason."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assessments.tests.conftest import assessment, loaded  # noqa: F401
+
+# (role fixture, page, most queries: session + user + scope included)
+PAGES = [
+    ("principal", "/", 7),
+    ("principal", "/schools/", 7),
+    ("principal", "/dashboard/", 7),
+    ("principal", "/assessments/{a}/", 20),
+    ("principal", "/assessments/{a}/tieu-chi/1.1/", 10),
+    ("principal", "/api/schools/", 5),
+    ("principal", "/api/me/", 3),
+    ("commune_officer", "/", 6),
+    ("commune_officer", "/schools/", 6),
+    ("commune_officer", "/dashboard/", 14),
+    ("commune_officer", "/api/schools/", 5),
+    ("province_officer", "/schools/", 6),
+    ("province_officer", "/dashboard/", 13),
+]
+
+
+@pytest.mark.parametrize("role,page,most", PAGES, ids=[f"{r}:{p}" for r, p, _ in PAGES])
+def test_the_page_keeps_its_number_of_queries(request, client, assessment, role, page, most):  # noqa: F811
+    client.force_login(request.getfixturevalue(role))
+    url = page.format(a=assessment.pk)
+    client.get(url)  # first visit: caches warmed, as on a running server
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(queries) <= most, "\n".join(q["sql"][:160] for q in queries.captured_queries)
