@@ -1,0 +1,30 @@
+"""The lockout page: the login page itself with a Vietnamese message (django-axes calls
+`locked_out` through settings.AXES_LOCKOUT_CALLABLE after too many failed logins)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from accounts.forms import LoginForm
+
+
+def lockout_message() -> str:
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return _(
+        "Tài khoản này tạm thời bị khóa đăng nhập từ máy của bạn vì đã nhập sai mật khẩu "
+        "%(limit)s lần. Vui lòng thử lại sau %(minutes)s phút, hoặc liên hệ quản trị viên để "
+        "được mở khóa ngay."
+    ) % {"limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
+) -> HttpResponse:
+    """429 with the login form (the name typed kept, the password not) and the message where
+    a wrong password's would be, so the person sees why and what to do, not a bare error page."""
+    form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+    context = {"form": form, "next": request.POST.get("next", ""), "lockout": lockout_message()}
+    return render(request, "registration/login.html", context, status=429)
