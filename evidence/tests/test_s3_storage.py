@@ -5,16 +5,19 @@ Upload checked by content, download in scope, 404 out of scope, download logged.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterator
 
 import boto3
 import pytest
-from django.core.files.storage import default_storage, storages
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.urls import reverse
 from moto.server import ThreadedMotoServer
 from storages.backends.s3 import S3Storage
 
+from core import backup
 from core.models import AuditEvent
 from evidence.models import Evidence
 
@@ -154,3 +157,37 @@ def test_a_deleted_evidence_leaves_the_bucket_after_commit(
         response = client.post(reverse("evidence:delete", kwargs={"pk": evidence.pk}))
     assert response.status_code == 302
     assert bucket_objects(s3_endpoint, bucket) == {}
+
+
+def test_a_backup_takes_the_files_from_the_bucket(
+    client, principal, assessment, bucket, s3_endpoint, tmp_path
+):
+    client.force_login(principal)
+    post_evidence(client, assessment, MINIMAL_PDF)
+    evidence = Evidence.objects.get()
+
+    manifest = backup.backup_write(tmp_path / "backup.tar.gz")
+
+    assert manifest["files"] == {
+        evidence.file.name: {
+            "size": len(MINIMAL_PDF),
+            "sha256": hashlib.sha256(MINIMAL_PDF).hexdigest(),
+        }
+    }
+
+
+def test_a_restore_puts_the_files_into_an_empty_bucket(db, bucket, s3_endpoint, tmp_path):
+    """An empty installation whose storage holds one file, backed up from a folder and
+    restored into the (empty) bucket by `restore_read` itself."""
+    source = FileSystemStorage(location=tmp_path / "source")
+    source.save("evidence/ab/cd/quyet-dinh.pdf", ContentFile(MINIMAL_PDF))
+    archive = tmp_path / "backup.tar.gz"
+    backup.backup_write(archive, storage=source)
+
+    manifest = backup.restore_read(archive)
+
+    assert bucket_objects(s3_endpoint, bucket) == {"evidence/ab/cd/quyet-dinh.pdf": MINIMAL_PDF}
+    assert list(manifest["files"]) == ["evidence/ab/cd/quyet-dinh.pdf"]
+    # A second restore meets a storage that is no longer empty and writes nothing.
+    with pytest.raises(backup.BackupError, match="Kho tệp đích không trống"):
+        backup.restore_read(archive)

@@ -2,10 +2,12 @@
 and an empty storage (core.backup). Refuses, writing nothing and exiting with status 2, a target
 that is not empty or an archive that is damaged."""
 
+from datetime import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.utils import timezone
 
 from core.backup import BackupError, restore_read
 
@@ -32,7 +34,8 @@ class Command(BaseCommand):
                 returncode=2,
             ) from exc
         rows = sum(entry["rows"] for entry in manifest["tables"].values())
+        made = timezone.localtime(datetime.fromisoformat(manifest["created_at"]))
         self.stdout.write(
             f"Đã khôi phục {len(manifest['tables'])} bảng ({rows} dòng) và "
-            f"{len(manifest['files'])} tệp từ bản sao lưu ngày {manifest['created_at'][:10]}."
+            f"{len(manifest['files'])} tệp từ bản sao lưu ngày {made:%d/%m/%Y %H:%M}."
         )
