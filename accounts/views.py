@@ -1,13 +1,19 @@
 """The lockout page: the login page itself with a Vietnamese message (django-axes calls
-`locked_out` through settings.AXES_LOCKOUT_CALLABLE after too many failed logins)."""
+`locked_out` through settings.AXES_LOCKOUT_CALLABLE after too many failed logins); and the
+page where an administrator sees the accounts locked right now and lifts a lock."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from accounts import selectors, services
 from accounts.forms import LoginForm
 
 
@@ -28,3 +34,31 @@ def locked_out(
     form = LoginForm(request, initial={"username": request.POST.get("username", "")})
     context = {"form": form, "next": request.POST.get("next", ""), "lockout": lockout_message()}
     return render(request, "registration/login.html", context, status=429)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lockouts(request: HttpRequest) -> HttpResponse:
+    """GET: the accounts refused right now; POST `attempt`: lift that lock (403 without
+    account.unlock, from the permission table)."""
+    items = selectors.active_lockouts(request.user)
+    if request.method == "POST":
+        raw = request.POST.get("attempt", "")
+        try:
+            username = services.lockout_lift(
+                user=request.user, attempt_id=int(raw) if raw.isdigit() else 0, request=request
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Đã mở khóa đăng nhập cho tài khoản %(username)s.") % {"username": username},
+            )
+        return redirect("accounts:lockouts")
+    context = {
+        "lockouts": items,
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)),
+    }
+    return render(request, "accounts/lockouts.html", context)

@@ -43,6 +43,7 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("Đăng xuất")
         LOGIN_FAILED = "login_failed", _("Đăng nhập thất bại")
         LOCKOUT = "lockout", _("Tạm khóa đăng nhập")
+        UNLOCK = "unlock", _("Mở khóa đăng nhập")
         DOWNLOAD = "download", _("Tải tệp")
 
     kind = models.CharField(_("sự kiện"), max_length=16, choices=Kind.choices)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -102,9 +103,28 @@ def test_main_pages_as_a_commune_officer_raise_no_policy_error(
     assert page.csp_errors == []
 
 
-def test_the_admin_and_the_login_page_raise_no_policy_error(page, live_server, login, superuser):
+def test_the_admin_pages_and_the_login_page_raise_no_policy_error(
+    page, live_server, login, superuser, principal, screenshot
+):
+    AccessAttempt.objects.create(
+        username=principal.username,
+        ip_address="203.113.1.10",
+        user_agent="",
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/accounts/login/",
+        failures_since_start=5,
+    )
     visit(page, live_server, reverse("accounts:login"))
     login(superuser.username, "Admin-2025!")
+    visit(page, live_server, reverse("accounts:lockouts"))
+    expect(page.locator("#lockouts")).to_contain_text(principal.username)
+    screenshot("lockouts_superuser")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Mở khóa").click()
+    expect(page.locator(".alert-success")).to_contain_text(principal.username)
+    assert not AccessAttempt.objects.exists()
     visit(page, live_server, reverse("admin:index"))
     visit(page, live_server, reverse("admin:axes_accessattempt_changelist"))
     visit(page, live_server, reverse("admin:auth_user_changelist"))

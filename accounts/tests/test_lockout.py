@@ -155,3 +155,60 @@ def test_the_lockout_message_is_in_english_too(client, principal):
     *_, locked = fail(client, principal.username, 3)
     assert locked.status_code == 429
     assert "temporarily locked" in locked.content.decode()
+
+
+# --- the administrators' page (accounts:lockouts, action account.unlock) --------------------
+
+
+def test_the_lockouts_page_lists_the_accounts_locked_now(
+    client, principal, commune_officer, superuser
+):
+    fail(client, principal.username, 3)
+    fail(client, commune_officer.username, 1)  # below the limit: not locked, not listed
+    client.force_login(superuser)
+    page = client.get(reverse("accounts:lockouts"))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert principal.username in body and "203.113.1.10" in body
+    assert commune_officer.username not in body
+
+
+def test_an_expired_lock_is_not_listed(client, principal, superuser):
+    fail(client, principal.username, 3)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=16))
+    client.force_login(superuser)
+    assert (
+        "Hiện không có tài khoản nào bị tạm khóa"
+        in client.get(reverse("accounts:lockouts")).content.decode()
+    )
+
+
+def test_the_unlock_button_lifts_the_lock_and_is_recorded(client, principal, superuser):
+    fail(client, principal.username, 3)
+    lock = AccessAttempt.objects.get()
+    client.force_login(superuser)
+    response = client.post(reverse("accounts:lockouts"), {"attempt": lock.pk}, follow=True)
+    assert "Đã mở khóa đăng nhập cho tài khoản ht_huoiluong" in response.content.decode()
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.UNLOCK)
+    assert event.user == superuser and event.username == principal.username
+    client.post(reverse("accounts:logout"))
+    assert attempt(client, principal.username, PASSWORD).status_code == 302
+
+
+def test_unlocking_a_lock_already_gone_says_so(client, superuser):
+    client.force_login(superuser)
+    response = client.post(reverse("accounts:lockouts"), {"attempt": "999"}, follow=True)
+    assert "Khóa này không còn" in response.content.decode()
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.UNLOCK).exists()
+
+
+@pytest.mark.parametrize("role", ["province_officer", "commune_officer", "principal"])
+def test_only_who_may_unlock_sees_the_page(client, request, role):
+    user = request.getfixturevalue(role)
+    fail(client, "ai-do", 3)
+    client.force_login(user)
+    assert client.get(reverse("accounts:lockouts")).status_code == 403
+    lock = AccessAttempt.objects.get()
+    assert client.post(reverse("accounts:lockouts"), {"attempt": lock.pk}).status_code == 403
+    assert AccessAttempt.objects.filter(pk=lock.pk).exists()
+    assert "Khóa đăng nhập" not in client.get(reverse("home")).content.decode()
