@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from accounts import views
 from accounts.forms import LoginForm
 
 app_name = "accounts"
@@ -13,6 +14,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("lockouts/", views.lockouts, name="lockouts"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(

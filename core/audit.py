@@ -9,7 +9,8 @@
    every write; services that write outside a request pass `_history_user` or `default_user`.
    A reason asked from the user (returning, reopening, deleting) goes to
    `history_change_reason` (`instance._change_reason`).
-3. **Events that are not a model write**: logins, logouts, failed logins and file downloads
+3. **Events that are not a model write**: logins, logouts, failed logins, login lockouts
+   (django-axes) and file downloads
    are `AuditEvent` rows (`core.models`), written by `event_record` and the auth signals below.
 4. **Reading it**: `history_rows(obj, related=...)` turns the historical rows into what a page
    shows (`templates/core/_history.html`): Vietnamese field labels (`verbose_name`) and readable
@@ -27,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -229,6 +231,13 @@ def _on_logout(sender, request, user, **kwargs):
 def _on_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username") or "")
     event_record(kind=AuditEvent.Kind.LOGIN_FAILED, request=request, user=None, username=username)
+
+
+@receiver(user_locked_out, dispatch_uid="audit_lockout")
+def _on_lockout(sender, request, username=None, ip_address=None, **kwargs):
+    # Sent by django-axes on the failure that reaches the limit and on each attempt refused
+    # while the lock lasts (each of those is also a failed login: Django reports it as one).
+    event_record(kind=AuditEvent.Kind.LOCKOUT, request=request, user=None, username=username or "")
 
 
 # --- 4. reading it -------------------------------------------------------------------------

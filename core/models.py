@@ -35,13 +35,15 @@ class NormalizedTextMixin(models.Model):
 
 
 class AuditEvent(models.Model):
-    """What happens without a model write: logins, logouts, failed logins (the name tried) and
-    file downloads (who took which item). Written by core.audit, only added, never changed."""
+    """What happens without a model write: logins, logouts, failed logins (the name tried),
+    login lockouts (django-axes: too many failures from one address) and file downloads (who took which item). Written by core.audit, only added, never changed."""
 
     class Kind(models.TextChoices):
         LOGIN = "login", _("Đăng nhập")
         LOGOUT = "logout", _("Đăng xuất")
         LOGIN_FAILED = "login_failed", _("Đăng nhập thất bại")
+        LOCKOUT = "lockout", _("Tạm khóa đăng nhập")
+        UNLOCK = "unlock", _("Mở khóa đăng nhập")
         DOWNLOAD = "download", _("Tải tệp")
 
     kind = models.CharField(_("sự kiện"), max_length=16, choices=Kind.choices)

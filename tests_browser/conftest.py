@@ -54,15 +54,33 @@ def browser() -> Iterator[object]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def is_csp_message(text: str) -> bool:
+    return "content security policy" in text.lower()
+
+
 @pytest.fixture
 def page(browser, live_server) -> Iterator[object]:
+    """A fresh page. Every browser test also fails on a console message about the
+    Content-Security-Policy (settings.py): a page whose script or style the policy blocks is a
+    page that silently does not work for its user."""
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
+    csp_errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            csp_errors.append(f"{page.url}: {message.text}")
+            if is_csp_message(message.text)
+            else None
+        ),
+    )
+    page.csp_errors = csp_errors
     try:
         yield page
     finally:
         context.close()
+    assert csp_errors == [], "Content-Security-Policy errors in the browser console"
 
 
 @pytest.fixture

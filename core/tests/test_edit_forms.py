@@ -398,6 +398,7 @@ NOT_EDIT_FORMS = {
     "accounts:logout": "sign-out",
     "accounts:password_change": "the user's own password (Django's form, asks the old one)",
     "accounts:password_change_done": "read-only",
+    "accounts:lockouts": "lifts a login lockout (axes' failure counter, no versioned object)",
     "api:school_detail": "read-only API",
     "api:school_list": "read-only API",
     "api:unit_detail": "read-only API",

@@ -77,6 +77,8 @@ TRIES = [
         data={"old_password": "sai", "new_password1": "A-b-c-123456", "new_password2": "x"},
     ),
     Try("accounts:password_change_done", "get", 200),
+    Try("accounts:lockouts", "get", 403),  # administrators only (account.unlock)
+    Try("accounts:lockouts", "post", 403, data={"attempt": "1"}),
     Try("units:list", "get", 200),
     Try("units:list", "post", 405),
     Try("units:detail", "get", 404, args="commune"),

@@ -89,6 +89,7 @@ ROUTES: dict[str, Route] = {
     "accounts:logout": R(None, get=False, post=True, public=True),
     "accounts:password_change": R(None),
     "accounts:password_change_done": R(None),
+    "accounts:lockouts": R("account.unlock", post=True),
     "units:list": R(None),
     "units:detail": R("unit.view", "unit"),
     "schools:list": R(None),
