@@ -26,9 +26,12 @@ Builders only describe content (`DocumentSpec` + paragraphs + tables); layout li
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -54,6 +57,7 @@ MARGIN_RIGHT_MM = 15
 HEADER_DISTANCE_MM = 10
 BODY_SIZE = 14
 FIRST_LINE_INDENT_CM = 1.27
+SIGNATURE_ROW_MM = 12  # the height of a row people sign in
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM  # 165 mm
 LANDSCAPE_TEXT_WIDTH_MM = PAGE_HEIGHT_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM  # 252 mm
 
@@ -106,6 +110,14 @@ class Column:
     width_mm: float
     numeric: bool = False  # right-aligned (numbers, percentages)
     center: bool = False  # TT column, codes
+    signature: bool = False  # people sign in it: its rows get room for a signature
+
+
+def scale_columns(columns: Sequence[Column], total_mm: float) -> list[Column]:
+    """The same columns stretched (or narrowed) to `total_mm` (a table laid out for portrait
+    printed on a landscape page)."""
+    factor = total_mm / sum(c.width_mm for c in columns)
+    return [replace(c, width_mm=c.width_mm * factor) for c in columns]
 
 
 @dataclass
@@ -133,6 +145,215 @@ def display(value: Any) -> str:
     if isinstance(value, float):
         raise TypeError("Dùng Decimal cho số tiền và tỷ lệ, không dùng float.")
     return nfc(str(value))
+
+
+# -- measuring text ------------------------------------------------------------------------------
+# Column widths and header line breaks are chosen from the width of the text, estimated with
+# the advance widths of Times New Roman (Adobe's Times-Roman metrics, per 1000 em; Liberation
+# Serif, which prints it, has the same metrics). A Vietnamese letter is as wide as its base
+# letter (the marks sit above or below). Bold is about 5% wider; 8% is kept as a margin.
+_WIDTHS = (
+    dict(
+        zip(
+            "abcdefghijklmnopqrstuvwxyz",
+            (
+                444,
+                500,
+                444,
+                500,
+                444,
+                333,
+                500,
+                500,
+                278,
+                278,
+                500,
+                278,
+                778,
+                500,
+                500,
+                500,
+                500,
+                333,
+                389,
+                278,
+                500,
+                500,
+                722,
+                500,
+                500,
+                444,
+            ),
+            strict=True,
+        )
+    )
+    | dict(
+        zip(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            (
+                722,
+                667,
+                667,
+                722,
+                611,
+                556,
+                722,
+                722,
+                333,
+                389,
+                722,
+                611,
+                889,
+                722,
+                722,
+                556,
+                722,
+                667,
+                556,
+                611,
+                722,
+                722,
+                944,
+                722,
+                722,
+                611,
+            ),
+            strict=True,
+        )
+    )
+    | {d: 500 for d in "0123456789"}
+    | {
+        " ": 250,
+        ".": 250,
+        ",": 250,
+        ":": 278,
+        ";": 278,
+        "%": 833,
+        "-": 333,
+        "/": 278,
+        "(": 333,
+        ")": 333,
+        "[": 333,
+        "]": 333,
+        "&": 778,
+        "+": 564,
+        "=": 564,
+        "“": 444,
+        "”": 444,
+        "…": 1000,
+        "đ": 500,
+        "Đ": 722,
+        "ư": 560,
+        "Ư": 800,
+        "ơ": 560,
+        "Ơ": 800,
+        "\u00a0": 250,
+    }
+)
+CELL_PADDING_MM = 4.0  # LibreOffice's and Word's default cell margins (1.9 mm each side)
+_PT_MM = 25.4 / 72
+
+
+def text_width_mm(text: str, size: float, *, bold: bool = False) -> float:
+    """The printed width of `text` in millimetres at `size` points (an estimate)."""
+    return _units(text) * size / 1000 * _PT_MM * (1.08 if bold else 1.0)
+
+
+@functools.lru_cache(maxsize=8192)
+def _units(text: str) -> int:
+    total = 0
+    for ch in text:
+        width = _WIDTHS.get(ch)
+        if width is None:
+            width = _WIDTHS.get(unicodedata.normalize("NFD", ch)[:1], 560)
+        total += width
+    return total
+
+
+def _tokens(text: str) -> list[str]:
+    """The pieces a line may not be broken inside: words (a hyphen inside a word is written
+    non-breaking), a long path split after its slashes."""
+    out: list[str] = []
+    for word in text.split():
+        out.extend(word.replace("/", "/\n").split("\n") if len(word) > 24 else (word,))
+    return out
+
+
+# Two-syllable words of unit names that a line break must not cut ("TIỂU / HỌC"), and the words
+# after which a unit's proper name starts ("HUYỆN Ninh Giang", "TIỂU HỌC Huổi Luông").
+_COMPOUNDS = frozenset(
+    """ỦY BAN|NHÂN DÂN|TIỂU HỌC|TRUNG HỌC|MẦM NON|PHỔ THÔNG|CƠ SỞ|DÂN TỘC|BÁN TRÚ|NỘI TRÚ|
+    THỊ TRẤN|THÀNH PHỐ|THỊ XÃ|GIÁO DỤC|ĐÀO TẠO|HỘI ĐỒNG|ĐÁNH GIÁ|TRUNG TÂM|THƯỜNG XUYÊN|
+    CHỦ NGHĨA|XÃ HỘI|ĐẶC KHU""".replace("\n", "")
+    .replace(" |", "|")
+    .split("|")
+)
+_NAME_STARTS_AFTER = frozenset(
+    "HUYỆN XÃ TỈNH PHƯỜNG QUẬN TRẤN PHỐ KHU HỌC NON THÔNG TH THCS THPT MN PTDTBT PTDTNT GDTX "
+    "GDNN-GDTX".split()
+)
+
+
+def _name_start(words: list[str]) -> int:
+    """Index of the first word of the unit's proper name (after its last kind word)."""
+    start = len(words)
+    for i, word in enumerate(words[:-1]):
+        if word.upper() in _NAME_STARTS_AFTER:
+            start = i + 1
+    return start
+
+
+def balanced_lines(text: str, width_mm: float, size: float, *, bold: bool = False) -> str:
+    """`text` with line breaks where a header line must break: between words only, never
+    inside a two-syllable word ("TIỂU HỌC") or the unit's proper name ("NINH GIANG") when
+    another break fits, at the place that makes the lines most even ("UBND HUYỆN" / "NINH
+    GIANG", never "UBND HUYỆN NINH" / "GIANG"). Text that fits is returned unchanged."""
+    usable = width_mm - CELL_PADDING_MM
+    if "\n" in text or text_width_mm(text, size, bold=bold) <= usable:
+        return text
+    words = text.split()
+    name = _name_start(words)
+
+    def penalty(cut: int) -> int:
+        inside_word = f"{words[cut - 1]} {words[cut]}".upper() in _COMPOUNDS
+        inside_name = name < cut
+        return 2 * inside_word + inside_name
+
+    # Best first: every line fits, no word or name cut, fewest lines, the most even lines.
+    best: tuple[tuple[int, int, int, float], str] | None = None
+    for cut in range(1, len(words)):
+        first = " ".join(words[:cut])
+        if text_width_mm(first, size, bold=bold) > usable:
+            break
+        lines = [
+            first,
+            *balanced_lines(" ".join(words[cut:]), width_mm, size, bold=bold).split("\n"),
+        ]
+        worst = max(text_width_mm(line, size, bold=bold) for line in lines)
+        key = (int(worst > usable), penalty(cut), len(lines), worst)
+        if best is None or key < best[0]:
+            best = (key, "\n".join(lines))
+    return best[1] if best else text
+
+
+def fit_widths(
+    widths_mm: Sequence[float], needed_mm: Sequence[float], total_mm: float | None = None
+) -> list[float]:
+    """Column widths where each column is at least as wide as its longest unbreakable token
+    (`needed_mm`); the room comes from the columns with slack, in proportion to their slack,
+    and the table keeps its total width."""
+    widths = [float(w) for w in widths_mm]
+    total = sum(widths) if total_mm is None else total_mm
+    needed = [min(n, total * 0.6) for n in needed_mm]  # one huge token never eats the table
+    out = [max(w, n) for w, n in zip(widths, needed, strict=True)]
+    excess = sum(out) - total
+    if excess > 0.01:
+        slack = [max(0.0, o - n) for o, n in zip(out, needed, strict=True)]
+        room = sum(slack)
+        if room > 0:
+            take = min(1.0, excess / room)
+            out = [o - s * take for o, s in zip(out, slack, strict=True)]
+    return out
 
 
 def _is_number(value: Any) -> bool:
@@ -281,6 +502,36 @@ def _column_widths(table, widths_mm: Sequence[float]) -> None:
             cell.width = Mm(width)
 
 
+def _header_name(cell, text: str, cell_width_mm: float, *, bold: bool, first: bool = True):
+    """A unit's name in the header (caps 13), broken between words where `balanced_lines`
+    says. The text itself is left as typed: the paragraph is narrowed (equal indents, it is
+    centred) to the widest of the balanced lines, so LibreOffice's and Word's own line
+    breaking land on the same breaks."""
+    paragraph = _cell_text(cell, text, size=13, bold=bold, first=first)
+    lines = balanced_lines(text, cell_width_mm, 13, bold=bold).split("\n")
+    if len(lines) < 2:
+        return paragraph
+    widths = [text_width_mm(line, 13, bold=bold) for line in lines]
+    # Room for a misestimate, but less than the next word that would move a break.
+    pulls = [
+        text_width_mm(f"{line} {following.split()[0]}", 13, bold=bold)
+        for line, following in zip(lines, lines[1:], strict=False)
+    ]
+    target = max(widths)
+    target += min(3.0, (min(pulls) - target) / 2)
+    indent = Mm(max(0.0, (cell_width_mm - CELL_PADDING_MM - target) / 2))
+    paragraph.paragraph_format.left_indent = indent
+    paragraph.paragraph_format.right_indent = indent
+    return paragraph
+
+
+def _cant_split(table) -> None:
+    """Every row of a python-docx table kept on one page (signature blocks)."""
+    for row in table.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
 def _cell_text(
     cell,
     text: str,
@@ -307,6 +558,7 @@ def _cell_text(
 # font slots, its size, bold and italic.
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_INNER_HYPHEN = re.compile(r"(?<=\S)-(?=\S)")
 _JC = {
     WD_ALIGN_PARAGRAPH.LEFT: "left",
     WD_ALIGN_PARAGRAPH.CENTER: "center",
@@ -346,10 +598,18 @@ def _append_run(p, text: str, size: float | None, bold: bool = False, italic: bo
     for n, line in enumerate(text.split("\n")):
         if n:
             run.append(OxmlElement("w:br"))
-        t = OxmlElement("w:t")
-        t.text = line
-        t.set(_XML_SPACE, "preserve")
-        run.append(t)
+        # A hyphen inside a token ("[H1-1.2-02]", "23/KH-UBND", "2025-2026") is written as
+        # Word's non-breaking hyphen, which LibreOffice honours too: a line never breaks inside
+        # a code or a number. A hyphen between spaces (" - ") stays an ordinary one.
+        pieces = _INNER_HYPHEN.split(line) if "-" in line else (line,)
+        for i, piece in enumerate(pieces):
+            if i:
+                run.append(OxmlElement("w:noBreakHyphen"))
+            if piece or len(pieces) == 1:
+                t = OxmlElement("w:t")
+                t.text = piece
+                t.set(_XML_SPACE, "preserve")
+                run.append(t)
     p.append(run)
     return run
 
@@ -360,11 +620,14 @@ def _new_p(
     align=None,
     first_line_twips: int | None = None,
     space_before_pt: float | None = None,
+    keep_next: bool = False,
 ):
     p = OxmlElement("w:p")
     ppr = OxmlElement("w:pPr")
     if style_id:
         ppr.append(_el("w:pStyle", val=style_id))
+    if keep_next:  # schema order: right after pStyle
+        ppr.append(OxmlElement("w:keepNext"))
     if space_before_pt is not None:
         ppr.append(_el("w:spacing", before=int(space_before_pt * 20)))
     if first_line_twips is not None:
@@ -478,10 +741,11 @@ class NDDocument:
         _column_widths(table, [_LEFT_HEADER_MM, right_width])
         left, right = table.rows[0].cells
         first = True
+        # Unit names break between words only, evenly ("UBND HUYỆN" / "NINH GIANG").
         if spec.managing_body:
-            _cell_text(left, nfc(spec.managing_body).upper(), size=13)
+            _header_name(left, nfc(spec.managing_body).upper(), _LEFT_HEADER_MM, bold=False)
             first = False
-        _cell_text(left, nfc(spec.issuer).upper(), size=13, bold=True, first=first)
+        _header_name(left, nfc(spec.issuer).upper(), _LEFT_HEADER_MM, bold=True, first=first)
         self._rule(left, 22, _LEFT_HEADER_MM)
         if spec.show_number:
             number = _cell_text(left, spec.number_line(), size=13, first=False)
@@ -559,6 +823,7 @@ class NDDocument:
             style_id=self._style_ids[f"Heading {level}"],
             align=WD_ALIGN_PARAGRAPH.CENTER if center else None,
             first_line_twips=0 if center else None,
+            keep_next=True,  # never the last line of a page (the style says so too)
         )
         _append_run(p, nfc(text), BODY_SIZE, bold=True)
         paragraph = self._add_p(p)
@@ -577,7 +842,8 @@ class NDDocument:
         space_before: float = 0,
     ):
         """A centred line outside the body style (cover page, titles inside the content)."""
-        p = _new_p(align=WD_ALIGN_PARAGRAPH.CENTER, space_before_pt=space_before)
+        # A bold centred line is a title: it stays with what it introduces.
+        p = _new_p(align=WD_ALIGN_PARAGRAPH.CENTER, space_before_pt=space_before, keep_next=bold)
         if text:
             _append_run(p, nfc(text), size, bold, italic)
         self.paragraph_count += 1
@@ -597,6 +863,23 @@ class NDDocument:
         run.append(_el("w:br", type="page"))
         p.append(run)
         self._add_p(p)
+        self._last_body = None
+
+    def fill_in(self, lines: int = 2) -> None:
+        """Empty dotted lines to fill in by hand, where a section's text was not written in
+        the app: the printed document never carries a placeholder sentence."""
+        tab_pos = int(Mm(self.text_width).twips)
+        for _ in range(lines):
+            p = _new_p(style_id=self._style_ids[BODY_STYLE], first_line_twips=0)
+            tabs = OxmlElement("w:tabs")
+            tabs.append(_el("w:tab", val="right", leader="dot", pos=tab_pos))
+            p[0].insert(1, tabs)  # pPr: pStyle, tabs, …, ind
+            run = OxmlElement("w:r")
+            run.append(_rpr(None, False, False))
+            run.append(OxmlElement("w:tab"))
+            p.append(run)
+            self._add_p(p)
+            self.paragraph_count += 1
         self._last_body = None
 
     def header_block(self) -> None:
@@ -649,11 +932,46 @@ class NDDocument:
         groups: Sequence[tuple[str, int]] | None = None,
         size: float = 12,
         landscape: bool = False,
+        row_height_mm: float | None = None,
     ):
         """A bordered table. `groups` adds a first header row of (title, span) over the column
         titles (a span of 1 merges the two header rows of that column). Header rows repeat on
-        every page; numbers are right-aligned in Vietnamese format."""
-        widths = [int(Mm(c.width_mm).twips) for c in columns]
+        every page; numbers are right-aligned in Vietnamese format.
+
+        Layout rules: a row never splits across pages (w:cantSplit) and a group title row
+        stays with the row below it; each column is at least as wide as its longest word or
+        figure (a header word such as "trường" or a percentage such as "35,29%" never wraps
+        inside), the room taken from the columns with slack; `row_height_mm` gives every body
+        row at least that height (a list people sign)."""
+        center = WD_ALIGN_PARAGRAPH.CENTER
+        body: list[tuple[Row, list[str]]] = []
+        for item in rows:
+            row = item if isinstance(item, Row) else Row(item)
+            texts = [display(row.cells[0])] if row.merge else [display(v) for v in row.cells]
+            if not row.merge and len(texts) != len(columns):
+                raise ValueError(f"row has {len(texts)} cells for {len(columns)} columns")
+            body.append((row, texts))
+        needed = [
+            max(
+                (text_width_mm(t, size, bold=True) for t in _tokens(nfc(column.title))),
+                default=0.0,
+            )
+            for column in columns
+        ]
+        for row, texts in body:
+            if row.merge:
+                continue
+            for col, text in enumerate(texts):
+                if text:
+                    width = max(text_width_mm(t, size, bold=row.bold) for t in _tokens(text))
+                    if width > needed[col]:
+                        needed[col] = width
+        widths_mm = fit_widths(
+            [c.width_mm for c in columns], [n + CELL_PADDING_MM if n else 0.0 for n in needed]
+        )
+        widths = [int(Mm(w).twips) for w in widths_mm]
+        if row_height_mm is None and any(c.signature for c in columns):
+            row_height_mm = SIGNATURE_ROW_MM
         tbl = OxmlElement("w:tbl")
         tbl_pr = OxmlElement("w:tblPr")
         tbl_pr.append(_el("w:tblW", w=0, type="auto"))
@@ -666,7 +984,9 @@ class NDDocument:
             grid.append(_el("w:gridCol", w=width))
         tbl.append(grid)
 
-        def cell(tr, text, col, span=1, *, bold=False, italic=False, align=None, vmerge=None):
+        def cell(
+            tr, text, col, span=1, *, bold=False, italic=False, align=None, vmerge=None, keep=False
+        ):
             tc = OxmlElement("w:tc")
             tc_pr = OxmlElement("w:tcPr")
             tc_pr.append(_el("w:tcW", w=sum(widths[col : col + span]), type="dxa"))
@@ -678,24 +998,29 @@ class NDDocument:
                 tc_pr.append(OxmlElement("w:vMerge"))
             tc_pr.append(_el("w:vAlign", val="center"))
             tc.append(tc_pr)
-            p = _new_p(align=align)
+            p = _new_p(align=align, keep_next=keep)
             if text:
                 _append_run(p, text, size, bold, italic)
             tc.append(p)
             tr.append(tc)
 
-        def header_row():
+        def new_row(*, header: bool = False, height_mm: float | None = None):
             tr = OxmlElement("w:tr")
             tr_pr = OxmlElement("w:trPr")
-            tr_pr.append(_el("w:tblHeader", val="true"))
+            # Schema order inside trPr does not matter (a choice group); Word writes
+            # cantSplit, trHeight, tblHeader.
+            tr_pr.append(OxmlElement("w:cantSplit"))
+            if height_mm:
+                tr_pr.append(_el("w:trHeight", val=int(Mm(height_mm).twips), hRule="atLeast"))
+            if header:
+                tr_pr.append(_el("w:tblHeader", val="true"))
             tr.append(tr_pr)
             tbl.append(tr)
             return tr
 
-        center = WD_ALIGN_PARAGRAPH.CENTER
         header_rows = 2 if groups else 1
         if groups:
-            top, bottom = header_row(), header_row()
+            top, bottom = new_row(header=True), new_row(header=True)
             col = 0
             for title, span in groups:
                 if span == 1:
@@ -709,33 +1034,36 @@ class NDDocument:
                         cell(bottom, nfc(columns[i].title), i, bold=True, align=center)
                 col += span
         else:
-            top = header_row()
+            top = new_row(header=True)
             for col, column in enumerate(columns):
                 cell(top, nfc(column.title), col, bold=True, align=center)
-        for item in rows:
-            row = item if isinstance(item, Row) else Row(item)
-            tr = OxmlElement("w:tr")
-            tbl.append(tr)
+        for row, texts in body:
             if row.merge:
+                # A group title ("Tiêu chuẩn 1: …") is kept with the first row of its group.
+                tr = new_row()
                 cell(
                     tr,
-                    display(row.cells[0]),
+                    texts[0],
                     0,
                     len(columns),
                     bold=row.bold,
                     italic=row.italic,
                     align=WD_ALIGN_PARAGRAPH.LEFT,
+                    keep=True,
                 )
                 self.cell_count += 1
                 continue
-            for col, (column, value) in enumerate(zip(columns, row.cells, strict=True)):
+            tr = new_row(height_mm=row_height_mm)
+            for col, (column, value, text) in enumerate(
+                zip(columns, row.cells, texts, strict=True)
+            ):
                 if column.numeric or _is_number(value):
                     align = WD_ALIGN_PARAGRAPH.RIGHT
                 elif column.center:
                     align = center
                 else:
                     align = WD_ALIGN_PARAGRAPH.LEFT
-                cell(tr, display(value), col, bold=row.bold, italic=row.italic, align=align)
+                cell(tr, text, col, bold=row.bold, italic=row.italic, align=align)
             self.cell_count += len(columns)
         self.cell_count += len(columns) * header_rows
         self._add_p(tbl)
@@ -775,6 +1103,9 @@ class NDDocument:
         if not text.endswith(ENDING):
             # "… thi hành Quyết định này." ends "… này./.", not "… này../."
             set_run_font(last.add_run(ENDING[1:] if text.endswith(".") else ENDING))
+        # The signature never stands alone on a page: the last paragraph of the content goes
+        # with it (and the signature block's row does not split).
+        last.paragraph_format.keep_with_next = True
         self._closing_block()
 
     def signature(self, title: str, name: str, *, date_line: str = "") -> None:
@@ -783,6 +1114,9 @@ class NDDocument:
         table = self.doc.add_table(rows=1, cols=2)
         _table_borders(table, visible=False)
         _column_widths(table, [self.text_width / 2 - 5, self.text_width / 2 + 5])
+        _cant_split(table)
+        if self._last_body is not None:
+            self._last_body.paragraph_format.keep_with_next = True
         right = table.rows[0].cells[1]
         first = right.paragraphs[0]
         first.paragraph_format.space_before = Pt(12)
@@ -803,6 +1137,7 @@ class NDDocument:
         _table_borders(table, visible=False)
         widths = [self.text_width / 2 - 5, self.text_width / 2 + 5]
         _column_widths(table, widths)
+        _cant_split(table)
         left, right = table.rows[0].cells
         if spec.show_recipients:
             paragraph = left.paragraphs[0]
