@@ -151,7 +151,7 @@ def display(value: Any) -> str:
 # Column widths and header line breaks are chosen from the width of the text, estimated with
 # the advance widths of Times New Roman (Adobe's Times-Roman metrics, per 1000 em; Liberation
 # Serif, which prints it, has the same metrics). A Vietnamese letter is as wide as its base
-# letter (the marks sit above or below). Bold is about 5% wider; 8% is kept as a margin.
+# letter (the marks sit above or below).
 _WIDTHS = (
     dict(
         zip(
@@ -256,16 +256,17 @@ _PT_MM = 25.4 / 72
 
 def text_width_mm(text: str, size: float, *, bold: bool = False) -> float:
     """The printed width of `text` in millimetres at `size` points (an estimate)."""
-    return _units(text) * size / 1000 * _PT_MM * (1.08 if bold else 1.0)
+    return _units(text, bold) * size / 1000 * _PT_MM
 
 
 @functools.lru_cache(maxsize=8192)
-def _units(text: str) -> int:
-    total = 0
+def _units(text: str, bold: bool = False) -> float:
+    total = 0.0
     for ch in text:
-        width = _WIDTHS.get(ch)
-        if width is None:
-            width = _WIDTHS.get(unicodedata.normalize("NFD", ch)[:1], 560)
+        base = ch if ch in _WIDTHS else unicodedata.normalize("NFD", ch)[:1]
+        width = _WIDTHS.get(base, 560)
+        if bold:  # Times Bold: lowercase about 10% wider, capitals and figures about 5%
+            width *= 1.12 if base.islower() else 1.06
         total += width
     return total
 
@@ -303,37 +304,70 @@ def _name_start(words: list[str]) -> int:
     return start
 
 
-def balanced_lines(text: str, width_mm: float, size: float, *, bold: bool = False) -> str:
-    """`text` with line breaks where a header line must break: between words only, never
-    inside a two-syllable word ("TIỂU HỌC") or the unit's proper name ("NINH GIANG") when
-    another break fits, at the place that makes the lines most even ("UBND HUYỆN" / "NINH
-    GIANG", never "UBND HUYỆN NINH" / "GIANG"). Text that fits is returned unchanged."""
+def _greedy(words: list[str], width: float, size: float, bold: bool) -> list[str]:
+    """Lines as a word processor fills them: as many words as fit, then the next line."""
+    lines: list[str] = []
+    for word in words:
+        if lines and text_width_mm(f"{lines[-1]} {word}", size, bold=bold) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def header_lines(
+    text: str, width_mm: float, size: float, *, bold: bool = False
+) -> tuple[list[str], float]:
+    """How a header name is broken (lines) and the paragraph width that makes LibreOffice and
+    Word break it so. Word processors fill lines greedily, so only the breaks some paragraph
+    width produces are candidates; among them the best: never inside a two-syllable word
+    ("TIỂU / HỌC") or the unit's proper name ("NINH / GIANG") when avoidable, fewest lines,
+    most even. The width returned sits midway between the widest line and the narrowest
+    line-plus-next-word, so a small error of the width estimate changes nothing."""
     usable = width_mm - CELL_PADDING_MM
-    if "\n" in text or text_width_mm(text, size, bold=bold) <= usable:
-        return text
     words = text.split()
+    if text_width_mm(text, size, bold=bold) <= usable or len(words) < 2:
+        return [text], usable
     name = _name_start(words)
 
-    def penalty(cut: int) -> int:
-        inside_word = f"{words[cut - 1]} {words[cut]}".upper() in _COMPOUNDS
-        inside_name = name < cut
-        return 2 * inside_word + inside_name
+    def penalty(lines: list[str]) -> int:
+        total, cut = 0, 0
+        for line in lines[:-1]:
+            cut += len(line.split())
+            # A name cut is the worse: "HUỔI / LUÔNG" reads as two places.
+            total += int(f"{words[cut - 1]} {words[cut]}".upper() in _COMPOUNDS)
+            total += 3 * (name < cut)
+        return total
 
-    # Best first: every line fits, no word or name cut, fewest lines, the most even lines.
-    best: tuple[tuple[int, int, int, float], str] | None = None
-    for cut in range(1, len(words)):
-        first = " ".join(words[:cut])
-        if text_width_mm(first, size, bold=bold) > usable:
-            break
-        lines = [
-            first,
-            *balanced_lines(" ".join(words[cut:]), width_mm, size, bold=bold).split("\n"),
-        ]
-        worst = max(text_width_mm(line, size, bold=bold) for line in lines)
-        key = (int(worst > usable), penalty(cut), len(lines), worst)
+    widths = {
+        text_width_mm(" ".join(words[i:j]), size, bold=bold)
+        for i in range(len(words))
+        for j in range(i + 1, len(words) + 1)
+    }
+    best: tuple[tuple[int, int, float], list[str], float] | None = None
+    for width in sorted(w for w in widths if w <= usable):
+        lines = _greedy(words, width, size, bold)
+        widest = max(text_width_mm(line, size, bold=bold) for line in lines)
+        if widest > usable or len(lines) < 2:
+            continue
+        if len(lines) > 3:
+            continue
+        key = (penalty(lines), len(lines), widest)
         if best is None or key < best[0]:
-            best = (key, "\n".join(lines))
-    return best[1] if best else text
+            pulls = [
+                text_width_mm(f"{line} {following.split()[0]}", size, bold=bold)
+                for line, following in zip(lines, lines[1:], strict=False)
+            ]
+            target = min(usable, (widest + min(pulls)) / 2)
+            best = (key, lines, target)
+    if best is None:
+        return [text], usable
+    return best[1], best[2]
+
+
+def balanced_lines(text: str, width_mm: float, size: float, *, bold: bool = False) -> str:
+    """`header_lines` as text, a newline between lines ("UBND HUYỆN" / "NINH GIANG")."""
+    return "\n".join(header_lines(text, width_mm, size, bold=bold)[0])
 
 
 def fit_widths(
@@ -503,25 +537,16 @@ def _column_widths(table, widths_mm: Sequence[float]) -> None:
 
 
 def _header_name(cell, text: str, cell_width_mm: float, *, bold: bool, first: bool = True):
-    """A unit's name in the header (caps 13), broken between words where `balanced_lines`
+    """A unit's name in the header (caps 13), broken between words where `header_lines`
     says. The text itself is left as typed: the paragraph is narrowed (equal indents, it is
-    centred) to the widest of the balanced lines, so LibreOffice's and Word's own line
-    breaking land on the same breaks."""
+    centred) to the width at which LibreOffice's and Word's own line breaking land on those
+    breaks."""
     paragraph = _cell_text(cell, text, size=13, bold=bold, first=first)
-    lines = balanced_lines(text, cell_width_mm, 13, bold=bold).split("\n")
-    if len(lines) < 2:
-        return paragraph
-    widths = [text_width_mm(line, 13, bold=bold) for line in lines]
-    # Room for a misestimate, but less than the next word that would move a break.
-    pulls = [
-        text_width_mm(f"{line} {following.split()[0]}", 13, bold=bold)
-        for line, following in zip(lines, lines[1:], strict=False)
-    ]
-    target = max(widths)
-    target += min(3.0, (min(pulls) - target) / 2)
-    indent = Mm(max(0.0, (cell_width_mm - CELL_PADDING_MM - target) / 2))
-    paragraph.paragraph_format.left_indent = indent
-    paragraph.paragraph_format.right_indent = indent
+    lines, target = header_lines(text, cell_width_mm, 13, bold=bold)
+    if len(lines) > 1:
+        indent = Mm(max(0.0, (cell_width_mm - CELL_PADDING_MM - target) / 2))
+        paragraph.paragraph_format.left_indent = indent
+        paragraph.paragraph_format.right_indent = indent
     return paragraph
 
 

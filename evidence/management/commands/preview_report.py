@@ -50,9 +50,8 @@ def demo_documents(user=None) -> list[DemoDocument]:
     assessment (a kind reserved to another framework's layout is left out)."""
     user = user or SystemUser()
     out = [DemoDocument(name, kind, dict(params)) for name, kind, params in UNIT_DOCUMENTS]
-    for pk, label in registry.plan_choices(user):
-        stem = registry.filename_of_title(label, "x").removesuffix(".x")[:60]
-        out.append(DemoDocument(f"ke-hoach-{pk}-{stem}", "plan", {"plan": pk}))
+    for pk, _label in registry.plan_choices(user):
+        out.append(DemoDocument(f"ke-hoach-{pk}", "plan", {"plan": pk}))
     for code, year, *_rest in DEMO:
         assessment = (
             Assessment.objects.filter(school__code=code, school_year=year)
