@@ -25,6 +25,7 @@ Builders only describe content (`DocumentSpec` + paragraphs + tables); layout li
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import io
@@ -593,13 +594,29 @@ _JC = {
 
 
 def _el(tag: str, **attrs: Any):
-    el = OxmlElement(tag)
+    el = _new(tag)
     for key, value in attrs.items():
         el.set(qn(f"w:{key}"), str(value))
     return el
 
 
+@functools.lru_cache(maxsize=64)
+def _template(tag: str):
+    return OxmlElement(tag)
+
+
+def _new(tag: str):
+    """A new empty element: a copy of a cached one (OxmlElement parses a string each time,
+    several times slower, and a report makes tens of thousands of elements)."""
+    return copy.deepcopy(_template(tag))
+
+
 def _rpr(size: float | None, bold: bool, italic: bool):
+    return copy.deepcopy(_rpr_template(size, bold, italic))
+
+
+@functools.lru_cache(maxsize=64)
+def _rpr_template(size: float | None, bold: bool, italic: bool):
     rpr = OxmlElement("w:rPr")
     fonts = OxmlElement("w:rFonts")
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
@@ -618,20 +635,20 @@ def _rpr(size: float | None, bold: bool, italic: bool):
 
 def _append_run(p, text: str, size: float | None, bold: bool = False, italic: bool = False):
     """One run of `text` (line breaks kept as <w:br/>) at the end of paragraph element `p`."""
-    run = OxmlElement("w:r")
+    run = _new("w:r")
     run.append(_rpr(size, bold, italic))
     for n, line in enumerate(text.split("\n")):
         if n:
-            run.append(OxmlElement("w:br"))
+            run.append(_new("w:br"))
         # A hyphen inside a token ("[H1-1.2-02]", "23/KH-UBND", "2025-2026") is written as
         # Word's non-breaking hyphen, which LibreOffice honours too: a line never breaks inside
         # a code or a number. A hyphen between spaces (" - ") stays an ordinary one.
         pieces = _INNER_HYPHEN.split(line) if "-" in line else (line,)
         for i, piece in enumerate(pieces):
             if i:
-                run.append(OxmlElement("w:noBreakHyphen"))
+                run.append(_new("w:noBreakHyphen"))
             if piece or len(pieces) == 1:
-                t = OxmlElement("w:t")
+                t = _new("w:t")
                 t.text = piece
                 t.set(_XML_SPACE, "preserve")
                 run.append(t)
@@ -647,12 +664,12 @@ def _new_p(
     space_before_pt: float | None = None,
     keep_next: bool = False,
 ):
-    p = OxmlElement("w:p")
-    ppr = OxmlElement("w:pPr")
+    p = _new("w:p")
+    ppr = _new("w:pPr")
     if style_id:
         ppr.append(_el("w:pStyle", val=style_id))
     if keep_next:  # schema order: right after pStyle
-        ppr.append(OxmlElement("w:keepNext"))
+        ppr.append(_new("w:keepNext"))
     if space_before_pt is not None:
         ppr.append(_el("w:spacing", before=int(space_before_pt * 20)))
     if first_line_twips is not None:
@@ -997,14 +1014,14 @@ class NDDocument:
         widths = [int(Mm(w).twips) for w in widths_mm]
         if row_height_mm is None and any(c.signature for c in columns):
             row_height_mm = SIGNATURE_ROW_MM
-        tbl = OxmlElement("w:tbl")
-        tbl_pr = OxmlElement("w:tblPr")
+        tbl = _new("w:tbl")
+        tbl_pr = _new("w:tblPr")
         tbl_pr.append(_el("w:tblW", w=0, type="auto"))
         tbl_pr.append(_el("w:jc", val="center"))
         tbl_pr.append(_borders_element(visible=True))
         tbl_pr.append(_el("w:tblLayout", type="fixed"))
         tbl.append(tbl_pr)
-        grid = OxmlElement("w:tblGrid")
+        grid = _new("w:tblGrid")
         for width in widths:
             grid.append(_el("w:gridCol", w=width))
         tbl.append(grid)
@@ -1012,15 +1029,15 @@ class NDDocument:
         def cell(
             tr, text, col, span=1, *, bold=False, italic=False, align=None, vmerge=None, keep=False
         ):
-            tc = OxmlElement("w:tc")
-            tc_pr = OxmlElement("w:tcPr")
+            tc = _new("w:tc")
+            tc_pr = _new("w:tcPr")
             tc_pr.append(_el("w:tcW", w=sum(widths[col : col + span]), type="dxa"))
             if span > 1:
                 tc_pr.append(_el("w:gridSpan", val=span))
             if vmerge == "restart":
                 tc_pr.append(_el("w:vMerge", val="restart"))
             elif vmerge == "continue":
-                tc_pr.append(OxmlElement("w:vMerge"))
+                tc_pr.append(_new("w:vMerge"))
             tc_pr.append(_el("w:vAlign", val="center"))
             tc.append(tc_pr)
             p = _new_p(align=align, keep_next=keep)
@@ -1030,11 +1047,11 @@ class NDDocument:
             tr.append(tc)
 
         def new_row(*, header: bool = False, height_mm: float | None = None):
-            tr = OxmlElement("w:tr")
-            tr_pr = OxmlElement("w:trPr")
+            tr = _new("w:tr")
+            tr_pr = _new("w:trPr")
             # Schema order inside trPr does not matter (a choice group); Word writes
             # cantSplit, trHeight, tblHeader.
-            tr_pr.append(OxmlElement("w:cantSplit"))
+            tr_pr.append(_new("w:cantSplit"))
             if height_mm:
                 tr_pr.append(_el("w:trHeight", val=int(Mm(height_mm).twips), hRule="atLeast"))
             if header:
