@@ -23,7 +23,10 @@ install-node:
 # Debian packages the test suite drives for real: Chromium (browser tests), LibreOffice
 # (docx → PDF), poppler-utils (PDF → text/PNG) and Liberation fonts (metric-compatible with
 # Times New Roman, so PDFs paginate like Word).
-SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils fonts-liberation
+# fonts-liberation2: Times New Roman's metric twin with Vietnamese glyphs, for the PDFs.
+# fonts-liberation 1.x (no Vietnamese) still comes with chromium, so documents/fonts.conf hides
+# it from LibreOffice rather than relying on which of the two same-named families wins.
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils fonts-liberation2
 install-system:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -59,8 +62,10 @@ test-postgres: install install-system
 bench: install
 	$(PY) -m bench
 
-# The demo self-assessment reports as PDF (LibreOffice) and PNG pictures of their first and
-# summary pages under build/preview/, on a database of its own (db.sqlite3 is left alone).
+# Every demo document (statistics, six-month report, plans; each demo self-assessment's
+# decision, plan, sheets, report, catalogue, improvement plan) as .docx, PDF (LibreOffice) and a
+# PNG of every page under build/preview/, with the document check's findings, on a database of
+# its own (db.sqlite3 is left alone).
 PREVIEW_DB := build/preview/demo.sqlite3
 preview: install install-system
 	@mkdir -p build/preview && rm -f $(PREVIEW_DB)
@@ -69,6 +74,8 @@ preview: install install-system
 	$(PY) manage.py load_units >/dev/null; \
 	$(PY) manage.py load_frameworks >/dev/null; \
 	$(PY) manage.py load_demo >/dev/null; \
+	$(PY) manage.py load_programme_demo >/dev/null; \
+	$(PY) manage.py refresh_recognition_status >/dev/null; \
 	$(PY) manage.py load_assessment_demo; \
 	$(PY) manage.py preview_report --output-dir build/preview
 

@@ -25,10 +25,14 @@ Builders only describe content (`DocumentSpec` + paragraphs + tables); layout li
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -54,6 +58,7 @@ MARGIN_RIGHT_MM = 15
 HEADER_DISTANCE_MM = 10
 BODY_SIZE = 14
 FIRST_LINE_INDENT_CM = 1.27
+SIGNATURE_ROW_MM = 12  # the height of a row people sign in
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM  # 165 mm
 LANDSCAPE_TEXT_WIDTH_MM = PAGE_HEIGHT_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM  # 252 mm
 
@@ -106,6 +111,14 @@ class Column:
     width_mm: float
     numeric: bool = False  # right-aligned (numbers, percentages)
     center: bool = False  # TT column, codes
+    signature: bool = False  # people sign in it: its rows get room for a signature
+
+
+def scale_columns(columns: Sequence[Column], total_mm: float) -> list[Column]:
+    """The same columns stretched (or narrowed) to `total_mm` (a table laid out for portrait
+    printed on a landscape page)."""
+    factor = total_mm / sum(c.width_mm for c in columns)
+    return [replace(c, width_mm=c.width_mm * factor) for c in columns]
 
 
 @dataclass
@@ -133,6 +146,249 @@ def display(value: Any) -> str:
     if isinstance(value, float):
         raise TypeError("Dùng Decimal cho số tiền và tỷ lệ, không dùng float.")
     return nfc(str(value))
+
+
+# -- measuring text ------------------------------------------------------------------------------
+# Column widths and header line breaks are chosen from the width of the text, estimated with
+# the advance widths of Times New Roman (Adobe's Times-Roman metrics, per 1000 em; Liberation
+# Serif, which prints it, has the same metrics). A Vietnamese letter is as wide as its base
+# letter (the marks sit above or below).
+_WIDTHS = (
+    dict(
+        zip(
+            "abcdefghijklmnopqrstuvwxyz",
+            (
+                444,
+                500,
+                444,
+                500,
+                444,
+                333,
+                500,
+                500,
+                278,
+                278,
+                500,
+                278,
+                778,
+                500,
+                500,
+                500,
+                500,
+                333,
+                389,
+                278,
+                500,
+                500,
+                722,
+                500,
+                500,
+                444,
+            ),
+            strict=True,
+        )
+    )
+    | dict(
+        zip(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            (
+                722,
+                667,
+                667,
+                722,
+                611,
+                556,
+                722,
+                722,
+                333,
+                389,
+                722,
+                611,
+                889,
+                722,
+                722,
+                556,
+                722,
+                667,
+                556,
+                611,
+                722,
+                722,
+                944,
+                722,
+                722,
+                611,
+            ),
+            strict=True,
+        )
+    )
+    | {d: 500 for d in "0123456789"}
+    | {
+        " ": 250,
+        ".": 250,
+        ",": 250,
+        ":": 278,
+        ";": 278,
+        "%": 833,
+        "-": 333,
+        "/": 278,
+        "(": 333,
+        ")": 333,
+        "[": 333,
+        "]": 333,
+        "&": 778,
+        "+": 564,
+        "=": 564,
+        "“": 444,
+        "”": 444,
+        "…": 1000,
+        "đ": 500,
+        "Đ": 722,
+        "ư": 560,
+        "Ư": 800,
+        "ơ": 560,
+        "Ơ": 800,
+        "\u00a0": 250,
+    }
+)
+CELL_PADDING_MM = 4.0  # LibreOffice's and Word's default cell margins (1.9 mm each side)
+_PT_MM = 25.4 / 72
+
+
+def text_width_mm(text: str, size: float, *, bold: bool = False) -> float:
+    """The printed width of `text` in millimetres at `size` points (an estimate)."""
+    return _units(text, bold) * size / 1000 * _PT_MM
+
+
+@functools.lru_cache(maxsize=8192)
+def _units(text: str, bold: bool = False) -> float:
+    total = 0.0
+    for ch in text:
+        base = ch if ch in _WIDTHS else unicodedata.normalize("NFD", ch)[:1]
+        width = _WIDTHS.get(base, 560)
+        if bold:  # Times Bold: lowercase about 10% wider, capitals and figures about 5%
+            width *= 1.12 if base.islower() else 1.06
+        total += width
+    return total
+
+
+def _tokens(text: str) -> list[str]:
+    """The pieces a line may not be broken inside: words (a hyphen inside a word is written
+    non-breaking), a long path split after its slashes."""
+    out: list[str] = []
+    for word in text.split():
+        out.extend(word.replace("/", "/\n").split("\n") if len(word) > 24 else (word,))
+    return out
+
+
+# Two-syllable words of unit names that a line break must not cut ("TIỂU / HỌC"), and the words
+# after which a unit's proper name starts ("HUYỆN Ninh Giang", "TIỂU HỌC Huổi Luông").
+_COMPOUNDS = frozenset(
+    """ỦY BAN|NHÂN DÂN|TIỂU HỌC|TRUNG HỌC|MẦM NON|PHỔ THÔNG|CƠ SỞ|DÂN TỘC|BÁN TRÚ|NỘI TRÚ|
+    THỊ TRẤN|THÀNH PHỐ|THỊ XÃ|GIÁO DỤC|ĐÀO TẠO|HỘI ĐỒNG|ĐÁNH GIÁ|TRUNG TÂM|THƯỜNG XUYÊN|
+    CHỦ NGHĨA|XÃ HỘI|ĐẶC KHU""".replace("\n", "")
+    .replace(" |", "|")
+    .split("|")
+)
+_NAME_STARTS_AFTER = frozenset(
+    "HUYỆN XÃ TỈNH PHƯỜNG QUẬN TRẤN PHỐ KHU HỌC NON THÔNG TH THCS THPT MN PTDTBT PTDTNT GDTX "
+    "GDNN-GDTX".split()
+)
+
+
+def _name_start(words: list[str]) -> int:
+    """Index of the first word of the unit's proper name (after its last kind word)."""
+    start = len(words)
+    for i, word in enumerate(words[:-1]):
+        if word.upper() in _NAME_STARTS_AFTER:
+            start = i + 1
+    return start
+
+
+def _greedy(words: list[str], width: float, size: float, bold: bool) -> list[str]:
+    """Lines as a word processor fills them: as many words as fit, then the next line."""
+    lines: list[str] = []
+    for word in words:
+        if lines and text_width_mm(f"{lines[-1]} {word}", size, bold=bold) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def header_lines(
+    text: str, width_mm: float, size: float, *, bold: bool = False
+) -> tuple[list[str], float]:
+    """How a header name is broken (lines) and the paragraph width that makes LibreOffice and
+    Word break it so. Word processors fill lines greedily, so only the breaks some paragraph
+    width produces are candidates; among them the best: never inside a two-syllable word
+    ("TIỂU / HỌC") or the unit's proper name ("NINH / GIANG") when avoidable, fewest lines,
+    most even. The width returned sits midway between the widest line and the narrowest
+    line-plus-next-word, so a small error of the width estimate changes nothing."""
+    usable = width_mm - CELL_PADDING_MM
+    words = text.split()
+    if text_width_mm(text, size, bold=bold) <= usable or len(words) < 2:
+        return [text], usable
+    name = _name_start(words)
+
+    def penalty(lines: list[str]) -> int:
+        total, cut = 0, 0
+        for line in lines[:-1]:
+            cut += len(line.split())
+            # A name cut is the worse: "HUỔI / LUÔNG" reads as two places.
+            total += int(f"{words[cut - 1]} {words[cut]}".upper() in _COMPOUNDS)
+            total += 3 * (name < cut)
+        return total
+
+    widths = {
+        text_width_mm(" ".join(words[i:j]), size, bold=bold)
+        for i in range(len(words))
+        for j in range(i + 1, len(words) + 1)
+    }
+    best: tuple[tuple[int, int, float], list[str], float] | None = None
+    for width in sorted(w for w in widths if w <= usable):
+        lines = _greedy(words, width, size, bold)
+        widest = max(text_width_mm(line, size, bold=bold) for line in lines)
+        if widest > usable or len(lines) < 2:
+            continue
+        if len(lines) > 3:
+            continue
+        key = (penalty(lines), len(lines), widest)
+        if best is None or key < best[0]:
+            pulls = [
+                text_width_mm(f"{line} {following.split()[0]}", size, bold=bold)
+                for line, following in zip(lines, lines[1:], strict=False)
+            ]
+            target = min(usable, (widest + min(pulls)) / 2)
+            best = (key, lines, target)
+    if best is None:
+        return [text], usable
+    return best[1], best[2]
+
+
+def balanced_lines(text: str, width_mm: float, size: float, *, bold: bool = False) -> str:
+    """`header_lines` as text, a newline between lines ("UBND HUYỆN" / "NINH GIANG")."""
+    return "\n".join(header_lines(text, width_mm, size, bold=bold)[0])
+
+
+def fit_widths(
+    widths_mm: Sequence[float], needed_mm: Sequence[float], total_mm: float | None = None
+) -> list[float]:
+    """Column widths where each column is at least as wide as its longest unbreakable token
+    (`needed_mm`); the room comes from the columns with slack, in proportion to their slack,
+    and the table keeps its total width."""
+    widths = [float(w) for w in widths_mm]
+    total = sum(widths) if total_mm is None else total_mm
+    needed = [min(n, total * 0.6) for n in needed_mm]  # one huge token never eats the table
+    out = [max(w, n) for w, n in zip(widths, needed, strict=True)]
+    excess = sum(out) - total
+    if excess > 0.01:
+        slack = [max(0.0, o - n) for o, n in zip(out, needed, strict=True)]
+        room = sum(slack)
+        if room > 0:
+            take = min(1.0, excess / room)
+            out = [o - s * take for o, s in zip(out, slack, strict=True)]
+    return out
 
 
 def _is_number(value: Any) -> bool:
@@ -281,6 +537,27 @@ def _column_widths(table, widths_mm: Sequence[float]) -> None:
             cell.width = Mm(width)
 
 
+def _header_name(cell, text: str, cell_width_mm: float, *, bold: bool, first: bool = True):
+    """A unit's name in the header (caps 13), broken between words where `header_lines`
+    says. The text itself is left as typed: the paragraph is narrowed (equal indents, it is
+    centred) to the width at which LibreOffice's and Word's own line breaking land on those
+    breaks."""
+    paragraph = _cell_text(cell, text, size=13, bold=bold, first=first)
+    lines, target = header_lines(text, cell_width_mm, 13, bold=bold)
+    if len(lines) > 1:
+        indent = Mm(max(0.0, (cell_width_mm - CELL_PADDING_MM - target) / 2))
+        paragraph.paragraph_format.left_indent = indent
+        paragraph.paragraph_format.right_indent = indent
+    return paragraph
+
+
+def _cant_split(table) -> None:
+    """Every row of a python-docx table kept on one page (signature blocks)."""
+    for row in table.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
 def _cell_text(
     cell,
     text: str,
@@ -307,6 +584,7 @@ def _cell_text(
 # font slots, its size, bold and italic.
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_INNER_HYPHEN = re.compile(r"(?<=\S)-(?=\S)")
 _JC = {
     WD_ALIGN_PARAGRAPH.LEFT: "left",
     WD_ALIGN_PARAGRAPH.CENTER: "center",
@@ -316,13 +594,29 @@ _JC = {
 
 
 def _el(tag: str, **attrs: Any):
-    el = OxmlElement(tag)
+    el = _new(tag)
     for key, value in attrs.items():
         el.set(qn(f"w:{key}"), str(value))
     return el
 
 
+@functools.lru_cache(maxsize=64)
+def _template(tag: str):
+    return OxmlElement(tag)
+
+
+def _new(tag: str):
+    """A new empty element: a copy of a cached one (OxmlElement parses a string each time,
+    several times slower, and a report makes tens of thousands of elements)."""
+    return copy.deepcopy(_template(tag))
+
+
 def _rpr(size: float | None, bold: bool, italic: bool):
+    return copy.deepcopy(_rpr_template(size, bold, italic))
+
+
+@functools.lru_cache(maxsize=64)
+def _rpr_template(size: float | None, bold: bool, italic: bool):
     rpr = OxmlElement("w:rPr")
     fonts = OxmlElement("w:rFonts")
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
@@ -341,15 +635,23 @@ def _rpr(size: float | None, bold: bool, italic: bool):
 
 def _append_run(p, text: str, size: float | None, bold: bool = False, italic: bool = False):
     """One run of `text` (line breaks kept as <w:br/>) at the end of paragraph element `p`."""
-    run = OxmlElement("w:r")
+    run = _new("w:r")
     run.append(_rpr(size, bold, italic))
     for n, line in enumerate(text.split("\n")):
         if n:
-            run.append(OxmlElement("w:br"))
-        t = OxmlElement("w:t")
-        t.text = line
-        t.set(_XML_SPACE, "preserve")
-        run.append(t)
+            run.append(_new("w:br"))
+        # A hyphen inside a token ("[H1-1.2-02]", "23/KH-UBND", "2025-2026") is written as
+        # Word's non-breaking hyphen, which LibreOffice honours too: a line never breaks inside
+        # a code or a number. A hyphen between spaces (" - ") stays an ordinary one.
+        pieces = _INNER_HYPHEN.split(line) if "-" in line else (line,)
+        for i, piece in enumerate(pieces):
+            if i:
+                run.append(_new("w:noBreakHyphen"))
+            if piece or len(pieces) == 1:
+                t = _new("w:t")
+                t.text = piece
+                t.set(_XML_SPACE, "preserve")
+                run.append(t)
     p.append(run)
     return run
 
@@ -360,11 +662,14 @@ def _new_p(
     align=None,
     first_line_twips: int | None = None,
     space_before_pt: float | None = None,
+    keep_next: bool = False,
 ):
-    p = OxmlElement("w:p")
-    ppr = OxmlElement("w:pPr")
+    p = _new("w:p")
+    ppr = _new("w:pPr")
     if style_id:
         ppr.append(_el("w:pStyle", val=style_id))
+    if keep_next:  # schema order: right after pStyle
+        ppr.append(_new("w:keepNext"))
     if space_before_pt is not None:
         ppr.append(_el("w:spacing", before=int(space_before_pt * 20)))
     if first_line_twips is not None:
@@ -478,10 +783,11 @@ class NDDocument:
         _column_widths(table, [_LEFT_HEADER_MM, right_width])
         left, right = table.rows[0].cells
         first = True
+        # Unit names break between words only, evenly ("UBND HUYỆN" / "NINH GIANG").
         if spec.managing_body:
-            _cell_text(left, nfc(spec.managing_body).upper(), size=13)
+            _header_name(left, nfc(spec.managing_body).upper(), _LEFT_HEADER_MM, bold=False)
             first = False
-        _cell_text(left, nfc(spec.issuer).upper(), size=13, bold=True, first=first)
+        _header_name(left, nfc(spec.issuer).upper(), _LEFT_HEADER_MM, bold=True, first=first)
         self._rule(left, 22, _LEFT_HEADER_MM)
         if spec.show_number:
             number = _cell_text(left, spec.number_line(), size=13, first=False)
@@ -559,6 +865,7 @@ class NDDocument:
             style_id=self._style_ids[f"Heading {level}"],
             align=WD_ALIGN_PARAGRAPH.CENTER if center else None,
             first_line_twips=0 if center else None,
+            keep_next=True,  # never the last line of a page (the style says so too)
         )
         _append_run(p, nfc(text), BODY_SIZE, bold=True)
         paragraph = self._add_p(p)
@@ -577,7 +884,8 @@ class NDDocument:
         space_before: float = 0,
     ):
         """A centred line outside the body style (cover page, titles inside the content)."""
-        p = _new_p(align=WD_ALIGN_PARAGRAPH.CENTER, space_before_pt=space_before)
+        # A bold centred line is a title: it stays with what it introduces.
+        p = _new_p(align=WD_ALIGN_PARAGRAPH.CENTER, space_before_pt=space_before, keep_next=bold)
         if text:
             _append_run(p, nfc(text), size, bold, italic)
         self.paragraph_count += 1
@@ -597,6 +905,23 @@ class NDDocument:
         run.append(_el("w:br", type="page"))
         p.append(run)
         self._add_p(p)
+        self._last_body = None
+
+    def fill_in(self, lines: int = 2) -> None:
+        """Empty dotted lines to fill in by hand, where a section's text was not written in
+        the app: the printed document never carries a placeholder sentence."""
+        tab_pos = int(Mm(self.text_width).twips)
+        for _ in range(lines):
+            p = _new_p(style_id=self._style_ids[BODY_STYLE], first_line_twips=0)
+            tabs = OxmlElement("w:tabs")
+            tabs.append(_el("w:tab", val="right", leader="dot", pos=tab_pos))
+            p[0].insert(1, tabs)  # pPr: pStyle, tabs, …, ind
+            run = OxmlElement("w:r")
+            run.append(_rpr(None, False, False))
+            run.append(OxmlElement("w:tab"))
+            p.append(run)
+            self._add_p(p)
+            self.paragraph_count += 1
         self._last_body = None
 
     def header_block(self) -> None:
@@ -649,53 +974,95 @@ class NDDocument:
         groups: Sequence[tuple[str, int]] | None = None,
         size: float = 12,
         landscape: bool = False,
+        row_height_mm: float | None = None,
     ):
         """A bordered table. `groups` adds a first header row of (title, span) over the column
         titles (a span of 1 merges the two header rows of that column). Header rows repeat on
-        every page; numbers are right-aligned in Vietnamese format."""
-        widths = [int(Mm(c.width_mm).twips) for c in columns]
-        tbl = OxmlElement("w:tbl")
-        tbl_pr = OxmlElement("w:tblPr")
+        every page; numbers are right-aligned in Vietnamese format.
+
+        Layout rules: a row never splits across pages (w:cantSplit) and a group title row
+        stays with the row below it; each column is at least as wide as its longest word or
+        figure (a header word such as "trường" or a percentage such as "35,29%" never wraps
+        inside), the room taken from the columns with slack; `row_height_mm` gives every body
+        row at least that height (a list people sign)."""
+        center = WD_ALIGN_PARAGRAPH.CENTER
+        body: list[tuple[Row, list[str]]] = []
+        for item in rows:
+            row = item if isinstance(item, Row) else Row(item)
+            texts = [display(row.cells[0])] if row.merge else [display(v) for v in row.cells]
+            if not row.merge and len(texts) != len(columns):
+                raise ValueError(f"row has {len(texts)} cells for {len(columns)} columns")
+            body.append((row, texts))
+        needed = [
+            max(
+                (text_width_mm(t, size, bold=True) for t in _tokens(nfc(column.title))),
+                default=0.0,
+            )
+            for column in columns
+        ]
+        for row, texts in body:
+            if row.merge:
+                continue
+            for col, text in enumerate(texts):
+                if text:
+                    width = max(text_width_mm(t, size, bold=row.bold) for t in _tokens(text))
+                    if width > needed[col]:
+                        needed[col] = width
+        widths_mm = fit_widths(
+            [c.width_mm for c in columns], [n + CELL_PADDING_MM if n else 0.0 for n in needed]
+        )
+        widths = [int(Mm(w).twips) for w in widths_mm]
+        if row_height_mm is None and any(c.signature for c in columns):
+            row_height_mm = SIGNATURE_ROW_MM
+        tbl = _new("w:tbl")
+        tbl_pr = _new("w:tblPr")
         tbl_pr.append(_el("w:tblW", w=0, type="auto"))
         tbl_pr.append(_el("w:jc", val="center"))
         tbl_pr.append(_borders_element(visible=True))
         tbl_pr.append(_el("w:tblLayout", type="fixed"))
         tbl.append(tbl_pr)
-        grid = OxmlElement("w:tblGrid")
+        grid = _new("w:tblGrid")
         for width in widths:
             grid.append(_el("w:gridCol", w=width))
         tbl.append(grid)
 
-        def cell(tr, text, col, span=1, *, bold=False, italic=False, align=None, vmerge=None):
-            tc = OxmlElement("w:tc")
-            tc_pr = OxmlElement("w:tcPr")
+        def cell(
+            tr, text, col, span=1, *, bold=False, italic=False, align=None, vmerge=None, keep=False
+        ):
+            tc = _new("w:tc")
+            tc_pr = _new("w:tcPr")
             tc_pr.append(_el("w:tcW", w=sum(widths[col : col + span]), type="dxa"))
             if span > 1:
                 tc_pr.append(_el("w:gridSpan", val=span))
             if vmerge == "restart":
                 tc_pr.append(_el("w:vMerge", val="restart"))
             elif vmerge == "continue":
-                tc_pr.append(OxmlElement("w:vMerge"))
+                tc_pr.append(_new("w:vMerge"))
             tc_pr.append(_el("w:vAlign", val="center"))
             tc.append(tc_pr)
-            p = _new_p(align=align)
+            p = _new_p(align=align, keep_next=keep)
             if text:
                 _append_run(p, text, size, bold, italic)
             tc.append(p)
             tr.append(tc)
 
-        def header_row():
-            tr = OxmlElement("w:tr")
-            tr_pr = OxmlElement("w:trPr")
-            tr_pr.append(_el("w:tblHeader", val="true"))
+        def new_row(*, header: bool = False, height_mm: float | None = None):
+            tr = _new("w:tr")
+            tr_pr = _new("w:trPr")
+            # Schema order inside trPr does not matter (a choice group); Word writes
+            # cantSplit, trHeight, tblHeader.
+            tr_pr.append(_new("w:cantSplit"))
+            if height_mm:
+                tr_pr.append(_el("w:trHeight", val=int(Mm(height_mm).twips), hRule="atLeast"))
+            if header:
+                tr_pr.append(_el("w:tblHeader", val="true"))
             tr.append(tr_pr)
             tbl.append(tr)
             return tr
 
-        center = WD_ALIGN_PARAGRAPH.CENTER
         header_rows = 2 if groups else 1
         if groups:
-            top, bottom = header_row(), header_row()
+            top, bottom = new_row(header=True), new_row(header=True)
             col = 0
             for title, span in groups:
                 if span == 1:
@@ -709,33 +1076,36 @@ class NDDocument:
                         cell(bottom, nfc(columns[i].title), i, bold=True, align=center)
                 col += span
         else:
-            top = header_row()
+            top = new_row(header=True)
             for col, column in enumerate(columns):
                 cell(top, nfc(column.title), col, bold=True, align=center)
-        for item in rows:
-            row = item if isinstance(item, Row) else Row(item)
-            tr = OxmlElement("w:tr")
-            tbl.append(tr)
+        for row, texts in body:
             if row.merge:
+                # A group title ("Tiêu chuẩn 1: …") is kept with the first row of its group.
+                tr = new_row()
                 cell(
                     tr,
-                    display(row.cells[0]),
+                    texts[0],
                     0,
                     len(columns),
                     bold=row.bold,
                     italic=row.italic,
                     align=WD_ALIGN_PARAGRAPH.LEFT,
+                    keep=True,
                 )
                 self.cell_count += 1
                 continue
-            for col, (column, value) in enumerate(zip(columns, row.cells, strict=True)):
+            tr = new_row(height_mm=row_height_mm)
+            for col, (column, value, text) in enumerate(
+                zip(columns, row.cells, texts, strict=True)
+            ):
                 if column.numeric or _is_number(value):
                     align = WD_ALIGN_PARAGRAPH.RIGHT
                 elif column.center:
                     align = center
                 else:
                     align = WD_ALIGN_PARAGRAPH.LEFT
-                cell(tr, display(value), col, bold=row.bold, italic=row.italic, align=align)
+                cell(tr, text, col, bold=row.bold, italic=row.italic, align=align)
             self.cell_count += len(columns)
         self.cell_count += len(columns) * header_rows
         self._add_p(tbl)
@@ -775,6 +1145,9 @@ class NDDocument:
         if not text.endswith(ENDING):
             # "… thi hành Quyết định này." ends "… này./.", not "… này../."
             set_run_font(last.add_run(ENDING[1:] if text.endswith(".") else ENDING))
+        # The signature never stands alone on a page: the last paragraph of the content goes
+        # with it (and the signature block's row does not split).
+        last.paragraph_format.keep_with_next = True
         self._closing_block()
 
     def signature(self, title: str, name: str, *, date_line: str = "") -> None:
@@ -783,6 +1156,9 @@ class NDDocument:
         table = self.doc.add_table(rows=1, cols=2)
         _table_borders(table, visible=False)
         _column_widths(table, [self.text_width / 2 - 5, self.text_width / 2 + 5])
+        _cant_split(table)
+        if self._last_body is not None:
+            self._last_body.paragraph_format.keep_with_next = True
         right = table.rows[0].cells[1]
         first = right.paragraphs[0]
         first.paragraph_format.space_before = Pt(12)
@@ -803,6 +1179,7 @@ class NDDocument:
         _table_borders(table, visible=False)
         widths = [self.text_width / 2 - 5, self.text_width / 2 + 5]
         _column_widths(table, widths)
+        _cant_split(table)
         left, right = table.rows[0].cells
         if spec.show_recipients:
             paragraph = left.paragraphs[0]

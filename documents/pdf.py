@@ -18,6 +18,15 @@ from pathlib import Path
 
 DEFAULT_TIMEOUT = 180
 
+# The fonts LibreOffice may use (why: see the file): one family with Vietnamese glyphs.
+FONTS_CONF = Path(__file__).resolve().parent / "fonts.conf"
+
+
+def soffice_env() -> dict[str, str]:
+    """The environment of a soffice process: ours, with the project's fontconfig file."""
+    return {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
+
+
 MISSING_MESSAGE = (
     "Không tìm thấy LibreOffice nên chưa tạo được tệp PDF. Quản trị viên cần cài LibreOffice "
     "trên máy chủ (Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui), rồi thử lại. "
@@ -98,6 +107,7 @@ def _template_profile(binary: str, timeout: int) -> Path:
             capture_output=True,
             timeout=timeout,
             check=False,
+            env=soffice_env(),
         )
         target = scratch / "user" / "basic" / "Standard" / "Module1.xba"
         if not target.parent.is_dir():
@@ -139,7 +149,12 @@ def docx_to_pdf(docx_path: Path | str, *, timeout: int = DEFAULT_TIMEOUT) -> Pat
         ]
         try:
             result = subprocess.run(
-                command, capture_output=True, text=True, timeout=timeout, check=False
+                command,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+                env=soffice_env(),
             )
         except subprocess.TimeoutExpired as exc:
             raise PdfConversionError(

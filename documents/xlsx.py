@@ -31,6 +31,7 @@ _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _FORBIDDEN = set("[]:*?/\\")
+PORTRAIT_CHARS = 95  # wider sheets print landscape (about 95 characters fit across A4)
 
 
 @dataclass(frozen=True)
@@ -121,13 +122,41 @@ def add_table_sheet(
                 cell.alignment = Alignment(horizontal="right", vertical="center")
             else:
                 cell.alignment = Alignment(vertical="center", wrap_text=True)
+    _fit_columns(ws, columns, header_row, current)
     if note:
         cell = ws.cell(row=current + 2, column=1, value=nfc(note))
         cell.font = Font(name=FONT_NAME, italic=True, size=11)
     ws.print_options.horizontalCentered = True
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if sum(ws.column_dimensions[get_column_letter(i)].width for i in range(1, width + 1)) > (
+        PORTRAIT_CHARS
+    ):
+        ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{header_row}:{header_row}"
     return ws
+
+
+def _fit_columns(ws, columns: Sequence[XColumn], header_row: int, last_row: int) -> None:
+    """Each column at least as wide as its longest header word and its longest shown value
+    (a header word such as "trường" or a figure such as "35,29%" never wraps inside)."""
+    for index, column in enumerate(columns, start=1):
+        longest = max((len(word) for word in nfc(column.title).split()), default=0) + 1
+        for row in range(header_row + 1, last_row + 1):
+            value = ws.cell(row=row, column=index).value
+            if value is None:
+                continue
+            if column.kind == "percent":
+                shown = len(f"{float(value) * 100:.2f}%")
+            elif column.kind in ("int", "number"):
+                shown = len(f"{value:,}") if isinstance(value, int | Decimal) else len(str(value))
+            else:
+                shown = max((len(word) for word in str(value).split()), default=0)
+            longest = max(longest, min(shown, 60))
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = max(column.width, longest + 2)
 
 
 def to_bytes(wb: Workbook) -> bytes:

@@ -25,6 +25,7 @@ def build_docx(req: DocumentRequest, data: SAData) -> nd30.NDDocument:
         landscape=True,
     )
     common.catalogue_table(doc, data, width_mm=nd30.LANDSCAPE_TEXT_WIDTH_MM)
+    listed = sum(1 for row in common.catalogue_rows(data) if not row.merge)
     skipped = data.cited_codes.never_cited
     if skipped:
         doc.paragraph(
@@ -32,7 +33,8 @@ def build_docx(req: DocumentRequest, data: SAData) -> nd30.NDDocument:
             "trích dẫn (" + data.style.show_many(skipped) + ").",
             italic=True,
         )
-    doc.finish()
+    # The content ends with a sentence carrying "./." (never "./." alone under the table).
+    doc.finish(f"Danh mục gồm {listed} minh chứng")
     return doc
 
 

@@ -68,7 +68,7 @@ def council_rows(data: SAData, *, signature: bool = False) -> tuple[list[Column]
         Column("Nhiệm vụ", 35 if signature else 50),
     ]
     if signature:
-        columns.append(Column("Chữ ký", 23))
+        columns.append(Column("Chữ ký", 23, signature=True))
     rows = []
     for n, member in enumerate(data.council, start=1):
         cells = [n, member.full_name, member.title, ROLE_LABELS.get(member.role, member.role)]

@@ -4,6 +4,8 @@ experts, evidence coding, and the timeline."""
 
 from __future__ import annotations
 
+import re
+
 from core.text import format_date_short
 from documents import nd30
 from documents.common import DocumentRequest
@@ -103,9 +105,10 @@ def build_docx(req: DocumentRequest, data: SAData) -> nd30.NDDocument:
     doc.paragraphs(data.text("plan_experts", "Không thuê chuyên gia."))
     doc.heading("VIII. MÃ HÓA MINH CHỨNG")
     example = data.style.example or data.style.show(data.style.make(criterion="1.1", seq=1))
+    pattern, legend = _code_pattern(data.style.template)
     doc.paragraph(
-        f"Minh chứng được mã hóa theo dạng {data.style.opening}{data.style.template}"
-        f"{data.style.closing}, ví dụ {example}. Minh chứng dùng cho nhiều tiêu chí giữ mã của "
+        f"Minh chứng được mã hóa theo dạng {data.style.opening}{pattern}{data.style.closing}"
+        f" ({legend}), ví dụ {example}. Minh chứng dùng cho nhiều tiêu chí giữ mã của "
         "tiêu chí đầu tiên và được trích dẫn lại, không mã hóa lần thứ hai."
     )
     if data.style.is_uncertain:
@@ -136,8 +139,32 @@ def build_docx(req: DocumentRequest, data: SAData) -> nd30.NDDocument:
         )
     else:
         doc.paragraph("(Chưa lập thời gian biểu.)", italic=True)
-    doc.finish()
+    # The content ends with a sentence carrying "./." (never "./." alone under the table).
+    doc.finish(
+        f"Trên đây là kế hoạch tự đánh giá năm học {data.assessment.school_year} của "
+        f"{data.school.name}"
+    )
     return doc
+
+
+# How the guidance (Công văn 5932/BGDĐT-QLCL) writes the parts of a code: [Hn-a.b-cd].
+_CODE_PARTS = {
+    "box": ("n", "số thứ tự của hộp"),
+    "criterion": ("a.b", "mã tiêu chí"),
+    "seq": ("cd", "số thứ tự của minh chứng trong tiêu chí"),
+}
+_CODE_FIELD = re.compile(r"\{(\w+)(?::[^}]*)?\}")
+
+
+def _code_pattern(template: str) -> tuple[str, str]:
+    """The code template in the letters of the guidance, with their legend:
+    "H{box}-{criterion}-{seq:02}" → ("Hn-a.b-cd", "n: số thứ tự của hộp; a.b: mã tiêu chí; …")."""
+    names = [m.group(1) for m in _CODE_FIELD.finditer(template)]
+    pattern = _CODE_FIELD.sub(lambda m: _CODE_PARTS.get(m.group(1), ("x", ""))[0], template)
+    legend = "; ".join(
+        f"{_CODE_PARTS[name][0]}: {_CODE_PARTS[name][1]}" for name in names if name in _CODE_PARTS
+    )
+    return pattern, legend
 
 
 def _when(criterion) -> str:

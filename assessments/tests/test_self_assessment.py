@@ -68,12 +68,20 @@ def docx_of(user, assessment, kind, **extra):
 def body_text(document) -> str:
     """Paragraphs and tables in document order (the appendix comes last)."""
     out = []
+
+    def text(el) -> str:
+        # A hyphen inside a code is Word's non-breaking hyphen (an element, not a character).
+        return "".join(
+            "-" if t.tag == qn("w:noBreakHyphen") else t.text or ""
+            for t in el.iter(qn("w:t"), qn("w:noBreakHyphen"))
+        )
+
     for block in document.element.body.iterchildren():
         if block.tag == qn("w:p"):
-            out.append("".join(t.text or "" for t in block.iter(qn("w:t"))))
+            out.append(text(block))
         elif block.tag == qn("w:tbl"):
             for tc in block.iter(qn("w:tc")):
-                out.append("".join(t.text or "" for t in tc.iter(qn("w:t"))))
+                out.append(text(tc))
     return "\n".join(out)
 
 

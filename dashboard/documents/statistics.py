@@ -177,7 +177,8 @@ def table_rows(lines: list[StatLine]) -> list[nd30.Row]:
 
 def build_docx(req: DocumentRequest) -> nd30.NDDocument:
     stats = collect(req)
-    doc = nd30.NDDocument(_spec(req))
+    # The tables have eleven columns: the document is printed landscape, as the form is.
+    doc = nd30.NDDocument(_spec(req), landscape=True)
     where = unit_phrase(req.unit)
     day = format_date_short(req.on)
     t = stats.total
@@ -198,12 +199,19 @@ def build_docx(req: DocumentRequest) -> nd30.NDDocument:
         f"{format_int(t.none)} trường chưa đạt chuẩn."
     )
     doc.heading("II. SỐ LIỆU THEO CẤP HỌC")
-    doc.table(COLUMNS, table_rows(stats.kinds), groups=GROUPS, size=11)
+    doc.table(
+        nd30.scale_columns(COLUMNS, doc.text_width), table_rows(stats.kinds), groups=GROUPS, size=11
+    )
     if stats.areas:
         doc.heading("III. SỐ LIỆU THEO ĐƠN VỊ")
         columns = [nd30.Column("Đơn vị", 34) if c.title == "Cấp học" else c for c in COLUMNS]
         groups = [("Đơn vị", 1) if g[0] == "Cấp học" else g for g in GROUPS]
-        doc.table(columns, table_rows(stats.areas), groups=groups, size=11)
+        doc.table(
+            nd30.scale_columns(columns, doc.text_width),
+            table_rows(stats.areas),
+            groups=groups,
+            size=11,
+        )
     note = (
         "Ghi chú: tỷ lệ tính trên tổng số trường của từng dòng, từ số trường (làm tròn 2 chữ số"
         " thập phân, quy tắc làm tròn nửa lên); dòng Tổng cộng bằng tổng các dòng."

@@ -24,7 +24,6 @@ SECTIONS = [
     ("tasks", "B.II. Nhiệm vụ và giải pháp"),
     ("organisation", "C. Tổ chức thực hiện"),
 ]
-PLACEHOLDER = "(Nội dung phần này chưa được soạn: bổ sung tại trang Văn bản của đơn vị.)"
 
 # Sub-sections of "2. Mục tiêu cụ thể", in seed 004's order; NEW_1 and NEW_2 share 2.2.
 LISTS = [
@@ -142,7 +141,7 @@ def _section(doc: nd30.NDDocument, text: str) -> None:
     if (text or "").strip():
         doc.paragraphs(text)
     else:
-        doc.paragraph(PLACEHOLDER, italic=True)
+        doc.fill_in()  # dotted lines to write on by hand; the pre-print check says what is missing
 
 
 unit_target_value = selectors.unit_target_value
