@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.concurrency import version_field
 from evidence.uploads import ACCEPT_ATTR
 from programme.models import (
+    Comparator,
     FundingSource,
     InvestmentCategory,
     InvestmentStatus,
@@ -114,6 +115,12 @@ class UnitTargetForm(BootstrapForm):
         localize=True,
     )
     measure = forms.CharField(label=_("Đơn vị tính"), max_length=20, initial="%")
+    comparator = forms.ChoiceField(
+        label=_("So sánh"),
+        choices=Comparator.choices,
+        required=False,
+        help_text=_("«trên 80%» khác «80%»: chọn «trên» khi văn bản ghi như vậy."),
+    )
     metric = forms.ChoiceField(
         label=_("Tính từ dữ liệu"),
         choices=UnitMetric.choices,

@@ -157,6 +157,15 @@ class UnitMetric(models.TextChoices):
     STANDARD_COUNT = rules_plans.METRIC_STANDARD_COUNT, _("Số trường đạt chuẩn quốc gia")
 
 
+class Comparator(models.TextChoices):
+    """How the target's value is read: seed 004 writes "trên 80%" (more than), which is not
+    "80%" (at least)."""
+
+    AT_LEAST = "", _("đạt (từ giá trị trở lên)")
+    ABOVE = rules_plans.ABOVE, _("trên")
+    BELOW = rules_plans.BELOW, _("dưới")
+
+
 class PlanUnitTarget(models.Model):
     """A numeric target of the unit: share of standard schools, staff qualification shares
     (seed 004: "100% cán bộ quản lý có trình độ đại học", "từ 5 đến 8% thạc sĩ, tiến sĩ").
@@ -176,6 +185,9 @@ class PlanUnitTarget(models.Model):
         help_text=_("Chỉ khi chỉ tiêu là một khoảng (từ 5 đến 8%)."),
     )
     measure = models.CharField(_("đơn vị tính"), max_length=20, default="%")
+    comparator = models.CharField(
+        _("so sánh"), max_length=8, choices=Comparator.choices, default="", blank=True
+    )
     metric = models.CharField(
         _("tính từ dữ liệu"), max_length=20, choices=UnitMetric.choices, default="", blank=True
     )

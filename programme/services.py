@@ -135,6 +135,7 @@ def plan_unit_target_add(*, user, plan: ProgrammePlan, data: dict[str, Any]) -> 
     if errors:
         raise Rejected(errors)
     data["metric"] = metric
+    data["comparator"] = data.get("comparator") or ""
     year = data.get("year")
     if year is not None and not plan.start_year <= year <= plan.end_year:
         raise Rejected(
