@@ -243,7 +243,7 @@ def _outcome(
         for index, d in enumerate(decisions):
             if (
                 held
-                and d.kind in rules.STANDARD_GRANTS
+                and d.kind == rules.STANDARD_RENEWAL
                 and d.signed_on.year == year
                 and (t.school_id, index) not in used
             ):

@@ -149,10 +149,12 @@ def unit_schools(req: DocumentRequest):
 
 
 def counts_on(req: DocumentRequest, on: dt.date) -> Counts:
+    """Schools of the area on that day (a school that joined the area later in the year is
+    not counted at its start) by their status on that day."""
+    day = dashboard.area_day(req.unit, on)
+    schools = dashboard.schools_of_area(user=req.user, unit=req.unit, start=day, end=day)
     counts = Counts()
-    rows = (
-        with_status(unit_schools(req), on).order_by().values_list("status").annotate(n=Count("pk"))
-    )
+    rows = with_status(schools, on).order_by().values_list("status").annotate(n=Count("pk"))
     for status, n in rows:
         counts.add(status, n)
     return counts
@@ -277,12 +279,13 @@ def collect(req: DocumentRequest) -> ReportData:
     start = dt.date(req.year - 1, 12, 31)
     names: dict[int, str] = {}
     seen: set[tuple[int, str]] = set()
+    used: set[tuple[int, dt.date, str]] = set()
     year_targets: dict[str, list[str]] = {}
     lines: list[TargetLine] = []
     unplanned: list[str] = []
     achieved = 0
-    for plan in plan_list:
-        rep = plan_selectors.plan_report(user=req.user, plan=plan, today=end)
+    reports = [plan_selectors.plan_report(user=req.user, plan=p, today=end) for p in plan_list]
+    for rep in reports:
         names.update({pk: s.name for pk, s in rep.schools.items()})
         for o in rep.result.outcomes:
             t = o.target
@@ -295,6 +298,8 @@ def collect(req: DocumentRequest) -> ReportData:
             if o.decision is not None:
                 decision = f"{o.decision.number} ngày {format_date_short(o.decision.signed_on)}"
             achieved += o.state == plans.ACHIEVED
+            if o.decision is not None:
+                used.add((t.school_id, o.decision.signed_on, o.decision.kind))
             lines.append(
                 TargetLine(
                     name,
@@ -306,8 +311,14 @@ def collect(req: DocumentRequest) -> ReportData:
                     achieved=o.state == plans.ACHIEVED,
                 )
             )
+    # Only once every plan's targets are known: a recognition that achieves the 2021 Kế
+    # hoạch's target is not "without a target" for the 2021–2025 Đề án above it.
+    for rep in reports:
         for u in rep.result.unplanned:
             label = names.get(u.school_id, "")
+            key = (u.school_id, u.decision.signed_on, u.decision.kind)
+            if key in used:  # achieved a target of another plan of the report
+                continue
             if u.year == req.year and u.decision.signed_on <= end and label not in unplanned:
                 unplanned.append(label)
     totals = plans.investment_totals(investments(req))
