@@ -41,6 +41,7 @@ from programme.models import (
     InvestmentProject,
     InvestmentStatus,
     MonthlyReport,
+    PlanActivity,
     PlanKind,
     PlanSchoolTarget,
     PlanStatus,
@@ -374,6 +375,19 @@ def _phong_tho(run: _Run) -> None:
             _target(plan, schools[r["code"]], t["year"], _json_target(t))
 
     _phong_tho_after_2021(run, schools, records)
+    # Seed 000, II.2: "Thực hiện Kiểm tra kỹ thuật các trường dự kiến đạt chuẩn được 04/04
+    # trường theo kế hoạch." (the day is not in the seed: within the first half of 2021).
+    PlanActivity.objects.update_or_create(
+        plan=plan,
+        description="Kiểm tra kỹ thuật các trường dự kiến đạt chuẩn",
+        defaults={
+            "done_on": dt.date(2021, 5, 20),
+            "done_count": 4,
+            "planned_count": 4,
+            "measure": "trường",
+            "note": f"{SEED_000}; ngày thực hiện là giả định.",
+        },
+    )
 
     for order, (code, name, scale, amount) in enumerate(PHONG_THO_UPGRADES, start=1):
         _project(plan, schools[code], name, InvestmentCategory.UPGRADE_REPAIR, scale, amount, order)

@@ -208,6 +208,32 @@ class PlanUnitTarget(models.Model):
         super().save(*args, **kwargs)
 
 
+class PlanActivity(VersionedModel):
+    """A task of the plan carried out and counted, as the report states it (seed 000: "Thực
+    hiện Kiểm tra kỹ thuật các trường dự kiến đạt chuẩn được 04/04 trường theo kế hoạch")."""
+
+    plan = models.ForeignKey(ProgrammePlan, on_delete=models.CASCADE, related_name="activities")
+    done_on = models.DateField(_("ngày thực hiện"))
+    description = models.CharField(_("nội dung"), max_length=300)
+    done_count = models.PositiveIntegerField(_("số đã thực hiện"), null=True, blank=True)
+    planned_count = models.PositiveIntegerField(_("số theo kế hoạch"), null=True, blank=True)
+    measure = models.CharField(_("đơn vị tính"), max_length=20, default="trường")
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["plan", "done_on", "id"]
+        verbose_name = _("hoạt động đã thực hiện")
+        verbose_name_plural = _("hoạt động đã thực hiện")
+
+    def __str__(self) -> str:
+        return self.description
+
+    def save(self, *args, **kwargs):
+        self.description = " ".join(nfc(self.description).split())
+        self.note = nfc(self.note)
+        super().save(*args, **kwargs)
+
+
 class InvestmentCategory(models.TextChoices):
     # Order = the roman numerals of seed 000's table (I. Nâng cấp, sửa chữa; II. Xây dựng mới).
     UPGRADE_REPAIR = rules_plans.CAT_UPGRADE_REPAIR, _("Nâng cấp, sửa chữa")

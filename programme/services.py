@@ -19,6 +19,7 @@ from programme import plans, selectors
 from programme.models import (
     InvestmentProject,
     MonthlyReport,
+    PlanActivity,
     PlanSchoolTarget,
     PlanUnitTarget,
     ProgrammePlan,
@@ -112,6 +113,28 @@ def plan_target_add(
         raise Rejected(
             {"": [f"{school.name} đã có chỉ tiêu này trong năm {year or 'cả giai đoạn'}."]}
         ) from exc
+
+
+@transaction.atomic
+def plan_activity_add(*, user, plan: ProgrammePlan, data: dict[str, Any]) -> PlanActivity:
+    """Record a task carried out ("Kiểm tra kỹ thuật … 04/04 trường"): the report of the
+    period that holds its date states it."""
+    if not has_perm(user, "activity.add", plan):
+        raise NotAllowed("Bạn không được ghi hoạt động của kế hoạch này.")
+    data = dict(data)
+    errors: dict[str, list[str]] = {}
+    done, planned = data.get("done_count"), data.get("planned_count")
+    if done is not None and planned is not None and done > planned:
+        errors["done_count"] = ["Số đã thực hiện lớn hơn số theo kế hoạch."]
+    day = data["done_on"]
+    if not plan.start_year <= day.year <= plan.end_year:
+        errors["done_on"] = [
+            f"Ngày thực hiện nằm ngoài giai đoạn {plan.period_label} của kế hoạch."
+        ]
+    if errors:
+        raise Rejected(errors)
+    data["measure"] = nfc(data.get("measure") or "trường").strip() or "trường"
+    return PlanActivity.objects.create(plan=plan, **data)
 
 
 @transaction.atomic

@@ -36,7 +36,14 @@ from documents.common import (
 from programme import plans
 from programme import selectors as plan_selectors
 from programme.documents.plan import basis_line, title_without_kind
-from programme.models import InvestmentProject, PlanKind, ProgrammePlan, ReportDraft, TargetKind
+from programme.models import (
+    InvestmentProject,
+    PlanActivity,
+    PlanKind,
+    ProgrammePlan,
+    ReportDraft,
+    TargetKind,
+)
 from recognition.models import RecognitionDecision
 from recognition.rules import STANDARD_NEW
 from recognition.selectors import with_status
@@ -84,6 +91,7 @@ class ReportData:
     # Schools of the area recognised anew in the window (seed 003: "trong năm 2022 được công
     # nhận mới 4 trường: 1 trường mầm non, 2 trường tiểu học, 1 trường PTDTNT").
     new_by_kind: dict[str, int] = field(default_factory=dict)
+    activities: list[PlanActivity] = field(default_factory=list)
 
     @property
     def maintained(self) -> list[TargetLine]:
@@ -211,6 +219,20 @@ def new_recognitions(req: DocumentRequest, end: dt.date) -> dict[str, int]:
     return {w: counts[w] for w in order if w in counts}
 
 
+def activity_sentence(a: PlanActivity) -> str:
+    """Seed 000: "Thực hiện Kiểm tra kỹ thuật các trường dự kiến đạt chuẩn được 04/04 trường
+    theo kế hoạch." """
+    text = f"Thực hiện {a.description.rstrip('. ')}"
+    if a.done_count is not None and a.planned_count is not None:
+        text += (
+            f" được {two_digits(a.done_count)}/{two_digits(a.planned_count)} {a.measure}"
+            " theo kế hoạch"
+        )
+    elif a.done_count is not None:
+        text += f" được {two_digits(a.done_count)} {a.measure}"
+    return text + "."
+
+
 def plan_reference(plan: ProgrammePlan) -> str:
     """How a report names a plan it carries out, from the plan's own data. A Đề án numbered
     with a decision's symbol was approved by that decision (seed 000: "Quyết định số
@@ -332,7 +354,13 @@ def collect(req: DocumentRequest) -> ReportData:
         .annotate(n=Count("pk"))
     ):
         kept.add(status, n)
+    activities = list(
+        PlanActivity.objects.filter(
+            plan__in=plan_list, done_on__gte=dt.date(req.year, 1, 1), done_on__lte=end
+        ).order_by("done_on", "pk")
+    )
     return ReportData(
+        activities=activities,
         kept=kept,
         new_by_kind=new_recognitions(req, end),
         plans=plan_list,
@@ -524,6 +552,8 @@ def build_docx(req: DocumentRequest) -> nd30.NDDocument:
         doc.paragraph(f"Năm {req.year} chưa ghi nhận dự án đầu tư cơ sở vật chất nào.")
     if (texts.get("tasks_more") or "").strip():
         doc.paragraphs(texts["tasks_more"])
+    for activity in data.activities:
+        doc.paragraph(activity_sentence(activity))
 
     doc.heading("3. Tồn tại, hạn chế", level=2)
     _section(doc, texts.get("limitations", ""))

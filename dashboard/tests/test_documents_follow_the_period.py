@@ -159,3 +159,12 @@ def test_seed_004_keeps_the_comparator_of_a_target(programme_demo):
     assert "đại học và trên đại học: trên 80% (năm 2020)" in text
     # No date in seed 004: dated after the texts it carries out (05/12/2016), not today.
     assert "ngày 06 tháng 12 năm 2016" in text
+
+
+def test_seed_000_activity_recorded_on_the_plan_appears_in_the_report(programme_demo):
+    text = text_of(report(2021, "H1"))
+    assert (
+        "Thực hiện Kiểm tra kỹ thuật các trường dự kiến đạt chuẩn được 04/04 trường theo kế"
+        " hoạch." in text
+    )
+    assert "Kiểm tra kỹ thuật" not in text_of(report(2022, "Y"))
