@@ -15,6 +15,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from dashboard.tests.test_programme_layout import Expected, assert_nd30_layout
 from documents import registry
@@ -168,3 +169,31 @@ def test_seed_000_activity_recorded_on_the_plan_appears_in_the_report(programme_
         " hoạch." in text
     )
     assert "Kiểm tra kỹ thuật" not in text_of(report(2022, "Y"))
+
+
+def test_the_documents_page_refuses_a_date_before_the_commune_existed(
+    client, commune_officer, commune
+):
+    # Xã Phong Thổ of today was formed on 01/7/2025 from thị trấn Phong Thổ (among others).
+    old = AdminUnit.objects.create(
+        uid="HW03549-T",
+        code="03549",
+        name="Thị trấn Phong Thổ",
+        division_type="thị trấn",
+        valid_to=dt.date(2025, 7, 1),
+    )
+    commune.valid_from = dt.date(2025, 7, 1)
+    commune.save()
+    old.successors.add(commune)
+    client.force_login(commune_officer)
+    response = client.post(
+        reverse("documents:generate", args=["report"]),
+        {"unit": commune.uid, "year": "2026", "period": "H1", "fmt": "docx", "date": "2024-05-01"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Ngày ghi trên văn bản 01/05/2024 nằm ngoài thời gian tồn tại của Ủy ban nhân dân" in (
+        body
+    )
+    assert "từ ngày 01/07/2025" in body
