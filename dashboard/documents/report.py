@@ -45,7 +45,7 @@ from programme.models import (
     TargetKind,
 )
 from recognition.models import RecognitionDecision
-from recognition.rules import STANDARD_NEW
+from recognition.rules import STANDARD_NEW, STANDARD_RENEWAL
 from recognition.selectors import with_status
 from schools.models import School
 
@@ -92,6 +92,7 @@ class ReportData:
     # nhận mới 4 trường: 1 trường mầm non, 2 trường tiểu học, 1 trường PTDTNT").
     new_by_kind: dict[str, int] = field(default_factory=dict)
     activities: list[PlanActivity] = field(default_factory=list)
+    renewed_unplanned: list[str] = field(default_factory=list)
 
     @property
     def maintained(self) -> list[TargetLine]:
@@ -305,6 +306,7 @@ def collect(req: DocumentRequest) -> ReportData:
     year_targets: dict[str, list[str]] = {}
     lines: list[TargetLine] = []
     unplanned: list[str] = []
+    renewed: list[str] = []
     achieved = 0
     reports = [plan_selectors.plan_report(user=req.user, plan=p, today=end) for p in plan_list]
     for rep in reports:
@@ -341,8 +343,12 @@ def collect(req: DocumentRequest) -> ReportData:
             key = (u.school_id, u.decision.signed_on, u.decision.kind)
             if key in used:  # achieved a target of another plan of the report
                 continue
-            if u.year == req.year and u.decision.signed_on <= end and label not in unplanned:
-                unplanned.append(label)
+            if u.year != req.year or u.decision.signed_on > end:
+                continue
+            # A re-recognition is "công nhận lại", not a school newly brought to the standard.
+            bucket = renewed if u.decision.kind == STANDARD_RENEWAL else unplanned
+            if label not in bucket:
+                bucket.append(label)
     totals = plans.investment_totals(investments(req))
     construction = [g for g in totals.groups if g.category in plans.CONSTRUCTION]
     kept = Counts()
@@ -371,6 +377,7 @@ def collect(req: DocumentRequest) -> ReportData:
         lines=lines,
         achieved=achieved,
         unplanned=unplanned,
+        renewed_unplanned=renewed,
         investment=totals,
         construction_groups=construction,
         texts=texts_for(req, plan_list),
@@ -531,6 +538,11 @@ def build_docx(req: DocumentRequest) -> nd30.NDDocument:
             f"Ngoài chỉ tiêu, {two_digits(len(data.unplanned))} trường được công nhận trong năm: "
             + ", ".join(data.unplanned)
             + "."
+        )
+    if data.renewed_unplanned:
+        doc.paragraph(
+            f"Trong năm, {two_digits(len(data.renewed_unplanned))} trường được công nhận lại đạt"
+            " chuẩn quốc gia: " + ", ".join(data.renewed_unplanned) + "."
         )
 
     doc.heading("2. Một số nhiệm vụ đã thực hiện", level=2)

@@ -197,3 +197,9 @@ def test_the_documents_page_refuses_a_date_before_the_commune_existed(
         body
     )
     assert "từ ngày 01/07/2025" in body
+
+
+def test_a_re_recognition_outside_the_targets_is_called_so(programme_demo):
+    text = text_of(report(2025, "Y"))
+    assert "trường được công nhận lại đạt chuẩn quốc gia: " in text
+    assert "Ngoài chỉ tiêu" not in text
