@@ -170,8 +170,11 @@ class Authority:
 
 
 def born_on(unit: AdminUnit) -> dt.date | None:
-    """The day a unit was formed, when known: valid_from of a unit made of predecessors."""
-    if unit.valid_from and unit.predecessors.exists():
+    """The day a unit was formed, when known: valid_from of a commune made of predecessors.
+    A province is never "formed" here: each 2025 province kept the name and the authority of
+    one of the provinces it absorbed (Hải Phòng took Hải Dương in), so its committee and Sở
+    existed before."""
+    if unit.valid_from and unit.parent_id and unit.predecessors.exists():
         return unit.valid_from
     return None
 

@@ -67,6 +67,13 @@ def test_a_retired_district_reports_after_its_end_through_the_department(program
     # A commune formed in 2025 reports on its own area since then.
     commune = AdminUnit.objects.get(uid="W03549")
     assert authority_on(commune, dt.date(2026, 6, 30)).name == "Ủy ban nhân dân xã Phong Thổ"
+    # Before 01/7/2025 the commune's area was the district's.
+    assert authority_on(commune, dt.date(2021, 6, 30)).name == "Ủy ban nhân dân huyện Phong Thổ"
+    # A 2025 province kept the name and authority of one it absorbed: it existed before.
+    hai_phong = AdminUnit.objects.get(uid="P31")
+    assert authority_on(hai_phong, dt.date(2021, 6, 30)).name == (
+        "Ủy ban nhân dân thành phố Hải Phòng"
+    )
 
 
 def test_a_typed_date_outside_the_issuers_life_is_refused(programme_demo):
