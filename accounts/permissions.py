@@ -606,6 +606,11 @@ ACTIONS: dict[str, Action] = {
         (G(OFFICERS, "plan_unit"),),
         ("ProgrammePlan",),
     ),
+    "activity.add": Action(
+        _("Ghi hoạt động đã thực hiện của kế hoạch"),
+        (G(OFFICERS, "plan_unit"),),
+        ("ProgrammePlan",),
+    ),
     "reminder.send": Action(
         _("Nhắc trường gửi báo cáo tháng"), (G(OFFICERS, "unit"),), ("School",)
     ),

@@ -64,6 +64,7 @@ AUDITED: dict[str, dict[str, Any]] = {
     "programme.ProgrammePlan": {},
     "programme.PlanSchoolTarget": {},
     "programme.PlanUnitTarget": {},
+    "programme.PlanActivity": {},
     "programme.InvestmentProject": {},
     "programme.MonthlyReport": {},
     "programme.Reminder": {},

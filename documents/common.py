@@ -20,7 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from core.text import fold, format_int, nfc
+from core.text import fold, format_date_short, format_int, nfc
 from units.models import AdminUnit
 
 # Division words as they start a unit's name, longest first ("thành phố" before "thành").
@@ -76,15 +76,20 @@ class DocumentRequest:
     # Header overrides typed on the form (issuer, signer, number, place, date).
     header: dict[str, str] = field(default_factory=dict)
 
-    def header_date(self) -> dt.date:
-        """The date of the document (the place-and-date line): typed on the form, else today."""
+    def header_date(self, default: dt.date | None = None) -> dt.date:
+        """The date of the document (the place-and-date line): typed on the form, else the
+        kind's default (the end of a report's window, the start of a timeline), else today."""
         value = self.header.get("date", "")
         if value:
             try:
                 return dt.date.fromisoformat(value)
             except ValueError as exc:
                 raise DocumentError(f"Ngày văn bản không hợp lệ: {value}.") from exc
-        return timezone.localdate()
+        return default or timezone.localdate()
+
+    @property
+    def has_typed_date(self) -> bool:
+        return bool(self.header.get("date"))
 
     def params(self) -> dict[str, Any]:
         """JSON-safe form, kept with a GeneratedDocument to rebuild it in the worker."""
@@ -128,6 +133,119 @@ def place_name(unit: AdminUnit) -> str:
 
 def issuer_of(unit: AdminUnit) -> str:
     return f"Ủy ban nhân dân {unit_phrase(unit)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Who issues a document about a given day: the authority that existed then (issue 17 §5).
+#
+# Units carry their life (valid_from is a birth only for a unit formed from predecessors: the
+# 2025 map stamps 01/07/2025 on every current unit, most of which merely continued) and their
+# successors. A retired unit's report after its end goes to its single successor, or, when it
+# was split (a district into communes), to the Sở of its province (which took the district's
+# education office); a unit formed in 2025 reporting on an earlier day goes back to the
+# predecessor that held the whole area then.
+
+
+@dataclass(frozen=True)
+class Authority:
+    """The issuing authority of a unit's document on a day, with its header words."""
+
+    unit: AdminUnit
+    name: str  # "Ủy ban nhân dân huyện Phong Thổ", "Sở Giáo dục và Đào tạo tỉnh Lai Châu"
+    managing_body: str = ""  # the line above the issuer ("ỦY BAN NHÂN DÂN TỈNH LAI CHÂU")
+    symbol_suffix: str = "UBND"  # "BC-UBND", "BC-SGDĐT"
+    signer_authority: str = "TM. ỦY BAN NHÂN DÂN"
+    signer_title: str = "CHỦ TỊCH"
+
+    def life(self) -> str:
+        """ "từ 01/07/2025", "đến hết 30/06/2025" — for the refusal message."""
+        start = born_on(self.unit)
+        parts = []
+        if start:
+            parts.append(f"từ ngày {format_date_short(start)}")
+        if self.unit.valid_to:
+            last = self.unit.valid_to - dt.timedelta(days=1)
+            parts.append(f"đến hết ngày {format_date_short(last)}")
+        return " ".join(parts)
+
+
+def born_on(unit: AdminUnit) -> dt.date | None:
+    """The day a unit was formed, when known: valid_from of a commune made of predecessors.
+    A province is never "formed" here: each 2025 province kept the name and the authority of
+    one of the provinces it absorbed (Hải Phòng took Hải Dương in), so its committee and Sở
+    existed before."""
+    if unit.valid_from and unit.parent_id and unit.predecessors.exists():
+        return unit.valid_from
+    return None
+
+
+def alive_on(unit: AdminUnit, day: dt.date) -> bool:
+    born = born_on(unit)
+    return (born is None or born <= day) and (unit.valid_to is None or day < unit.valid_to)
+
+
+def _province(unit: AdminUnit) -> AdminUnit:
+    return unit.ancestors()[0] if unit.parent_id else unit
+
+
+def _people_committee(unit: AdminUnit) -> Authority:
+    return Authority(unit=unit, name=issuer_of(unit))
+
+
+def _education_department(province: AdminUnit) -> Authority:
+    phrase = unit_phrase(province)
+    return Authority(
+        unit=province,
+        name=f"Sở Giáo dục và Đào tạo {phrase}",
+        managing_body=f"Ủy ban nhân dân {phrase}",
+        symbol_suffix="SGDĐT",
+        signer_authority="",
+        signer_title="GIÁM ĐỐC",
+    )
+
+
+def _ancestor_of_all(units: list[AdminUnit]) -> AdminUnit | None:
+    for unit in sorted(units, key=lambda u: u.depth):
+        if all(other.path.startswith(unit.path) for other in units):
+            return unit
+    return None
+
+
+def authority_on(unit: AdminUnit, day: dt.date, _seen: frozenset[int] = frozenset()) -> Authority:
+    """The authority that reports on `unit`'s area on `day` (see above). Raises DocumentError
+    when the map cannot tell (a unit formed of several units, none holding the whole area)."""
+    if alive_on(unit, day) or unit.pk in _seen:
+        return _people_committee(unit)
+    seen = _seen | {unit.pk}
+    if unit.valid_to and day >= unit.valid_to:
+        after = [u for u in unit.successors.all() if alive_on(u, day)]
+        if len(after) == 1:
+            return authority_on(after[0], day, seen)
+        province = _province(unit)
+        if province.pk != unit.pk:
+            found = authority_on(province, day, seen)
+            return _education_department(found.unit)
+        return _people_committee(unit)
+    before = [u for u in unit.predecessors.all() if alive_on(u, day)]
+    whole = before[0] if len(before) == 1 else _ancestor_of_all(before)
+    if whole is None:
+        names = ", ".join(u.name for u in before) or "không rõ"
+        raise DocumentError(
+            f"{unit.name} được thành lập ngày {format_date_short(born_on(unit) or day)}; ngày"
+            f" {format_date_short(day)} địa bàn thuộc nhiều đơn vị cũ ({names}). Hãy lập văn"
+            " bản cho từng đơn vị cũ."
+        )
+    return authority_on(whole, day, seen)
+
+
+def check_issue_date(authority: Authority, day: dt.date) -> None:
+    """An explicit date on which the issuer did not exist is refused (issue 17 §5)."""
+    if not alive_on(authority.unit, day):
+        raise DocumentError(
+            f"Ngày ghi trên văn bản {format_date_short(day)} nằm ngoài thời gian tồn tại của"
+            f" {authority.name} ({authority.life()}). Hãy chọn ngày trong khoảng đó, hoặc để"
+            " trống để dùng ngày cuối kỳ của văn bản."
+        )
 
 
 def period_label(period: str, year: int) -> str:

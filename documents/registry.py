@@ -43,6 +43,9 @@ class Kind:
     subject_title: Callable[[DocumentRequest], str] | None = None
     # Place on the documents page (kinds of all apps are listed together).
     order: int = 100
+    # Checks of the request the kind makes before anything is built (e.g. a typed date on
+    # which the issuer did not exist): raise DocumentError, shown on the form or by the command.
+    check: Callable[[DocumentRequest], None] | None = None
 
 
 KINDS: dict[str, Kind] = {}
@@ -124,6 +127,8 @@ def validate(req: DocumentRequest) -> Kind:
         raise DocumentError("Cần chọn năm.")
     if kind.needs_assessment and not req.assessment_id:
         raise DocumentError("Cần chọn đợt tự đánh giá (--assessment).")
+    if kind.check is not None:
+        kind.check(req)
     return kind
 
 

@@ -21,16 +21,20 @@ from django.db import transaction
 
 from assessments import selectors as asm_selectors
 from assessments import services as asm
+from assessments.documents import header
 from assessments.documents import services as doc_services
 from assessments.models import Assessment, CriterionSheet, GroupKind, IndicatorResult
 from assessments.selectors import standard_reviews
 from core import audit
+from documents.common import split_division
 from evidence import services as ev
 from frameworks.models import Criterion
 from schools import yeardata
 from schools.models import SchoolYearData
 
 ILLUSTRATIVE = "Nội dung minh họa do hệ thống tạo để trình diễn, không phải số liệu thật."
+# The council of a school (regulation.md §3): principal, vice-principal, the office's head as
+# secretary, the union's chair, the youth union's secretary and two heads of subject groups.
 COUNCIL = (
     ("chu_tich", "Hiệu trưởng"),
     ("pho_chu_tich", "Phó Hiệu trưởng"),
@@ -40,6 +44,8 @@ COUNCIL = (
     ("uy_vien", "Tổ trưởng chuyên môn"),
     ("uy_vien", "Tổ trưởng chuyên môn"),
 )
+# Names as found in Lai Châu's schools (Kinh, Thái, Mông, Dao, Hà Nhì); each demo school draws
+# its own seven (seeded by its code), so two schools never share a council or a principal.
 NAMES = (
     "Lò Văn Thắng",
     "Nguyễn Thị Hoa",
@@ -48,18 +54,33 @@ NAMES = (
     "Tẩn Văn Lừ",
     "Phạm Minh Đức",
     "Đỗ Thị Ngọc Ánh",
+    "Lường Thị Xuân",
+    "Giàng A Chứ",
+    "Trần Quốc Khánh",
+    "Chảo Thị Mẩy",
+    "Hoàng Văn Tuấn",
+    "Lý Seo Dìn",
+    "Bùi Thị Minh Nguyệt",
+    "Đèo Văn Hùng",
+    "Vũ Thị Lan Anh",
+    "Pờ Thị Mé",
+    "Nguyễn Đức Long",
 )
-ISSUERS = ("Nhà trường", "UBND xã", "Phòng GD&ĐT", "Sở GD&ĐT", "Công đoàn trường")
+# Evidence documents: (kind, NĐ30 symbol of the kind — "" for records without a number — and
+# who can issue it). A decision is never the trade union's; a school's records are its own.
+SCHOOL, COMMUNE, DEPARTMENT, UNION = "school", "commune", "department", "union"
 DOCS = (
-    "Kế hoạch",
-    "Báo cáo tổng kết",
-    "Biên bản họp",
-    "Quyết định",
-    "Sổ theo dõi",
-    "Hồ sơ",
-    "Danh sách",
-    "Ảnh tư liệu",
+    ("Kế hoạch", "KH", (SCHOOL, UNION)),
+    ("Báo cáo tổng kết", "BC", (SCHOOL,)),
+    ("Biên bản họp", "BB", (SCHOOL, UNION)),
+    ("Quyết định", "QĐ", (SCHOOL, COMMUNE, DEPARTMENT)),
+    ("Sổ theo dõi", "", (SCHOOL,)),
+    ("Hồ sơ", "", (SCHOOL,)),
+    ("Danh sách", "", (SCHOOL,)),
+    ("Ảnh tư liệu", "", (SCHOOL,)),
 )
+# Words that open a criterion's title but do not name its subject ("Đối với học sinh").
+_TITLE_LEADS = ("đối với ", "về ")
 FILLER = (
     "Trong năm học {year}, nhà trường tiếp tục duy trì các kết quả đã đạt, rà soát định kỳ "
     "theo từng học kỳ và điều chỉnh kịp thời những nội dung chưa phù hợp với thực tế địa "
@@ -87,6 +108,41 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
 
+def council_names(school) -> list[str]:
+    """Seven distinct names for this school's council, the same at every run."""
+    return random.Random(f"council-{school.code}").sample(NAMES, len(COUNCIL))
+
+
+def subject_of(title: str) -> str:
+    """A criterion's title as the subject of a document's name: "Đối với học sinh" → "học
+    sinh" (so "Hồ sơ về học sinh", never "Hồ sơ về đối với học sinh")."""
+    text = _lower_first(title.strip())
+    for lead in _TITLE_LEADS:
+        if text.lower().startswith(lead):
+            text = text[len(lead) :]
+    return text.rstrip(". ")
+
+
+def evidence_name(kind: str, title: str, school_year: str) -> str:
+    subject = subject_of(title)
+    if kind in ("Kế hoạch", "Báo cáo tổng kết"):
+        return f"{kind} năm học {school_year} về {subject}"
+    return f"{kind} về {subject}"
+
+
+def issuer_and_symbol(who: str, school, day: dt.date) -> tuple[str, str]:
+    """The issuing body's name and its abbreviation after the kind in the number (NĐ30:
+    "22/KH-THHL", "117/QĐ-UBND")."""
+    if who == COMMUNE:
+        return header.managing_body(school, day), "UBND"
+    if who == DEPARTMENT:
+        province = school.unit.parent if school.unit.parent_id else school.unit
+        return f"Sở GD&ĐT {split_division(province.name)[1]}", "SGDĐT"
+    if who == UNION:
+        return f"Công đoàn {school.name}", "CĐCS"
+    return school.name, header.school_symbol(school)
+
+
 @transaction.atomic
 def demo_assessment(
     *,
@@ -104,7 +160,7 @@ def demo_assessment(
     style = ev.style_for(assessment)
     start_year = yeardata.parse_school_year(school_year)
 
-    for (role, title), name in zip(COUNCIL, NAMES, strict=True):
+    for (role, title), name in zip(COUNCIL, council_names(school), strict=True):
         asm.council_member_add(
             user=user,
             assessment=assessment,
@@ -156,17 +212,20 @@ def demo_assessment(
                 1 if index < opts.evidence_total % len(criteria) else 0
             )
         for k in range(count):
-            kind = DOCS[(c.position + k) % len(DOCS)]
+            kind, symbol, issuers = DOCS[(c.position + k) % len(DOCS)]
             issued = dt.date(start_year, 9, 1) + dt.timedelta(days=rng.randint(0, 250))
+            who = issuers[(c.position + k) % len(issuers)]
+            issuer, body = issuer_and_symbol(who, school, issued)
+            number = f"{rng.randint(1, 250)}/{symbol}-{body}" if symbol else ""
             item = ev.evidence_create(
                 user=user,
                 assessment=assessment,
                 data={
                     "first_criterion": c,
-                    "name": f"{kind} về {_lower_first(c.title)}"[:480],
-                    "number": f"{rng.randint(1, 250)}/{kind[:2].upper()}-TH",
+                    "name": evidence_name(kind, c.title, school_year)[:480],
+                    "number": number,
                     "issued_on": issued,
-                    "issuer": ISSUERS[(c.position + k) % len(ISSUERS)],
+                    "issuer": issuer,
                     "note": "",
                     "link": "https://truong.example.edu.vn/minh-chung" if k == 2 else "",
                 },

@@ -41,6 +41,7 @@ from programme.models import (
     InvestmentProject,
     InvestmentStatus,
     MonthlyReport,
+    PlanActivity,
     PlanKind,
     PlanSchoolTarget,
     PlanStatus,
@@ -161,12 +162,14 @@ def _renew_until_today(
     source: str,
     *,
     late_months: int = 0,
+    stop: dt.date | None = None,
 ) -> None:
     """Illustrative re-recognitions after the decision of `signed_on`, until one is in force
-    today: each 1–4 months before the previous certificate expires, within its expiry year
-    (late_months > 0: the first one that many months after it lapsed)."""
+    today (or on `stop`, when a later decision — an upgrade — takes over): each 1–4 months
+    before the previous certificate expires, within its expiry year (late_months > 0: the
+    first one that many months after it lapsed)."""
     last, step = signed_on, 0
-    while (until := rules.valid_until(rules.STANDARD_RENEWAL, last)) < run.today:
+    while (until := rules.valid_until(rules.STANDARD_RENEWAL, last)) < (stop or run.today):
         step += 1
         if late_months and step == 1:
             day, note = rules.add_months(until, late_months), RENEWED_LATE.format(source=source)
@@ -174,7 +177,7 @@ def _renew_until_today(
             before = rules.add_months(until, -(1 + (seq + step) % 4))
             day = min(until, max(before, dt.date(until.year, 1, 2)))
             note = RENEWED.format(source=source)
-        if day > run.today:
+        if day > (stop or run.today):
             break
         _decision(
             run,
@@ -215,7 +218,9 @@ def _unit_targets(plan: ProgrammePlan, rows: list[tuple]) -> None:
     # Owned by the demo: replaced so that a re-run mirrors this file.
     plan.unit_targets.all().delete()
     for order, row in enumerate(rows, start=1):
-        label, year, value, value_max, measure, note, *metric = row
+        label, year, value, value_max, measure, note, *more = row
+        metric = more[0] if more else ""
+        comparator = more[1] if len(more) > 1 else ""
         PlanUnitTarget.objects.create(
             plan=plan,
             label=label,
@@ -224,7 +229,8 @@ def _unit_targets(plan: ProgrammePlan, rows: list[tuple]) -> None:
             value_max=Decimal(value_max) if value_max is not None else None,
             measure=measure,
             note=note,
-            metric=metric[0] if metric else "",
+            metric=metric,
+            comparator=comparator,
             order=order,
         )
 
@@ -352,13 +358,36 @@ def _phong_tho(run: _Run) -> None:
     # 14 standard schools in mid-2021: decisions signed 2017–2020 so that they are in force
     # on 01/07/2021 (and on 31/12/2021, for the "maintain" targets); re-recognised 2022–2025.
     standard = [r for r in records if r["standard_level"]]
+    upgraded = {c: day for c, kind, day, _lv in PHONG_THO_2021 if kind == rules.STANDARD_UPGRADE}
     for i, r in enumerate(standard):
         signed = dt.date(2017 + i % 4, 3 + i % 9, 10 + i % 15)
-        _recognised(run, schools[r["code"]], signed, r["standard_level"], i + 1, SEED_000)
+        school, level = schools[r["code"]], r["standard_level"]
+        if r["code"] in upgraded:  # its upgrade (2021) restarts the chain of renewals
+            _decision(run, school, rules.STANDARD_NEW, signed, level, i + 1, SEED_000)
+            _renew_until_today(
+                run, school, signed, level, i + 1, SEED_000, stop=upgraded[r["code"]]
+            )
+        else:
+            _recognised(run, school, signed, level, i + 1, SEED_000)
         _target(plan, schools[r["code"]], 2021, TargetKind.MAINTAIN)
     for r in records:
         for t in r.get("plan_targets", []):
             _target(plan, schools[r["code"]], t["year"], _json_target(t))
+
+    _phong_tho_after_2021(run, schools, records)
+    # Seed 000, II.2: "Thực hiện Kiểm tra kỹ thuật các trường dự kiến đạt chuẩn được 04/04
+    # trường theo kế hoạch." (the day is not in the seed: within the first half of 2021).
+    PlanActivity.objects.update_or_create(
+        plan=plan,
+        description="Kiểm tra kỹ thuật các trường dự kiến đạt chuẩn",
+        defaults={
+            "done_on": dt.date(2021, 5, 20),
+            "done_count": 4,
+            "planned_count": 4,
+            "measure": "trường",
+            "note": f"{SEED_000}; ngày thực hiện là giả định.",
+        },
+    )
 
     for order, (code, name, scale, amount) in enumerate(PHONG_THO_UPGRADES, start=1):
         _project(plan, schools[code], name, InvestmentCategory.UPGRADE_REPAIR, scale, amount, order)
@@ -383,6 +412,78 @@ def _phong_tho(run: _Run) -> None:
             ),
         },
     )
+
+
+# Seed 003 (Thông báo 122/TB-UBND, 25/8/2023): "tổng 22 trường đạt chuẩn trên toàn huyện
+# (trong năm 2022 được công nhận mới 4 trường: 1 trường mầm non, 2 trường tiểu học, 1 trường
+# PTDTNT)". From seed 000's 14 in mid-2021: the 2021 plan is carried out in the second half
+# (3 new, 1 upgrade: 17), 4 new in 2022 (21), 1 new in 2023 before the conference (22). Which
+# schools and every date are ILLUSTRATIVE (the seeds name only the 2021 ones).
+PHONG_THO_2021 = (
+    ("LC-PT-TH-DOANKET", rules.STANDARD_NEW, dt.date(2021, 11, 15), 1),
+    ("LC-PT-TH-HUOILUONG", rules.STANDARD_NEW, dt.date(2021, 11, 15), 1),
+    ("LC-PT-THCS-DAOSAN", rules.STANDARD_NEW, dt.date(2021, 12, 6), 1),
+    ("LC-PT-TH-THITRAN", rules.STANDARD_UPGRADE, dt.date(2021, 12, 6), 2),
+)
+PHONG_THO_2022 = (
+    ("LC-PT-MN-LANHITHANG", dt.date(2022, 10, 20)),
+    ("LC-PT-TH-MOSISAN", dt.date(2022, 11, 8)),
+    ("LC-PT-TH-PAVAYSU", dt.date(2022, 11, 8)),
+    ("LC-PT-PTDTNT", dt.date(2022, 12, 12)),
+)
+PHONG_THO_2023 = (("LC-PT-THCS-HUOILUONG", dt.date(2023, 5, 16)),)
+SEED_003 = "003_2315fccef1cbee4c.txt"
+PTDTNT_NOTE = (
+    "Trường minh họa: văn bản {source} nêu 1 trường PTDTNT được công nhận mới năm 2022 trên "
+    "địa bàn huyện Phong Thổ; văn bản {seed_000} (48/48 đơn vị trường học trực thuộc huyện, "
+    "7/2021) không tính trường do Sở quản lý, nên trường chỉ được ghi vào địa bàn từ năm học "
+    "2021-2022 để số liệu của cả hai văn bản cùng đúng. Tên trường và quyết định là giả định."
+)
+
+
+def _phong_tho_after_2021(run: _Run, schools: dict[str, School], records: list[dict]) -> None:
+    seq = 100
+    for code, kind, signed, level in PHONG_THO_2021:
+        seq += 1
+        school = schools[code]
+        if kind == rules.STANDARD_NEW:
+            _recognised(run, school, signed, level, seq, SEED_000)
+        else:
+            _decision(run, school, kind, signed, level, seq, SEED_000)
+            _renew_until_today(run, school, signed, level, seq, SEED_000)
+    schools = dict(schools, **{"LC-PT-PTDTNT": _phong_tho_ptdtnt()})
+    for code, signed in PHONG_THO_2022 + PHONG_THO_2023:
+        seq += 1
+        _recognised(run, schools[code], signed, 1, seq, SEED_003)
+
+
+def _phong_tho_ptdtnt() -> School:
+    current, old = _unit("W03549"), _unit("HW03549")
+    school, _ = School.objects.update_or_create(
+        code="LC-PT-PTDTNT",
+        defaults={
+            "name": "Trường PTDTNT THCS huyện Phong Thổ",
+            "kind": "THCS",
+            "special_type": "PTDTNT",
+            "ownership": "cong_lap",
+            "managing_body": "Sở GD&ĐT Lai Châu",
+            "unit": current,
+            "standard_level": 1,
+            "is_illustrative": True,
+            "note": PTDTNT_NOTE.format(source=SEED_003, seed_000=SEED_000),
+        },
+    )
+    school.locations.all().delete()
+    locations = SchoolLocation.objects.bulk_create(
+        [
+            SchoolLocation(
+                school=school, unit=old, valid_from=dt.date(2021, 8, 1), valid_to=REFORM_DATE
+            ),
+            SchoolLocation(school=school, unit=current, valid_from=REFORM_DATE),
+        ]
+    )
+    audit.bulk_history(locations, reason="load_programme_demo")  # audit: bulk write
+    return school
 
 
 def _project(
@@ -458,6 +559,8 @@ def _ninh_giang(run: _Run) -> None:
                 None,
                 "%",
                 "trên 80% năm 2020",
+                "",
+                plans.ABOVE,
             ),
             ("Có trình độ thạc sĩ và tiến sĩ", 2020, "5", "8", "%", "từ 5 đến 8%"),
             (

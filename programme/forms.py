@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.concurrency import version_field
 from evidence.uploads import ACCEPT_ATTR
 from programme.models import (
+    Comparator,
     FundingSource,
     InvestmentCategory,
     InvestmentStatus,
@@ -97,6 +98,23 @@ class SchoolTargetForm(BootstrapForm):
         self.fields["year"].choices = [("", _("Cả giai đoạn"))] + [(y, str(y)) for y in years]
 
 
+class ActivityForm(BootstrapForm):
+    done_on = forms.DateField(
+        label=_("Ngày thực hiện"),
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    description = forms.CharField(
+        label=_("Nội dung"),
+        max_length=300,
+        help_text=_("Ví dụ: Kiểm tra kỹ thuật các trường dự kiến đạt chuẩn."),
+    )
+    done_count = forms.IntegerField(label=_("Số đã thực hiện"), min_value=0, required=False)
+    planned_count = forms.IntegerField(label=_("Số theo kế hoạch"), min_value=0, required=False)
+    measure = forms.CharField(label=_("Đơn vị tính"), max_length=20, initial="trường")
+    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
+
+
 class UnitTargetForm(BootstrapForm):
     label = forms.CharField(label=_("Chỉ tiêu"), max_length=300)
     year = forms.IntegerField(
@@ -114,6 +132,12 @@ class UnitTargetForm(BootstrapForm):
         localize=True,
     )
     measure = forms.CharField(label=_("Đơn vị tính"), max_length=20, initial="%")
+    comparator = forms.ChoiceField(
+        label=_("So sánh"),
+        choices=Comparator.choices,
+        required=False,
+        help_text=_("«trên 80%» khác «80%»: chọn «trên» khi văn bản ghi như vậy."),
+    )
     metric = forms.ChoiceField(
         label=_("Tính từ dữ liệu"),
         choices=UnitMetric.choices,

@@ -157,6 +157,15 @@ class UnitMetric(models.TextChoices):
     STANDARD_COUNT = rules_plans.METRIC_STANDARD_COUNT, _("Số trường đạt chuẩn quốc gia")
 
 
+class Comparator(models.TextChoices):
+    """How the target's value is read: seed 004 writes "trên 80%" (more than), which is not
+    "80%" (at least)."""
+
+    AT_LEAST = "", _("đạt (từ giá trị trở lên)")
+    ABOVE = rules_plans.ABOVE, _("trên")
+    BELOW = rules_plans.BELOW, _("dưới")
+
+
 class PlanUnitTarget(models.Model):
     """A numeric target of the unit: share of standard schools, staff qualification shares
     (seed 004: "100% cán bộ quản lý có trình độ đại học", "từ 5 đến 8% thạc sĩ, tiến sĩ").
@@ -176,6 +185,9 @@ class PlanUnitTarget(models.Model):
         help_text=_("Chỉ khi chỉ tiêu là một khoảng (từ 5 đến 8%)."),
     )
     measure = models.CharField(_("đơn vị tính"), max_length=20, default="%")
+    comparator = models.CharField(
+        _("so sánh"), max_length=8, choices=Comparator.choices, default="", blank=True
+    )
     metric = models.CharField(
         _("tính từ dữ liệu"), max_length=20, choices=UnitMetric.choices, default="", blank=True
     )
@@ -192,6 +204,32 @@ class PlanUnitTarget(models.Model):
 
     def save(self, *args, **kwargs):
         self.label = " ".join(nfc(self.label).split())
+        self.note = nfc(self.note)
+        super().save(*args, **kwargs)
+
+
+class PlanActivity(VersionedModel):
+    """A task of the plan carried out and counted, as the report states it (seed 000: "Thực
+    hiện Kiểm tra kỹ thuật các trường dự kiến đạt chuẩn được 04/04 trường theo kế hoạch")."""
+
+    plan = models.ForeignKey(ProgrammePlan, on_delete=models.CASCADE, related_name="activities")
+    done_on = models.DateField(_("ngày thực hiện"))
+    description = models.CharField(_("nội dung"), max_length=300)
+    done_count = models.PositiveIntegerField(_("số đã thực hiện"), null=True, blank=True)
+    planned_count = models.PositiveIntegerField(_("số theo kế hoạch"), null=True, blank=True)
+    measure = models.CharField(_("đơn vị tính"), max_length=20, default="trường")
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["plan", "done_on", "id"]
+        verbose_name = _("hoạt động đã thực hiện")
+        verbose_name_plural = _("hoạt động đã thực hiện")
+
+    def __str__(self) -> str:
+        return self.description
+
+    def save(self, *args, **kwargs):
+        self.description = " ".join(nfc(self.description).split())
         self.note = nfc(self.note)
         super().save(*args, **kwargs)
 

@@ -12,10 +12,14 @@ Plan vs actual — the rule, per school target:
   matching decision signed in any year of the period.
 - Not yet achieved: PENDING while its year is in the future, IN_PROGRESS during its year (or,
   without a year, until the period ends), MISSED afterwards.
-- "Duy trì" (maintain) is not a decision: it is ACHIEVED when the school holds the national
-  standard on 31/12 of the year (from the register, recognition.rules.school_status), MISSED
-  otherwise; the current year stays IN_PROGRESS. A re-recognition signed in that year is
+- "Duy trì" (maintain) is not a decision: it is ACHIEVED when the school's recognition is
+  valid at the end of the period looked at — 31/12 of a past year, `today` (a report's window
+  end, e.g. 30/06 for a six-month report) in the current year — from the register
+  (recognition.rules.school_status). Not held: MISSED for a past year, IN_PROGRESS while the
+  year runs (a re-recognition may still come). A re-recognition signed in that year is
   attached to the maintain target (not counted as "without a target").
+- Decisions signed after `today` do not exist yet for the comparison (a six-month report of
+  2021 does not count a recognition of November 2021).
 - "Nâng cao chất lượng" (improve) has no measure in the register: NOT_MEASURED (followed
   through the monthly reports), except that a new recognition in the year ACHIEVES it.
 - Every national-standard grant (new, re-recognition, upgrade) signed in the period by a
@@ -182,7 +186,10 @@ def plan_vs_actual(
     decisions_by_school: every decision of each concerned school (any date; dicts, model
     objects or rules.Decision). plan_school_ids: the schools of the plan's area, whose
     unplanned recognitions are counted (target schools are always included)."""
-    by_school = {sid: rules._ordered(items) for sid, items in decisions_by_school.items()}
+    by_school = {
+        sid: [d for d in rules._ordered(items) if d.signed_on <= today]
+        for sid, items in decisions_by_school.items()
+    }
     period = range(start_year, end_year + 1)
     targets = sorted(
         targets, key=lambda t: (t.year is None, t.year or 0, t.kind, t.school_id, t.id or 0)
@@ -225,23 +232,27 @@ def _outcome(
 ) -> Outcome:
     if t.kind == MAINTAIN:
         year = t.year if t.year is not None else period[-1]
-        if year >= today.year:
-            return Outcome(t, PENDING if year > today.year else IN_PROGRESS)
-        held = rules.school_status(decisions, dt.date(year, 12, 31)).standard_level
+        if year > today.year:
+            return Outcome(t, PENDING)
+        year_end = dt.date(year, 12, 31)
+        on = min(year_end, today)
+        held = rules.school_status(decisions, on).standard_level
         # A re-recognition signed that year is how the school kept the standard: it belongs
         # to this target, not to "achieved without a target".
         renewal = None
         for index, d in enumerate(decisions):
             if (
                 held
-                and d.kind in rules.STANDARD_GRANTS
+                and d.kind == rules.STANDARD_RENEWAL
                 and d.signed_on.year == year
                 and (t.school_id, index) not in used
             ):
                 used.add((t.school_id, index))
                 renewal = d
                 break
-        return Outcome(t, ACHIEVED if held else MISSED, decision=renewal)
+        if held:
+            return Outcome(t, ACHIEVED, decision=renewal)
+        return Outcome(t, MISSED if on == year_end else IN_PROGRESS)
 
     years = period if t.year is None else range(t.year, t.year + 1)
     other: rules.Decision | None = None
@@ -305,13 +316,24 @@ def unit_metric_value(metric: str, standard: int, total: int) -> Decimal | None:
     return None
 
 
-def unit_target_state(value: Decimal, actual: Decimal | None, *, final: bool) -> str:
-    """ACHIEVED when the actual reaches the target's (lower) value; otherwise MISSED once the
-    measuring day is past, IN_PROGRESS before; NOT_MEASURED without data. A range ("từ 5 đến
-    8%") is reached at its lower bound."""
+# Comparators of a unit target (programme.models.Comparator): "" reaches the value ("100%",
+# "từ 5 đến 8%" at its lower bound), ABOVE must exceed it ("trên 80%"), BELOW stay under it
+# ("dưới 1,5%").
+ABOVE = "above"
+BELOW = "below"
+COMPARATOR_WORDS = {ABOVE: "trên", BELOW: "dưới"}
+
+
+def unit_target_state(
+    value: Decimal, actual: Decimal | None, *, final: bool, comparator: str = ""
+) -> str:
+    """ACHIEVED when the actual reaches the target's (lower) value — exceeds it for "trên",
+    stays under it for "dưới"; otherwise MISSED once the measuring day is past, IN_PROGRESS
+    before; NOT_MEASURED without data. A range ("từ 5 đến 8%") is reached at its lower bound."""
     if actual is None:
         return NOT_MEASURED
-    if actual >= value:
+    met = {ABOVE: actual > value, BELOW: actual < value}.get(comparator, actual >= value)
+    if met:
         return ACHIEVED
     return MISSED if final else IN_PROGRESS
 

@@ -297,7 +297,8 @@ def unit_target_value(t: PlanUnitTarget) -> str:
     unit = measure if measure == "%" or not measure else f" {measure}"
     if t.value_max is not None:
         return f"từ {num(t.value)} đến {num(t.value_max)}{unit}"
-    return f"{num(t.value)}{unit}"
+    word = plans.COMPARATOR_WORDS.get(t.comparator, "")
+    return f"{word} {num(t.value)}{unit}".strip()
 
 
 def _measuring_day(plan: ProgrammePlan, t: PlanUnitTarget, today: dt.date) -> tuple[dt.date, bool]:
@@ -339,7 +340,7 @@ def unit_target_report(*, user, plan: ProgrammePlan, today: dt.date) -> list[Uni
         day, final = _measuring_day(plan, t, today)
         standard, total = counted[day]
         actual = plans.unit_metric_value(t.metric, standard, total)
-        state = plans.unit_target_state(t.value, actual, final=final)
+        state = plans.unit_target_state(t.value, actual, final=final, comparator=t.comparator)
         rows.append(UnitTargetRow(t, state, actual, standard, total, day))
     return rows
 

@@ -19,6 +19,7 @@ from programme import plans, selectors
 from programme.models import (
     InvestmentProject,
     MonthlyReport,
+    PlanActivity,
     PlanSchoolTarget,
     PlanUnitTarget,
     ProgrammePlan,
@@ -115,6 +116,28 @@ def plan_target_add(
 
 
 @transaction.atomic
+def plan_activity_add(*, user, plan: ProgrammePlan, data: dict[str, Any]) -> PlanActivity:
+    """Record a task carried out ("Kiểm tra kỹ thuật … 04/04 trường"): the report of the
+    period that holds its date states it."""
+    if not has_perm(user, "activity.add", plan):
+        raise NotAllowed("Bạn không được ghi hoạt động của kế hoạch này.")
+    data = dict(data)
+    errors: dict[str, list[str]] = {}
+    done, planned = data.get("done_count"), data.get("planned_count")
+    if done is not None and planned is not None and done > planned:
+        errors["done_count"] = ["Số đã thực hiện lớn hơn số theo kế hoạch."]
+    day = data["done_on"]
+    if not plan.start_year <= day.year <= plan.end_year:
+        errors["done_on"] = [
+            f"Ngày thực hiện nằm ngoài giai đoạn {plan.period_label} của kế hoạch."
+        ]
+    if errors:
+        raise Rejected(errors)
+    data["measure"] = nfc(data.get("measure") or "trường").strip() or "trường"
+    return PlanActivity.objects.create(plan=plan, **data)
+
+
+@transaction.atomic
 def plan_unit_target_add(*, user, plan: ProgrammePlan, data: dict[str, Any]) -> PlanUnitTarget:
     if not has_perm(user, "target.edit", plan):
         raise NotAllowed("Bạn không được sửa kế hoạch này.")
@@ -135,6 +158,7 @@ def plan_unit_target_add(*, user, plan: ProgrammePlan, data: dict[str, Any]) -> 
     if errors:
         raise Rejected(errors)
     data["metric"] = metric
+    data["comparator"] = data.get("comparator") or ""
     year = data.get("year")
     if year is not None and not plan.start_year <= year <= plan.end_year:
         raise Rejected(

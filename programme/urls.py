@@ -32,6 +32,11 @@ urlpatterns = [
         name="plan_targets_import_confirm",
     ),
     path(
+        "plans/<int:pk>/activities/",
+        views.plan_activity_add,
+        name="plan_activity_add",
+    ),
+    path(
         "plans/<int:pk>/unit-targets/",
         views.plan_unit_target_add,
         name="plan_unit_target_add",

@@ -21,6 +21,7 @@ from core import audit, concurrency
 from core.models import AuditEvent
 from programme import plans, selectors, services
 from programme.forms import (
+    ActivityForm,
     InvestmentForm,
     MonthlyReportForm,
     PlanForm,
@@ -33,6 +34,7 @@ from programme.models import (
     InvestmentCategory,
     InvestmentProject,
     MonthlyReport,
+    PlanActivity,
     PlanSchoolTarget,
     PlanUnitTarget,
     ProgrammePlan,
@@ -178,6 +180,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     },
                 ),
                 (PlanUnitTarget, {"plan_id": plan.pk}),
+                (PlanActivity, {"plan_id": plan.pk}),
             ],
         ),
         "report": report,
@@ -192,7 +195,30 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if can_manage:
         context["target_form"], context["unit_form"] = _target_forms(request, plan)
+    context["activities"] = list(plan.activities.all())
+    if has_perm(request.user, "activity.add", plan):
+        context["activity_form"] = ActivityForm(prefix="a")
     return render(request, "programme/plan_detail.html", context)
+
+
+@login_required
+@require_POST
+def plan_activity_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    if not has_perm(request.user, "activity.add", plan):
+        raise PermissionDenied
+    form = ActivityForm(request.POST, prefix="a")
+    if form.is_valid():
+        try:
+            services.plan_activity_add(user=request.user, plan=plan, data=dict(form.cleaned_data))
+        except services.Rejected as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã ghi hoạt động."))
+    else:
+        errors = "; ".join(f"{form.fields[k].label}: {v[0]}" for k, v in form.errors.items())
+        messages.error(request, _("Chưa ghi được hoạt động: %(e)s") % {"e": errors})
+    return redirect("programme:plan", pk=plan.pk)
 
 
 @login_required

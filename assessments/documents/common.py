@@ -4,6 +4,8 @@ rows. Builders compose them; layout stays in documents.nd30."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from core.text import format_date_short
 from documents import nd30
 from documents.common import DocumentRequest
@@ -34,10 +36,12 @@ def spec(
     recipients: list[str] | None = None,
     show_recipients: bool = True,
     issuer: str | None = None,
+    default_date: dt.date | None = None,
 ) -> nd30.DocumentSpec:
-    """A document issued by the school, dated by the request. A document of the council
-    (`issuer="Hội đồng tự đánh giá"`) has the school as its managing body line."""
-    day = req.header_date()
+    """A document issued by the school, dated by the request (else `default_date`, else
+    today). A document of the council (`issuer="Hội đồng tự đánh giá"`) has the school as its
+    managing body line."""
+    day = req.header_date(default_date)
     school = data.school
     given = req.header
     body = school.name if issuer else header.managing_body(school, day)
@@ -58,6 +62,14 @@ def spec(
         or (signer_name if signer_name is not None else data.principal_name()),
         show_recipients=show_recipients,
     )
+
+
+def timeline_start(data: SAData) -> dt.date:
+    """The first day of the self-assessment's timeline: the cycle's start, or an earlier
+    milestone. The decision founding the council and the council's plan open the timeline,
+    so they are dated then, never after the steps they schedule."""
+    days = [data.assessment.started_on] + [m.due for m in data.milestones if m.due]
+    return min(d for d in days if d)
 
 
 def council_rows(data: SAData, *, signature: bool = False) -> tuple[list[Column], list[Row]]:

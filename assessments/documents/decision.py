@@ -20,6 +20,7 @@ def build_docx(req: DocumentRequest, data: SAData) -> nd30.NDDocument:
             doc_type="QUYẾT ĐỊNH",
             subject=f"Về việc thành lập Hội đồng tự đánh giá năm học {data.assessment.school_year}",
             kind_symbol="QĐ",
+            default_date=common.timeline_start(data),
             recipients=["Như Điều 3;", "Cơ quan quản lý (để báo cáo);"],
         )
     )

@@ -26,6 +26,7 @@ def build_docx(req: DocumentRequest, data: SAData) -> nd30.NDDocument:
             doc_type="KẾ HOẠCH",
             subject=f"Tự đánh giá năm học {data.assessment.school_year}",
             kind_symbol="KH",
+            default_date=common.timeline_start(data),
             issuer="Hội đồng tự đánh giá",
             signer_authority="TM. HỘI ĐỒNG TỰ ĐÁNH GIÁ",
             signer_title="CHỦ TỊCH",

@@ -462,6 +462,7 @@ NOT_EDIT_FORMS = {
     "programme:plan_create": "creates a plan",
     "programme:plan_target_add": "adds a target (duplicates refused by a unique constraint)",
     "programme:plan_unit_target_add": "adds a unit target",
+    "programme:plan_activity_add": "adds an activity carried out",
     "programme:plan_targets_import": "import preview",
     "programme:plan_targets_import_confirm": "import (all or nothing, rows checked again)",
     "programme:plan_targets_import_template": "read-only",

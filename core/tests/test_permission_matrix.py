@@ -128,6 +128,7 @@ ROUTES: dict[str, Route] = {
     "programme:plan_targets_import_template": R("target.edit", "plan"),
     "programme:plan_targets_import_confirm": R("target.edit", "plan", get=False, post=True),
     "programme:plan_unit_target_add": R("target.edit", "plan", get=False, post=True),
+    "programme:plan_activity_add": R("activity.add", "plan", get=False, post=True),
     "programme:monthly": R(None, "plan"),
     "programme:monthly_remind": R("plan.edit", "plan", get=False, post=True),
     "programme:monthly_school": R(None, "plan_school"),

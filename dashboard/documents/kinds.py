@@ -19,6 +19,7 @@ KINDS = [
         description="Số trường theo cấp học × Mức độ 1, Mức độ 2, chưa đạt; tỷ lệ tính từ số"
         " trường.",
         order=1,
+        check=statistics.check,
     ),
     Kind(
         "report",
@@ -31,5 +32,6 @@ KINDS = [
         description="Mục tiêu, kết quả theo sổ công nhận, bảng đầu tư nhóm I/II có cộng,"
         " hạn chế, nhiệm vụ kỳ tới (phần lời văn soạn được).",
         order=2,
+        check=report.check,
     ),
 ]

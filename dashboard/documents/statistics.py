@@ -4,6 +4,7 @@ the dashboard's (dashboard.selectors.status_rows), so the document and the page 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -12,7 +13,15 @@ from core.text import format_date_short, format_int, format_percent
 from dashboard import selectors as dashboard
 from dashboard.selectors import Counts
 from documents import nd30, xlsx
-from documents.common import DocumentError, DocumentRequest, issuer_of, place_name, unit_phrase
+from documents.common import (
+    Authority,
+    DocumentError,
+    DocumentRequest,
+    authority_on,
+    check_issue_date,
+    place_name,
+    unit_phrase,
+)
 from recognition.selectors import with_status
 from schools.models import SchoolKind
 from units.models import AdminUnit
@@ -102,22 +111,39 @@ def collect(req: DocumentRequest) -> Statistics:
     )
 
 
+def issue(req: DocumentRequest) -> tuple[Authority, dt.date]:
+    """The authority of the unit's area on the data day (a district's figures of 2021 come
+    from UBND huyện; after 01/7/2025 from its successor or the Sở), dated that day unless a
+    date is typed — and a typed date must fall in the issuer's life."""
+    if req.unit is None:
+        raise DocumentError("Cần chọn đơn vị.")
+    authority = authority_on(req.unit, req.on)
+    day = req.header_date(req.on)
+    if req.has_typed_date and not req.header.get("issuer"):
+        check_issue_date(authority, day)
+    return authority, day
+
+
+def check(req: DocumentRequest) -> None:
+    issue(req)
+
+
 def _spec(req: DocumentRequest) -> nd30.DocumentSpec:
-    unit = req.unit
     h = req.header
+    authority, day = issue(req)
     return nd30.DocumentSpec(
-        issuer=h.get("issuer") or issuer_of(unit),
-        managing_body=h.get("managing_body", ""),
+        issuer=h.get("issuer") or authority.name,
+        managing_body=h.get("managing_body", authority.managing_body),
         doc_type="BÁO CÁO",
         subject=f"{TITLE} tính đến ngày {format_date_short(req.on)}",
-        place=h.get("place") or place_name(unit),
-        date=req.header_date(),
+        place=h.get("place") or place_name(authority.unit),
+        date=day,
         number=h.get("number", ""),
-        symbol=h.get("symbol") or "BC-UBND",
+        symbol=h.get("symbol") or f"BC-{authority.symbol_suffix}",
         recipients=["Như trên", "Lãnh đạo đơn vị"],
         archive="VT",
-        signer_authority=h.get("signer_authority", "TM. ỦY BAN NHÂN DÂN"),
-        signer_title=h.get("signer_title") or "CHỦ TỊCH",
+        signer_authority=h.get("signer_authority", authority.signer_authority),
+        signer_title=h.get("signer_title") or authority.signer_title,
         signer_name=h.get("signer_name", ""),
     )
 
@@ -179,6 +205,7 @@ def build_docx(req: DocumentRequest) -> nd30.NDDocument:
     stats = collect(req)
     # The tables have eleven columns: the document is printed landscape, as the form is.
     doc = nd30.NDDocument(_spec(req), landscape=True)
+    issuer = req.header.get("issuer") or issue(req)[0].name
     where = unit_phrase(req.unit)
     day = format_date_short(req.on)
     t = stats.total
@@ -187,7 +214,7 @@ def build_docx(req: DocumentRequest) -> nd30.NDDocument:
     if located != req.on:  # a unit retired before the day: its schools as it last held them
         area = f" (các trường thuộc địa bàn {where} ngày {format_date_short(located)})"
     doc.paragraph(
-        f"Căn cứ sổ quyết định công nhận trường đạt chuẩn quốc gia, {issuer_of(req.unit)} báo "
+        f"Căn cứ sổ quyết định công nhận trường đạt chuẩn quốc gia, {issuer} báo "
         f"cáo số liệu trường đạt chuẩn quốc gia trên địa bàn {where}{area} tính đến ngày {day}"
         " như sau:"
     )
@@ -222,7 +249,7 @@ def build_docx(req: DocumentRequest) -> nd30.NDDocument:
             " trong danh mục trường, chưa có quyết định trong sổ công nhận."
         )
     doc.paragraph(note, italic=True)
-    doc.finish(f"Trên đây là báo cáo {TITLE.lower()} của {issuer_of(req.unit)}")
+    doc.finish(f"Trên đây là báo cáo {TITLE.lower()} của {issuer}")
     return doc
 
 

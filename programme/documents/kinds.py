@@ -18,6 +18,7 @@ KINDS = [
         xlsx=plan.build_xlsx,
         description="Căn cứ, mục đích, mục tiêu cụ thể 2.1–2.3 theo năm, bảng tổng hợp.",
         order=3,
+        check=plan.check,
     ),
 ]
 

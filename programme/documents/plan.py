@@ -7,6 +7,8 @@ are kept in a ReportDraft (kind "plan")."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -14,7 +16,14 @@ from django.http import Http404
 
 from core.text import fold
 from documents import nd30, xlsx
-from documents.common import DocumentError, DocumentRequest, place_name, short_school_name
+from documents.common import (
+    Authority,
+    DocumentError,
+    DocumentRequest,
+    check_issue_date,
+    place_name,
+    short_school_name,
+)
 from programme import plans, selectors
 from programme.models import PlanSchoolTarget, ProgrammePlan, ReportDraft, TargetKind
 
@@ -115,9 +124,41 @@ def basis_line(line: str) -> str:
     return f"{lead} {text}"
 
 
+# "ngày 05/12/2016", "ngày 05 tháng 12 năm 2016", on accent-folded text.
+_BASIS_DATE = re.compile(r"ngay (\d{1,2})(?:/| thang )(\d{1,2})(?:/| nam )(\d{4})")
+
+
+def default_date(plan: ProgrammePlan) -> dt.date:
+    """The plan's date when none is typed: its issue date, else the start of its window —
+    not before the latest text its basis cites (seed 004 has no date; it carries out texts of
+    November and December 2016, so it is dated after them, not on 01/01/2016)."""
+    if plan.issued_on:
+        return plan.issued_on
+    day = dt.date(plan.start_year, 1, 1)
+    for d, m, y in _BASIS_DATE.findall(fold(plan.legal_basis)):
+        try:
+            cited = dt.date(int(y), int(m), int(d))
+        except ValueError:
+            continue
+        if cited.year == plan.start_year and cited > day:
+            day = cited + dt.timedelta(days=1)
+    return day
+
+
+def check(req: DocumentRequest) -> None:
+    """A typed date on which the plan's unit did not exist is refused."""
+    if not req.has_typed_date or req.header.get("issuer") or not req.plan_id:
+        return
+    try:
+        plan = selectors.plan_get(user=req.user, pk=req.plan_id)
+    except Http404 as exc:
+        raise DocumentError("Không tìm thấy kế hoạch trong phạm vi của bạn.") from exc
+    check_issue_date(Authority(unit=plan.unit, name=plan.issuing_body), req.header_date())
+
+
 def _spec(req: DocumentRequest, plan: ProgrammePlan) -> nd30.DocumentSpec:
     h = req.header
-    date = req.header_date() if h.get("date") or not plan.issued_on else plan.issued_on
+    date = req.header_date(default_date(plan))
     number = h.get("number") or (plan.number.split("/")[0] if plan.number else "")
     symbol = h.get("symbol") or (plan.number.split("/", 1)[1] if "/" in plan.number else "KH-UBND")
     return nd30.DocumentSpec(

@@ -78,6 +78,7 @@ def test_phong_tho_register_matches_the_2021_report(programme_demo):
     ):
         decisions = RecognitionDecision.objects.filter(school_id=school_id)
         levels[rules.school_status(decisions, mid_2021).standard_level] += 1
+    levels.pop(0, None)  # schools recognised only after mid-2021 (seed 003)
     assert levels == {1: 13, 2: 1}
     plan = ProgrammePlan.objects.get(number="23/KH-UBND")
     targets = Counter(plan.school_targets.values_list("target", flat=True))
