@@ -137,7 +137,9 @@ def requirement_text_for(
 ) -> RequirementText | None:
     """The row a form edits: the school's own, or the one for every school."""
     rows = RequirementText.objects.filter(indicator_id=indicator_id)
-    return (rows.filter(school__isnull=True) if for_everyone else rows.filter(school_id=school_id)).first()
+    return (
+        rows.filter(school__isnull=True) if for_everyone else rows.filter(school_id=school_id)
+    ).first()
 
 
 def level4_history(*, assessment: Assessment) -> QuerySet[ChangeLog]:

@@ -25,6 +25,8 @@ from frameworks.selectors import framework_for
 from . import levels
 from .changelog import assessment_touch as _touch
 from .changelog import change_log_row as _log
+from .documents import checks
+from .documents import data as sa_data
 from .models import (
     Assessment,
     ChangeLog,
@@ -43,8 +45,6 @@ from .models import (
     Status,
     WorkingGroup,
 )
-from .documents import checks
-from .documents import data as sa_data
 from .register import evidence_register
 from .selectors import (
     ACTION_FIELDS,

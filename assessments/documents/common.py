@@ -89,8 +89,9 @@ def requirement_lines(criterion: CriterionData, level: int) -> list[str]:
 
 
 def indicator_refs(criterion: CriterionData, idents: list[str]) -> str:
-    """Indicators as the circular names them, level by level: "Mức 2: a), c); Mức 3" (a level
-    with a single unlettered indicator is named by its level alone) — never the internal ids."""
+    """Indicators as the circular names them, level by level: "chỉ báo a), c) của Mức 2; yêu
+    cầu của Mức 3" (a level with a single unlettered indicator is named by its level) — never
+    the internal ids."""
     by_ident = {i.ident: i for i in criterion.indicators}
     levels: dict[int, list[str]] = {}
     for ident in idents:
@@ -100,7 +101,9 @@ def indicator_refs(criterion: CriterionData, idents: list[str]) -> str:
     parts = []
     for level, labels in sorted(levels.items()):
         named = [label for label in labels if label]
-        parts.append(f"Mức {level}: {', '.join(named)}" if named else f"Mức {level}")
+        parts.append(
+            f"chỉ báo {', '.join(named)} của Mức {level}" if named else f"yêu cầu của Mức {level}"
+        )
     return "; ".join(parts)
 
 

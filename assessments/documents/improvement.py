@@ -127,7 +127,7 @@ def priority_rows(data: SAData) -> list[Row]:
                         common.level_phrase(data, c.level),
                         c.weaknesses
                         or (
-                            "Chưa đáp ứng các chỉ báo " + common.indicator_refs(c, c.missing_next)
+                            "Chưa đáp ứng: " + common.indicator_refs(c, c.missing_next)
                             if c.missing_next
                             else ""
                         ),

@@ -93,7 +93,7 @@ def _sheet(doc: nd30.NDDocument, data: SAData, criterion: CriterionData) -> None
     doc.labelled("Đánh giá tiêu chí:", common.level_phrase(data, criterion.level) + ".")
     if criterion.missing_next and criterion.level < criterion.top:
         doc.paragraph(
-            f"Để đạt {data.level_name(criterion.level + 1)} cần đáp ứng các chỉ báo "
+            f"Để đạt {data.level_name(criterion.level + 1)} cần đáp ứng: "
             + common.indicator_refs(criterion, criterion.missing_next)
             + ".",
             italic=True,
