@@ -55,6 +55,17 @@ def _rights(user, assessment) -> dict[str, bool]:
             or has_perm(user, "assessment.return", assessment)
         ),
         "is_principal": has_perm(user, "assessment.submit", assessment),
+        "can_write_text": has_perm(user, "requirement_text.write", assessment),
+    }
+
+
+def _level4_gate(live, results) -> dict:
+    """The school-wide Mức 4 requirements are judged only once the school reaches the level
+    below them: `level4_below` names it, `level4_considered` says whether it is reached."""
+    level = results[0].indicator.level if results else 0
+    return {
+        "level4_below": max(level - 1, 0),
+        "level4_considered": not results or live.school_level >= level - 1,
     }
 
 
@@ -140,13 +151,14 @@ def assessment_detail(request, pk: int):
         block.review = reviews.get(block.standard.code)
         for sheet in block.sheets:
             sheet.live = live.criteria[sheet.criterion.code]
+    level4_rows = selectors.level4_results(assessment=assessment)
     context = {
         "assessment": assessment,
         "live": live,
         "blocks": blocks,
         "warnings": selectors.council_warnings(assessment),
         "council_rule": selectors.council_rule(assessment),
-        "level4": selectors.level4_results(assessment=assessment),
+        "level4": level4_rows,
         "snapshots": assessment.snapshots.select_related("created_by"),
         "events": history.readable(
             selectors.assessment_history(assessment=assessment)[:20], assessment
@@ -160,7 +172,7 @@ def assessment_detail(request, pk: int):
         ),
         "reason_form": ReasonForm(),
         "is_2018": assessment.framework.family == "2018",
-        "level4_considered": live.school_level >= live.top_level - 1,
+        **_level4_gate(live, level4_rows),
         "other_cycles": selectors.assessment_list(user=request.user)
         .filter(school=assessment.school)
         .exclude(pk=assessment.pk),
@@ -531,9 +543,10 @@ def level4(request, pk: int):
         "assessment": assessment,
         "results": results,
         "live": live,
-        "level4_considered": live.school_level >= live.top_level - 1,
+        **_level4_gate(live, results),
         "can_decide": assessment.is_editable
         and has_perm(request.user, "level4.decide", assessment),
+        "can_write_text": has_perm(request.user, "requirement_text.write", assessment),
         "changes": history.readable(
             selectors.level4_history(assessment=assessment)[:50], assessment
         ),
@@ -566,6 +579,7 @@ def level4_set(request, pk: int, result_id: int):
         ),
         "can_decide": assessment.is_editable
         and has_perm(request.user, "level4.decide", assessment),
+        "can_write_text": has_perm(request.user, "requirement_text.write", assessment),
     }
     if status == 409:
         context["results"] = selectors.level4_results(assessment=assessment)

@@ -344,3 +344,32 @@ def test_the_report_card_offers_the_excel_version_it_promises(client, principal,
     )
     assert response.status_code == 200
     assert response["Content-Type"] == registry.XLSX_MIME
+
+
+def test_the_live_level_says_mức_4_is_not_determinable_where_the_list_is_incomplete(
+    make_user, sibling_school
+):
+    framework_load_dir()
+    head = make_user(Role.PRINCIPAL, school=sibling_school, username="ht_daosan")
+    a = demo_assessment(
+        user=head,
+        school=sibling_school,
+        school_year="2024-2025",
+        on_date=dt.date(2024, 10, 1),
+        options=DemoOptions(gaps=()),
+    )
+    set_level4(head, a, met=True)
+    live = selectors.live_levels(a)
+    assert live.school_level == 3
+    assert live.explanation == "Trường đạt Mức 3; Mức 4: không xác định được."
+
+
+def test_the_screens_say_mức_4_waits_for_mức_3(client, principal, a2018):
+    client.force_login(principal)
+    for url in (
+        reverse("assessments:detail", args=[a2018.pk]),
+        reverse("assessments:level4", args=[a2018.pk]),
+    ):
+        body = client.get(url).content.decode()
+        assert 'data-testid="level4-not-considered"' in body
+        assert "khi trường đạt Mức 3" in body
