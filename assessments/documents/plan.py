@@ -4,6 +4,8 @@ experts, evidence coding, and the timeline."""
 
 from __future__ import annotations
 
+import re
+
 from core.text import format_date_short
 from documents import nd30
 from documents.common import DocumentRequest
@@ -103,16 +105,13 @@ def build_docx(req: DocumentRequest, data: SAData) -> nd30.NDDocument:
     doc.paragraphs(data.text("plan_experts", "Không thuê chuyên gia."))
     doc.heading("VIII. MÃ HÓA MINH CHỨNG")
     example = data.style.example or data.style.show(data.style.make(criterion="1.1", seq=1))
+    pattern, parts = _code_pattern(data.style.template)
     doc.paragraph(
-        f"Minh chứng được mã hóa theo dạng {data.style.opening}{data.style.template}"
-        f"{data.style.closing}, ví dụ {example}. Minh chứng dùng cho nhiều tiêu chí giữ mã của "
-        "tiêu chí đầu tiên và được trích dẫn lại, không mã hóa lần thứ hai."
+        f"Minh chứng được mã hóa theo dạng {data.style.opening}{pattern}{data.style.closing}"
+        + (f" ({parts})" if parts else "")
+        + f", ví dụ {example}. Minh chứng dùng cho nhiều tiêu chí giữ mã của tiêu chí đầu tiên "
+        "và được trích dẫn lại, không mã hóa lần thứ hai."
     )
-    if data.style.is_uncertain:
-        doc.paragraph(
-            "Lưu ý: cách mã hóa minh chứng này chưa được đối chiếu với văn bản chính thức.",
-            italic=True,
-        )
     doc.heading("IX. THỜI GIAN BIỂU")
     if data.milestones:
         doc.table(
@@ -162,3 +161,28 @@ def _groups_table(doc: nd30.NDDocument, groups, *, with_criteria: bool) -> None:
             cells.append(", ".join(c.code for c in group.criteria.all()))
         rows.append(Row(cells))
     doc.table(columns, rows, size=11)
+
+
+# How the guidance writes each part of an evidence code (Công văn 5932: "[Hn-a.b-cd]"); the
+# plan prints the pattern in these letters, never the data file's "{box}" placeholders.
+_CODE_PARTS = {
+    "box": ("n", "số thứ tự của hộp"),
+    "criterion": ("a.b", "mã tiêu chí"),
+    "seq": ("cd", "số thứ tự của minh chứng trong tiêu chí"),
+}
+
+
+def _code_pattern(template: str) -> tuple[str, str]:
+    """("Hn-a.b-cd", "n: số thứ tự của hộp; a.b: mã tiêu chí; …") from a code template."""
+    used: list[str] = []
+
+    def letters(match: re.Match) -> str:
+        name = match.group(1)
+        letter, _meaning = _CODE_PARTS.get(name, (name, name))
+        if name not in used:
+            used.append(name)
+        return letter
+
+    pattern = re.sub(r"\{(\w+)(?::[^}]*)?\}", letters, template)
+    parts = "; ".join(f"{_CODE_PARTS[n][0]}: {_CODE_PARTS[n][1]}" for n in used if n in _CODE_PARTS)
+    return pattern, parts

@@ -186,11 +186,7 @@ def _criterion_requirements(doc: nd30.NDDocument, data: SAData, criterion) -> No
 def _appendix(doc: nd30.NDDocument, data: SAData, title: str) -> None:
     doc.landscape()
     doc.heading(title, 1, center=True)
-    if data.style.is_uncertain:
-        doc.paragraph(
-            "Cách mã hóa minh chứng theo nguồn thực tiễn, chưa đối chiếu văn bản chính thức.",
-            italic=True,
-        )
+    # How sure the code style is belongs to the framework's reference page, not to the report.
     common.catalogue_table(doc, data, width_mm=nd30.LANDSCAPE_TEXT_WIDTH_MM)
 
 

@@ -373,3 +373,35 @@ def test_the_screens_say_mức_4_waits_for_mức_3(client, principal, a2018):
         body = client.get(url).content.decode()
         assert 'data-testid="level4-not-considered"' in body
         assert "khi trường đạt Mức 3" in body
+
+
+LEAKS = re.compile(
+    r"\d+\.\d+-M\d|\bM4-\d|tiếng Anh|chưa có văn bản|chưa đối chiếu|chưa chắc chắn|"
+    r"chỉ báo sửa đổi|\{[a-z_]+(?::[^}]*)?\}",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("kind", ["sa-decision", "sa-plan", "sa-sheets", "sa-report"])
+def test_no_document_prints_an_internal_id_a_placeholder_or_a_doubt(principal, a2018, kind):
+    text = report_text(principal, a2018, kind=kind)
+    assert not LEAKS.search(text), LEAKS.search(text).group(0)
+
+
+@pytest.mark.parametrize("kind", ["sa-plan", "sa-report", "sa-improvement", "sa-sheets"])
+def test_nor_does_a_tt57_document(principal, school, kind):
+    framework_load_dir()
+    a57 = demo_assessment(
+        user=principal,
+        school=school,
+        school_year="2026-2027",
+        on_date=dt.date(2026, 9, 15),
+        options=DemoOptions(gaps=(("1.1", 2),)),
+    )
+    text = report_text(principal, a57, kind=kind)
+    assert not LEAKS.search(text), LEAKS.search(text).group(0)
+
+
+def test_the_plan_writes_the_code_pattern_in_the_guidance_s_letters(principal, a2018):
+    text = report_text(principal, a2018, kind="sa-plan")
+    assert "theo dạng [Hn-a.b-cd] (n: số thứ tự của hộp; a.b: mã tiêu chí;" in text
