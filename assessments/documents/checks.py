@@ -102,6 +102,8 @@ def findings(data: SAData, extra: Iterable[Any] = ()) -> list[Finding]:
                 "warning",
                 f"Minh chứng {data.style.show(code)} chưa được tiêu chí nào trích dẫn; báo cáo "
                 "không đưa vào danh mục.",
+                url=reverse("evidence:register", kwargs={"assessment_id": data.assessment.pk}),
+                link_text="Mở danh mục minh chứng",
                 code="uncited",
             )
         )
