@@ -563,6 +563,14 @@ ACTIONS: dict[str, Action] = {
     "level4.decide": Action(
         _("Đánh giá các yêu cầu Mức 4 toàn trường"), _MANAGERS, ("Assessment",)
     ),
+    "requirement_text.write": Action(
+        _("Ghi văn bản yêu cầu còn thiếu theo Công báo (cho trường mình)"),
+        _MANAGERS,
+        ("Assessment",),
+    ),
+    "requirement_text.write_all": Action(
+        _("Ghi văn bản yêu cầu còn thiếu theo Công báo cho mọi trường (chỉ quản trị)"), ()
+    ),
     # Evidence
     "evidence.view": Action(
         _("Xem danh mục minh chứng"), (G(ALL_ROLES, "scope"),), ("Assessment", "Evidence")

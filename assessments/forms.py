@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.concurrency import version_field
 from core.text import nfc
 from frameworks.models import Criterion
 
@@ -239,3 +240,30 @@ class MilestoneForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _bootstrap(self)
+
+
+class RequirementTextForm(forms.Form):
+    """The wording of a requirement copied from the official gazette (Công báo)."""
+
+    text = forms.CharField(
+        label=_lazy("Nội dung yêu cầu (chép nguyên văn theo Công báo)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+    )
+    source = forms.CharField(
+        label=_lazy("Nguồn: Công báo số, ngày, trang"),
+        max_length=300,
+        help_text=_lazy("Ví dụ: Công báo số 1003+1004, ngày 02/11/2018, trang 25."),
+    )
+    for_everyone = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    version = version_field(missing=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+    def clean_text(self) -> str:
+        return nfc(self.cleaned_data["text"]).strip()
+
+    def clean_source(self) -> str:
+        return nfc(self.cleaned_data["source"]).strip()

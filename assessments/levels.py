@@ -53,6 +53,14 @@ class LiveLevels:
         """One sentence for the school: what stands between it and the next level."""
         nxt = self.next_level
         if nxt is None:
+            declared = max((sl.level for sl in self.result.framework.school_levels), default=0)
+            if self.school_level < declared:
+                # The next level cannot be assessed (TT18: the list of Mức 4 requirements is
+                # incomplete): say so plainly, not that the school reached the top.
+                return (
+                    f"Trường đạt Mức {self.school_level}; "
+                    f"Mức {self.school_level + 1}: không xác định được."
+                )
             return f"Trường đã đạt mức cao nhất (Mức {self.school_level})."
         parts = []
         for blocker in nxt["blockers"]:

@@ -416,3 +416,49 @@ class AssessmentProse(models.Model):
 
     def __str__(self) -> str:
         return str(self.assessment)
+
+
+class RequirementText(VersionedModel):
+    """The wording of a requirement the framework file has no text for (a Mức 4 requirement
+    not found in any source), copied from the official gazette (Công báo) by the school for
+    itself, or by an administrator for every school (`school` NULL). Documents print it in
+    place of the empty line; the school's own wording comes before the one for everyone."""
+
+    indicator = models.ForeignKey(
+        "frameworks.Indicator",
+        on_delete=models.CASCADE,
+        related_name="written_texts",
+        verbose_name=_("yêu cầu"),
+    )
+    school = models.ForeignKey(
+        "schools.School",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="requirement_texts",
+        verbose_name=_("trường"),
+    )
+    text = models.TextField(_("nội dung theo Công báo"))
+    source = models.CharField(_("nguồn (Công báo số, ngày, trang)"), max_length=300)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("văn bản yêu cầu ghi theo Công báo")
+        verbose_name_plural = _("văn bản yêu cầu ghi theo Công báo")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "school"], name="requirement_text_one_per_school"
+            ),
+            # NULLs are distinct in a unique index: one wording for everyone needs its own.
+            models.UniqueConstraint(
+                fields=["indicator"],
+                condition=models.Q(school__isnull=True),
+                name="requirement_text_one_for_all",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.school or 'mọi trường'}"

@@ -22,6 +22,7 @@ from .models import (
     CouncilRole,
     CriterionSheet,
     IndicatorResult,
+    RequirementText,
     StandardReview,
 )
 from .register import evidence_register
@@ -95,11 +96,50 @@ def sheet_levels(*, sheet: CriterionSheet) -> list[tuple[int, str, list[Indicato
 
 
 def level4_results(*, assessment: Assessment) -> list[IndicatorResult]:
-    return list(
+    """The school-wide Mức 4 results in the circular's order, each with `number` (1, 2, … as
+    the circular numbers them), `text` (the framework's, else the wording written from the
+    gazette, else None) and `written` (that wording's row, if any)."""
+    results = list(
         assessment.indicator_results.filter(sheet__isnull=True)
         .select_related("indicator")
         .order_by("indicator__position")
     )
+    written = (
+        requirement_texts(framework_id=assessment.framework_id, school_id=assessment.school_id)
+        if any(r.indicator.text is None for r in results)
+        else {}
+    )
+    for number, result in enumerate(results, start=1):
+        result.number = number
+        result.written = written.get(result.indicator_id)
+        result.text = (
+            result.indicator.text
+            if result.indicator.text is not None
+            else (result.written.text if result.written else None)
+        )
+    return results
+
+
+def requirement_texts(*, framework_id: int, school_id: int | None) -> dict[int, RequirementText]:
+    """Indicator id → the wording written from the gazette for a text the framework file lacks:
+    the school's own, else the one an administrator wrote for every school."""
+    rows = RequirementText.objects.filter(indicator__framework_id=framework_id).filter(
+        Q(school_id=school_id) | Q(school__isnull=True)
+    )
+    out: dict[int, RequirementText] = {}
+    for row in sorted(rows, key=lambda r: r.school_id is not None):  # the school's own last
+        out[row.indicator_id] = row
+    return out
+
+
+def requirement_text_for(
+    *, indicator_id: int, school_id: int | None, for_everyone: bool
+) -> RequirementText | None:
+    """The row a form edits: the school's own, or the one for every school."""
+    rows = RequirementText.objects.filter(indicator_id=indicator_id)
+    return (
+        rows.filter(school__isnull=True) if for_everyone else rows.filter(school_id=school_id)
+    ).first()
 
 
 def level4_history(*, assessment: Assessment) -> QuerySet[ChangeLog]:

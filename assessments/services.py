@@ -25,6 +25,8 @@ from frameworks.selectors import framework_for
 from . import levels
 from .changelog import assessment_touch as _touch
 from .changelog import change_log_row as _log
+from .documents import checks
+from .documents import data as sa_data
 from .models import (
     Assessment,
     ChangeLog,
@@ -36,6 +38,7 @@ from .models import (
     IndicatorResult,
     MilestoneStatus,
     PlanMilestone,
+    RequirementText,
     Snapshot,
     SnapshotKind,
     StandardReview,
@@ -47,6 +50,7 @@ from .selectors import (
     ACTION_FIELDS,
     REVIEW_FIELDS,
     live_levels,
+    requirement_text_for,
     snapshot_content,
 )
 
@@ -73,6 +77,16 @@ class EditConflict(AssessmentError, concurrency.EditConflict):
             )
             % {"what": what or _("Phiếu đánh giá")}
         )
+
+
+class NotReady(AssessmentError):
+    """The pre-print checks stop the submission (or were not acknowledged)."""
+
+
+def submission_checks(assessment: Assessment) -> tuple[list, list]:
+    """(blocking, to acknowledge) of the pre-print checks, for "Nộp báo cáo"."""
+    found = checks.findings(sa_data.load(assessment))
+    return checks.submission_problems(found)
 
 
 class StaleIndicators(EditConflict):
@@ -875,6 +889,70 @@ def _snapshot(user, assessment: Assessment, kind: str) -> Snapshot:
     )
 
 
+@transaction.atomic
+def requirement_text_save(
+    *,
+    user,
+    assessment: Assessment,
+    indicator: Indicator,
+    text: str,
+    source: str,
+    for_everyone: bool = False,
+    version: int | None,
+) -> RequirementText:
+    """Write the wording of a requirement the framework has no text for, copied from the
+    official gazette: for the assessment's school, or (an administrator) for every school.
+    `version` is the one the form was read at (0: no wording existed); a wording saved since
+    is never overwritten."""
+    if for_everyone:
+        if not has_perm(user, "requirement_text.write_all"):
+            raise NotAllowed(_("Chỉ quản trị hệ thống ghi văn bản dùng chung cho mọi trường."))
+    elif not has_perm(user, "requirement_text.write", assessment):
+        raise NotAllowed(_("Chỉ hiệu trưởng, chủ tịch hoặc thư ký hội đồng ghi văn bản này."))
+    if indicator.framework_id != assessment.framework_id:
+        raise AssessmentError(_("Yêu cầu này không thuộc bộ tiêu chuẩn của đợt tự đánh giá."))
+    if indicator.text is not None:
+        raise AssessmentError(_("Yêu cầu này đã có văn bản trong bộ tiêu chuẩn."))
+    text, source = nfc(text).strip(), nfc(source).strip()
+    if not text:
+        raise AssessmentError(_("Hãy chép nguyên văn yêu cầu theo Công báo."))
+    if not source:
+        raise AssessmentError(_("Hãy ghi nguồn: Công báo số, ngày, trang."))
+    school = None if for_everyone else assessment.school
+    row = requirement_text_for(
+        indicator_id=indicator.pk, school_id=assessment.school_id, for_everyone=for_everyone
+    )
+    if row is None:
+        if version not in (None, 0):
+            raise EditConflict(_("Văn bản yêu cầu"))
+        try:
+            with transaction.atomic():
+                row = RequirementText.objects.create(
+                    indicator=indicator, school=school, text=text, source=source, updated_by=user
+                )
+        except IntegrityError:  # written by someone else between the read and the insert
+            raise EditConflict(_("Văn bản yêu cầu")) from None
+        old = ""
+    else:
+        try:
+            concurrency.version_claim(row, version)
+        except concurrency.EditConflict:
+            raise EditConflict(_("Văn bản yêu cầu")) from None
+        old = row.text
+        row.text, row.source, row.updated_by = text, source, user
+        row.save(update_fields=["text", "source", "updated_by", "updated_at"])
+    if old != text:
+        _log(
+            assessment,
+            user,
+            f"van_ban_yeu_cau.{indicator.ident}",
+            old,
+            text,
+            note=_("Ghi theo Công báo cho mọi trường") if for_everyone else _("Ghi theo Công báo"),
+        ).save()
+    return row
+
+
 def _lock_row(assessment: Assessment) -> Assessment:
     return (
         Assessment.objects.select_for_update(of=("self",))
@@ -896,13 +974,35 @@ def _transition(assessment, user, new_status, *, locked: bool, note: str = "") -
 
 
 @transaction.atomic
-def assessment_submit(*, user, assessment: Assessment) -> Snapshot:
-    """Draft or returned → submitted: read-only for everyone, immutable snapshot with hash."""
+def assessment_submit(
+    *, user, assessment: Assessment, acknowledged: bool | None = None
+) -> Snapshot:
+    """Draft or returned → submitted: read-only for everyone, immutable snapshot with hash.
+
+    The pre-print checks decide whether it may go: a blocking one (a criterion not judged)
+    refuses the submission, the warnings (evidence cited nowhere, a requirement text still to be
+    written…) must have been `acknowledged` by the principal. `acknowledged=None` is a caller
+    that showed no checks to anyone (a command, a script, the demo loader): the checks are not
+    applied, as `version_claim(read=None)` writes whatever the version."""
     assessment = _lock_row(assessment)
     if not has_perm(user, "assessment.submit", assessment):
         raise NotAllowed(_("Chỉ hiệu trưởng nộp báo cáo tự đánh giá."))
     if not assessment.is_editable:
         raise AssessmentError(_("Chỉ nộp được báo cáo đang thực hiện hoặc bị trả lại."))
+    if acknowledged is not None:
+        blocking, warnings = submission_checks(assessment)
+        if blocking:
+            raise NotReady(
+                _("Chưa nộp được: %(what)s") % {"what": " ".join(f.message for f in blocking)}
+            )
+        if warnings and not acknowledged:
+            raise NotReady(
+                _(
+                    "Chưa nộp: hãy đọc %(n)s điều còn lưu ý trong danh sách kiểm tra và đánh "
+                    "dấu xác nhận trước khi nộp."
+                )
+                % {"n": len(warnings)}
+            )
     was_returned = assessment.status == Status.RETURNED
     _transition(
         assessment,

@@ -18,6 +18,11 @@ urlpatterns = [
     path("<int:pk>/so-sanh-dot/<int:other_pk>/", views.compare_cycles, name="compare_cycles"),
     path("<int:pk>/muc-4/", views.level4, name="level4"),
     path("<int:pk>/muc-4/<int:result_id>/", views.level4_set, name="level4_set"),
+    path(
+        "<int:pk>/van-ban-yeu-cau/<int:indicator_id>/",
+        views.requirement_text,
+        name="requirement_text",
+    ),
     path("<int:pk>/tieu-chuan/<str:code>/", views.standard_review, name="standard"),
     path("<int:pk>/tieu-chi/<str:code>/", views.sheet_detail, name="sheet"),
     path("<int:pk>/tieu-chi/<str:code>/lich-su/", views.sheet_history, name="history"),

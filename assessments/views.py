@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import StandardOf, has_perm
 from core import audit, concurrency
-from frameworks.models import Criterion
+from frameworks.models import Criterion, Indicator
 
 from . import diff, history, progress_table, selectors, services
 from .forms import (
@@ -24,6 +24,7 @@ from .forms import (
     GroupForm,
     MilestoneForm,
     ReasonForm,
+    RequirementTextForm,
     SheetForm,
     StandardReviewForm,
     StartForm,
@@ -54,6 +55,17 @@ def _rights(user, assessment) -> dict[str, bool]:
             or has_perm(user, "assessment.return", assessment)
         ),
         "is_principal": has_perm(user, "assessment.submit", assessment),
+        "can_write_text": has_perm(user, "requirement_text.write", assessment),
+    }
+
+
+def _level4_gate(live, results) -> dict:
+    """The school-wide Mức 4 requirements are judged only once the school reaches the level
+    below them: `level4_below` names it, `level4_considered` says whether it is reached."""
+    level = results[0].indicator.level if results else 0
+    return {
+        "level4_below": max(level - 1, 0),
+        "level4_considered": not results or live.school_level >= level - 1,
     }
 
 
@@ -139,13 +151,14 @@ def assessment_detail(request, pk: int):
         block.review = reviews.get(block.standard.code)
         for sheet in block.sheets:
             sheet.live = live.criteria[sheet.criterion.code]
+    level4_rows = selectors.level4_results(assessment=assessment)
     context = {
         "assessment": assessment,
         "live": live,
         "blocks": blocks,
         "warnings": selectors.council_warnings(assessment),
         "council_rule": selectors.council_rule(assessment),
-        "level4": selectors.level4_results(assessment=assessment),
+        "level4": level4_rows,
         "snapshots": assessment.snapshots.select_related("created_by"),
         "events": history.readable(
             selectors.assessment_history(assessment=assessment)[:20], assessment
@@ -159,11 +172,17 @@ def assessment_detail(request, pk: int):
         ),
         "reason_form": ReasonForm(),
         "is_2018": assessment.framework.family == "2018",
+        **_level4_gate(live, level4_rows),
         "other_cycles": selectors.assessment_list(user=request.user)
         .filter(school=assessment.school)
         .exclude(pk=assessment.pk),
         **_rights(request.user, assessment),
     }
+    if context["can_submit"]:
+        # What "Nộp báo cáo" asks to confirm: the open pre-print checks.
+        context["submit_blocking"], context["submit_warnings"] = services.submission_checks(
+            assessment
+        )
     return render(request, "assessments/detail.html", context)
 
 
@@ -519,12 +538,15 @@ def level4(request, pk: int):
     results = selectors.level4_results(assessment=assessment)
     if not results:
         raise Http404("Bộ tiêu chuẩn này không có yêu cầu Mức 4 toàn trường.")
+    live = selectors.live_levels(assessment)
     context = {
         "assessment": assessment,
         "results": results,
-        "live": selectors.live_levels(assessment),
+        "live": live,
+        **_level4_gate(live, results),
         "can_decide": assessment.is_editable
         and has_perm(request.user, "level4.decide", assessment),
+        "can_write_text": has_perm(request.user, "requirement_text.write", assessment),
         "changes": history.readable(
             selectors.level4_history(assessment=assessment)[:50], assessment
         ),
@@ -557,10 +579,97 @@ def level4_set(request, pk: int, result_id: int):
         ),
         "can_decide": assessment.is_editable
         and has_perm(request.user, "level4.decide", assessment),
+        "can_write_text": has_perm(request.user, "requirement_text.write", assessment),
     }
     if status == 409:
         context["results"] = selectors.level4_results(assessment=assessment)
     return render(request, "assessments/_level4_response.html", context, status=status)
+
+
+@login_required
+def requirement_text(request, pk: int, indicator_id: int):
+    """Write the wording of a requirement the framework has no text for, from the official
+    gazette: for the school (its managers), or — `?cho=moi-truong`, administrators — for every
+    school. Until it is written, documents leave the line empty and the pre-print check points
+    here."""
+    assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    indicator = get_object_or_404(
+        Indicator, pk=indicator_id, framework_id=assessment.framework_id, text__isnull=True
+    )
+    for_everyone = request.GET.get("cho") == "moi-truong"
+    action = "requirement_text.write_all" if for_everyone else "requirement_text.write"
+    can_write = has_perm(request.user, action, None if for_everyone else assessment)
+    row = selectors.requirement_text_for(
+        indicator_id=indicator.pk, school_id=assessment.school_id, for_everyone=for_everyone
+    )
+    conflict = None
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        form = RequirementTextForm(request.POST)
+        if form.is_valid():
+            try:
+                services.requirement_text_save(
+                    user=request.user,
+                    assessment=assessment,
+                    indicator=indicator,
+                    text=form.cleaned_data["text"],
+                    source=form.cleaned_data["source"],
+                    for_everyone=for_everyone,
+                    version=form.cleaned_data["version"],
+                )
+            except services.EditConflict as exc:
+                fresh = selectors.requirement_text_for(
+                    indicator_id=indicator.pk,
+                    school_id=assessment.school_id,
+                    for_everyone=for_everyone,
+                )
+                conflict = concurrency.conflict_for(form, fresh, message=str(exc))
+            except services.AssessmentError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Đã lưu văn bản yêu cầu theo Công báo."))
+                target = "assessments:level4" if indicator.criterion_id is None else None
+                if target:
+                    return redirect(target, pk=pk)
+                return redirect("assessments:sheet", pk=pk, code=indicator.criterion.code)
+    else:
+        form = RequirementTextForm(
+            initial={
+                "text": row.text if row else "",
+                "source": row.source if row else "",
+                "version": row.version if row else 0,
+            }
+        )
+    if not can_write:
+        for field in form.fields.values():
+            field.disabled = True
+    number = None
+    if indicator.criterion_id is None:
+        idents = list(
+            Indicator.objects.filter(
+                framework_id=assessment.framework_id, criterion__isnull=True
+            ).values_list("pk", flat=True)
+        )
+        number = idents.index(indicator.pk) + 1
+    context = {
+        "assessment": assessment,
+        "indicator": indicator,
+        "number": number,
+        "form": form,
+        "row": row,
+        "for_everyone": for_everyone,
+        "can_write": can_write,
+        "may_write_all": has_perm(request.user, "requirement_text.write_all"),
+        "shared": None
+        if for_everyone
+        else selectors.requirement_text_for(
+            indicator_id=indicator.pk, school_id=None, for_everyone=True
+        ),
+        "conflict": conflict,
+    }
+    status = concurrency.CONFLICT_STATUS if conflict else 200
+    return render(request, "assessments/requirement_text.html", context, status=status)
 
 
 @login_required
@@ -730,7 +839,11 @@ def _workflow(request, pk: int, action: str):
     reason = request.POST.get("reason", "")
     try:
         if action == "submit":
-            services.assessment_submit(user=request.user, assessment=assessment)
+            services.assessment_submit(
+                user=request.user,
+                assessment=assessment,
+                acknowledged=request.POST.get("acknowledge") == "1",
+            )
             messages.success(request, _("Đã nộp báo cáo tự đánh giá; báo cáo chỉ còn xem được."))
         elif action == "return":
             services.assessment_return(user=request.user, assessment=assessment, reason=reason)

@@ -35,13 +35,17 @@ def _kinds_for(data) -> list:
 def assessment_documents(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_or_404(user=request.user, pk=pk)
     data = sa_data.load(assessment)
+    kinds = _kinds_for(data)
     return render(
         request,
         "documents/assessment.html",
         {
             "assessment": assessment,
             "data": data,
-            "kinds": _kinds_for(data),
+            "kinds": kinds,
+            # Codes of the kinds with an Excel version (the template cannot test `kind.xlsx`:
+            # it would call the builder).
+            "xlsx_kinds": {k.code for k in kinds if k.xlsx is not None},
             "findings": checks.findings(data),
             "criteria": data.criteria,
             "can_edit": has_perm(request.user, "assessment.manage", assessment)

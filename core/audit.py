@@ -82,6 +82,7 @@ AUDITED: dict[str, dict[str, Any]] = {
     "evidence.EvidenceCitation": {},
     # editable prose of documents
     "assessments.AssessmentProse": {},
+    "assessments.RequirementText": {},
     "programme.ReportDraft": {},
 }
 

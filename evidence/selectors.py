@@ -92,9 +92,21 @@ def evidence_search(assessment: Assessment, query: str = "", limit: int = 50) ->
     return _with_display(assessment, list(qs[:limit]))
 
 
-def picker_items(assessment: Assessment, query: str = "", limit: int = 50) -> list[dict[str, Any]]:
-    """What the criterion sheet's picker needs to insert a citation in the framework's style."""
+def picker_items(
+    assessment: Assessment,
+    query: str = "",
+    limit: int = 50,
+    *,
+    criterion_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """What the criterion sheet's picker needs to insert a citation in the framework's style.
+    `criterion_id`: only the items coded under that criterion (the sheet's own, shown before
+    anything is typed)."""
     style = style_from_data(assessment.framework.data)
+    if criterion_id is not None:
+        found = list(evidence_list(assessment).filter(first_criterion_id=criterion_id)[:limit])
+    else:
+        found = evidence_search(assessment, query, limit)
     return [
         {
             "id": e.pk,
@@ -105,8 +117,25 @@ def picker_items(assessment: Assessment, query: str = "", limit: int = 50) -> li
             "issued_on": e.issued_on.isoformat() if e.issued_on else None,
             "has_file": bool(e.file),
         }
-        for e in evidence_search(assessment, query, limit)
+        for e in found
     ]
+
+
+# The criterion sheet's picker searches the whole register only from this many characters
+# on, and lists at most PICKER_LIMIT items (a school's register runs to hundreds of items).
+PICKER_MIN_CHARS = 2
+PICKER_LIMIT = 15
+
+
+def sheet_criterion_id(assessment: Assessment, sheet_id: str) -> int | None:
+    """The criterion of one of this assessment's sheets (the picker's `sheet` parameter)."""
+    if not sheet_id.isdigit():
+        return None
+    return (
+        CriterionSheet.objects.filter(pk=int(sheet_id), assessment=assessment)
+        .values_list("criterion_id", flat=True)
+        .first()
+    )
 
 
 # ---------------------------------------------------------------------------------------------

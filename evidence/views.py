@@ -242,21 +242,38 @@ def picker(request: HttpRequest, assessment_id: int) -> HttpResponse:
     asked by htmx. Each item carries its code rendered in the framework's style."""
     assessment = selectors.get_assessment_or_404(request.user, assessment_id)
     query = request.GET.get("q", "")
-    items = selectors.picker_items(assessment, query)
-    style = services.style_for(assessment)
     if getattr(request, "htmx", False):
+        # The sheet's picker: before anything is typed, the items coded under the sheet's own
+        # criterion; the whole register only from PICKER_MIN_CHARS characters, a few at a time.
+        sheet_id = request.GET.get("sheet", "")
+        criterion_id = selectors.sheet_criterion_id(assessment, sheet_id)
+        typed = query.strip()
+        too_short = 0 < len(typed) < selectors.PICKER_MIN_CHARS
+        if too_short:
+            items = []
+        elif not typed and criterion_id is not None:
+            items = selectors.picker_items(
+                assessment, limit=selectors.PICKER_LIMIT, criterion_id=criterion_id
+            )
+        else:
+            items = selectors.picker_items(assessment, typed, selectors.PICKER_LIMIT + 1)
+        more = len(items) > selectors.PICKER_LIMIT
         return render(
             request,
             "evidence/_picker.html",
             {
-                "items": items,
+                "items": items[: selectors.PICKER_LIMIT],
+                "more": more,
+                "too_short": too_short,
+                "own_only": not typed and criterion_id is not None,
+                "min_chars": selectors.PICKER_MIN_CHARS,
                 "assessment": assessment,
                 "query": query,
-                "sheet_id": request.GET.get("sheet", "")
-                if request.GET.get("sheet", "").isdigit()
-                else "",
+                "sheet_id": sheet_id if criterion_id is not None else "",
             },
         )
+    items = selectors.picker_items(assessment, query)
+    style = services.style_for(assessment)
     return JsonResponse(
         {
             "framework": assessment.framework.code,

@@ -72,9 +72,8 @@ def _htmx_errors(page) -> list[str]:
 
 
 def _radio(page, ident: str, value: str):
-    item = page.locator(
-        "li.list-group-item", has=page.locator("code", has_text=re.compile(f"^{re.escape(ident)}$"))
-    )
+    # The page shows the indicator as the circular writes it ("a)"), the id is in data-indicator.
+    item = page.locator(f"li.list-group-item[data-indicator='{ident}']")
     return item.locator(f"input[type=radio][value='{value}']")
 
 

@@ -144,7 +144,8 @@ def results_xlsx(req: DocumentRequest, data: SAData):
             heading="KẾT QUẢ CÁC YÊU CẦU MỨC 4",
             columns=[XColumn("Yêu cầu", 80), XColumn("Kết quả", 14)],
             rows=[
-                XRow([report._level4_text(i), "Đạt" if i.met else "Không đạt"]) for i in data.level4
+                XRow([report.level4_text(n, i), report.level4_verdict(data, i)])
+                for n, i in enumerate(data.level4, start=1)
             ],
         )
     _catalogue_sheet(wb, data)

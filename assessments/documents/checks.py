@@ -1,11 +1,23 @@
 """What to fix before printing ("Kiểm tra trước khi in"): evidence codes that do not match the
-register, school data not entered, council rules, criteria not fully judged, sections left to
-the placeholder, and uncertain parts of the framework. Nothing here blocks a download: a
-principal may print a draft; the page says what the draft still lacks."""
+register, requirement texts still to be written from the gazette, school data not entered,
+council rules, criteria not fully judged, sections left to the placeholder. Nothing here blocks
+a download: a principal may print a draft; the page says what the draft still lacks.
+
+Submitting the report ("Nộp báo cáo") reads the same list: a `blocking` finding (a criterion
+not judged) stops it, the other warnings must be acknowledged (`submission_problems`).
+The regulation texts' provenance and certainty are not findings: they belong to the
+framework's reference page, not to the work of a school.
+
+Findings of the document scanner (the generated .docx read back) join the list through
+`findings(data, extra=...)`: any object with `message` (and optionally `level`, `url`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
 
 from assessments.selectors import council_warnings
 
@@ -17,9 +29,64 @@ from .data import SAData
 class Finding:
     level: str  # "danger" (the printed report would be wrong) | "warning" | "info"
     message: str
+    url: str = ""  # where to fix it
+    link_text: str = ""
+    blocking: bool = False  # stops "Nộp báo cáo"
+    code: str = ""  # kind of finding: "not_judged", "missing_text", "uncited", …
+
+    @property
+    def must_acknowledge(self) -> bool:
+        """A warning the principal acknowledges before submitting."""
+        return not self.blocking and self.level in ("danger", "warning")
 
 
-def findings(data: SAData) -> list[Finding]:
+def _as_finding(item: Any) -> Finding:
+    if isinstance(item, Finding):
+        return item
+    return Finding(
+        str(getattr(item, "level", "") or "warning"),
+        str(getattr(item, "message", item)),
+        url=str(getattr(item, "url", "") or ""),
+        code=str(getattr(item, "code", "") or "document"),
+    )
+
+
+def missing_texts(data: SAData) -> list[Finding]:
+    """One item per requirement whose text is not known yet, pointing to where it is written
+    from the gazette; the documents print an empty line to fill by hand until then."""
+    out: list[Finding] = []
+    pk = data.assessment.pk
+    for n, item in enumerate(data.level4, start=1):
+        if item.text is None:
+            out.append(
+                Finding(
+                    "warning",
+                    f"Yêu cầu {n} của {data.level_name(item.level)} chưa có văn bản: văn bản in "
+                    "để dòng trống để điền tay. Hãy chép nguyên văn theo Công báo.",
+                    url=reverse("assessments:requirement_text", args=[pk, item.indicator_id]),
+                    link_text="Ghi văn bản theo Công báo",
+                    code="missing_text",
+                )
+            )
+    for criterion in data.criteria:
+        for item in criterion.indicators:
+            if item.text is None:
+                label = f", chỉ báo {item.label}" if item.label else ""
+                out.append(
+                    Finding(
+                        "warning",
+                        f"Tiêu chí {criterion.code}, {data.level_name(item.level)}{label} chưa có "
+                        "văn bản: văn bản in để dòng trống để điền tay. Hãy chép nguyên văn theo "
+                        "Công báo.",
+                        url=reverse("assessments:requirement_text", args=[pk, item.indicator_id]),
+                        link_text="Ghi văn bản theo Công báo",
+                        code="missing_text",
+                    )
+                )
+    return out
+
+
+def findings(data: SAData, extra: Iterable[Any] = ()) -> list[Finding]:
     out: list[Finding] = []
     for criterion, code in data.cited_codes.unknown:
         where = criterion if criterion.startswith("tiêu chuẩn") else f"tiêu chí {criterion}"
@@ -35,16 +102,34 @@ def findings(data: SAData) -> list[Finding]:
                 "warning",
                 f"Minh chứng {data.style.show(code)} chưa được tiêu chí nào trích dẫn; báo cáo "
                 "không đưa vào danh mục.",
+                url=reverse("evidence:register", kwargs={"assessment_id": data.assessment.pk}),
+                link_text="Mở danh mục minh chứng",
+                code="uncited",
             )
         )
     undecided = [c.code for c in data.criteria if not c.filled]
     if undecided:
+        first = undecided[0]
         out.append(
             Finding(
-                "warning",
+                "danger",
                 f"{len(undecided)} tiêu chí còn chỉ báo chưa đánh giá (tính là chưa đạt): "
                 + ", ".join(undecided)
-                + ".",
+                + ". Cần đánh giá hết trước khi nộp báo cáo.",
+                url=reverse("assessments:sheet", args=[data.assessment.pk, first]),
+                link_text=f"Mở tiêu chí {first}",
+                blocking=True,
+                code="not_judged",
+            )
+        )
+    out += missing_texts(data)
+    if data.level4_considered and not data.level4_determinable:
+        out.append(
+            Finding(
+                "info",
+                f"Kết quả {data.level_name(data.level4_level)} được ghi là không xác định được: "
+                "danh sách yêu cầu của bộ tiêu chuẩn chưa đủ.",
+                code="level4_undetermined",
             )
         )
     missing = data.years.missing_years()
@@ -68,15 +153,13 @@ def findings(data: SAData) -> list[Finding]:
     ]
     if no_state:
         out.append(Finding("info", "Tiêu chí chưa mô tả hiện trạng: " + ", ".join(no_state) + "."))
-    note = data.documents.get("note")
-    if note and data.documents.get("certainty") != "confirmed":
-        out.append(Finding("info", f"Mẫu văn bản: {note}"))
-    if not data.version_wording_known:
-        out.append(
-            Finding(
-                "info",
-                f"{data.version_title}: chưa có nội dung chỉ báo sửa đổi; văn bản in chỉ báo theo "
-                "văn bản gốc.",
-            )
-        )
+    out += [_as_finding(item) for item in extra]
     return out
+
+
+def submission_problems(found: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """(blocking, to acknowledge): what stops "Nộp báo cáo", and the warnings the principal
+    confirms having seen before submitting."""
+    blocking = [f for f in found if f.blocking]
+    warnings = [f for f in found if f.must_acknowledge]
+    return blocking, warnings

@@ -14,7 +14,9 @@ from documents.nd30 import Column, Row
 from . import header
 from .data import CriterionData, SAData
 
-MISSING_TEXT = "(chưa có văn bản)"
+# A line left to fill by hand where a requirement's text is not known yet (never a sentence
+# saying so: the pre-print check tells the school where to write the text instead).
+FILL_LINE = "." * 96
 ROLE_LABELS = {
     "chu_tich": "Chủ tịch Hội đồng",
     "pho_chu_tich": "Phó Chủ tịch Hội đồng",
@@ -91,12 +93,30 @@ def council_rows(data: SAData, *, signature: bool = False) -> tuple[list[Column]
 
 
 def requirement_lines(criterion: CriterionData, level: int) -> list[str]:
-    """ "a) Phù hợp mục tiêu …" per indicator of the level; a missing text says so."""
+    """ "a) Phù hợp mục tiêu …" per indicator of the level; a missing text is a line to fill."""
     lines = []
     for ind in criterion.indicators_at(level):
-        body = ind.text if ind.text else f"{MISSING_TEXT} [{ind.ident}]"
-        lines.append(f"{ind.label} {body}".strip())
+        lines.append(f"{ind.label} {ind.text or FILL_LINE}".strip())
     return lines
+
+
+def indicator_refs(criterion: CriterionData, idents: list[str]) -> str:
+    """Indicators as the circular names them, level by level: "chỉ báo a), c) của Mức 2; yêu
+    cầu của Mức 3" (a level with a single unlettered indicator is named by its level) — never
+    the internal ids."""
+    by_ident = {i.ident: i for i in criterion.indicators}
+    levels: dict[int, list[str]] = {}
+    for ident in idents:
+        ind = by_ident.get(ident)
+        if ind is not None:
+            levels.setdefault(ind.level, []).append(ind.label)
+    parts = []
+    for level, labels in sorted(levels.items()):
+        named = [label for label in labels if label]
+        parts.append(
+            f"chỉ báo {', '.join(named)} của Mức {level}" if named else f"yêu cầu của Mức {level}"
+        )
+    return "; ".join(parts)
 
 
 def state_paragraphs(doc: nd30.NDDocument, data: SAData, criterion: CriterionData) -> None:

@@ -23,7 +23,7 @@ from assessments.models import (
     WorkingGroup,
 )
 from assessments.register import evidence_register
-from assessments.selectors import live_levels, standard_reviews
+from assessments.selectors import live_levels, requirement_texts, standard_reviews
 from core.text import nfc
 from frameworks.codes import CodeStyle, style_from_data
 from frameworks.models import Criterion, Indicator, Standard
@@ -38,9 +38,12 @@ class IndicatorLine:
     ident: str
     level: int
     letter: str
-    text: str | None  # None: the framework file has no text ("chưa có văn bản")
+    # None: neither the framework file nor a wording written from the gazette has the text;
+    # documents leave an empty line to fill by hand and the pre-print check says where to write it.
+    text: str | None
     met: bool | None
     text_en_summary: str = ""
+    indicator_id: int = 0
 
     @property
     def label(self) -> str:
@@ -137,6 +140,22 @@ class SAData:
         return self.live.school_level
 
     @property
+    def level4_level(self) -> int:
+        """The school level the school-wide requirements count for (Mức 4)."""
+        return max(self.level4[0].level if self.level4 else 0, 0)
+
+    @property
+    def level4_considered(self) -> bool:
+        """The school-wide requirements are judged only once the school reaches the level
+        below them (Mức 3): below it the document marks none of them "Đạt"."""
+        return bool(self.level4) and self.school_level >= self.level4_level - 1
+
+    @property
+    def level4_determinable(self) -> bool:
+        """False where the framework's list of Mức 4 requirements is incomplete (TT18)."""
+        return bool(self.live.result.framework.level4_complete)
+
+    @property
     def is_2018(self) -> bool:
         return self.family == "2018"
 
@@ -220,16 +239,21 @@ def load(assessment: Assessment) -> SAData:
     cited_by_sheet = register.cited_by_sheet
     citations_by_evidence = register.citations_by_evidence
 
+    written = requirement_texts(framework_id=fw.pk, school_id=assessment.school_id)
     indicators: dict[int | None, list[IndicatorLine]] = defaultdict(list)
     for ind in Indicator.objects.filter(framework=fw).order_by("position"):
+        text = ind.text
+        if text is None and ind.pk in written:
+            text = nfc(written[ind.pk].text)
         indicators[ind.criterion_id].append(
             IndicatorLine(
                 ident=ind.ident,
                 level=ind.level,
                 letter=ind.letter,
-                text=ind.text,
+                text=text,
                 met=met.get(ind.pk),
                 text_en_summary=ind.text_en_summary,
+                indicator_id=ind.pk,
             )
         )
     reviews = _standard_reviews(assessment)

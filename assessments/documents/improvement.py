@@ -126,7 +126,11 @@ def priority_rows(data: SAData) -> list[Row]:
                         c.code,
                         common.level_phrase(data, c.level),
                         c.weaknesses
-                        or ("Chưa đáp ứng: " + ", ".join(c.missing_next) if c.missing_next else ""),
+                        or (
+                            "Chưa đáp ứng: " + common.indicator_refs(c, c.missing_next)
+                            if c.missing_next
+                            else ""
+                        ),
                         standard.causes,
                     ]
                 )

@@ -106,17 +106,13 @@ def build_docx(req: DocumentRequest, data: SAData) -> nd30.NDDocument:
     doc.paragraphs(data.text("plan_experts", "Không thuê chuyên gia."))
     doc.heading("VIII. MÃ HÓA MINH CHỨNG")
     example = data.style.example or data.style.show(data.style.make(criterion="1.1", seq=1))
-    pattern, legend = _code_pattern(data.style.template)
+    pattern, parts = _code_pattern(data.style.template)
     doc.paragraph(
         f"Minh chứng được mã hóa theo dạng {data.style.opening}{pattern}{data.style.closing}"
-        f" ({legend}), ví dụ {example}. Minh chứng dùng cho nhiều tiêu chí giữ mã của "
-        "tiêu chí đầu tiên và được trích dẫn lại, không mã hóa lần thứ hai."
+        + (f" ({parts})" if parts else "")
+        + f", ví dụ {example}. Minh chứng dùng cho nhiều tiêu chí giữ mã của tiêu chí đầu tiên "
+        "và được trích dẫn lại, không mã hóa lần thứ hai."
     )
-    if data.style.is_uncertain:
-        doc.paragraph(
-            "Lưu ý: cách mã hóa minh chứng này chưa được đối chiếu với văn bản chính thức.",
-            italic=True,
-        )
     doc.heading("IX. THỜI GIAN BIỂU")
     if data.milestones:
         doc.table(
@@ -148,26 +144,6 @@ def build_docx(req: DocumentRequest, data: SAData) -> nd30.NDDocument:
     return doc
 
 
-# How the guidance (Công văn 5932/BGDĐT-QLCL) writes the parts of a code: [Hn-a.b-cd].
-_CODE_PARTS = {
-    "box": ("n", "số thứ tự của hộp"),
-    "criterion": ("a.b", "mã tiêu chí"),
-    "seq": ("cd", "số thứ tự của minh chứng trong tiêu chí"),
-}
-_CODE_FIELD = re.compile(r"\{(\w+)(?::[^}]*)?\}")
-
-
-def _code_pattern(template: str) -> tuple[str, str]:
-    """The code template in the letters of the guidance, with their legend:
-    "H{box}-{criterion}-{seq:02}" → ("Hn-a.b-cd", "n: số thứ tự của hộp; a.b: mã tiêu chí; …")."""
-    names = [m.group(1) for m in _CODE_FIELD.finditer(template)]
-    pattern = _CODE_FIELD.sub(lambda m: _CODE_PARTS.get(m.group(1), ("x", ""))[0], template)
-    legend = "; ".join(
-        f"{_CODE_PARTS[name][0]}: {_CODE_PARTS[name][1]}" for name in names if name in _CODE_PARTS
-    )
-    return pattern, legend
-
-
 def _when(criterion) -> str:
     starts = [a.start for a in criterion.actions if a.start]
     return format_date_short(min(starts)) if starts else ""
@@ -190,3 +166,28 @@ def _groups_table(doc: nd30.NDDocument, groups, *, with_criteria: bool) -> None:
             cells.append(", ".join(c.code for c in group.criteria.all()))
         rows.append(Row(cells))
     doc.table(columns, rows, size=11)
+
+
+# How the guidance writes each part of an evidence code (Công văn 5932: "[Hn-a.b-cd]"); the
+# plan prints the pattern in these letters, never the data file's "{box}" placeholders.
+_CODE_PARTS = {
+    "box": ("n", "số thứ tự của hộp"),
+    "criterion": ("a.b", "mã tiêu chí"),
+    "seq": ("cd", "số thứ tự của minh chứng trong tiêu chí"),
+}
+
+
+def _code_pattern(template: str) -> tuple[str, str]:
+    """("Hn-a.b-cd", "n: số thứ tự của hộp; a.b: mã tiêu chí; …") from a code template."""
+    used: list[str] = []
+
+    def letters(match: re.Match) -> str:
+        name = match.group(1)
+        letter, _meaning = _CODE_PARTS.get(name, (name, name))
+        if name not in used:
+            used.append(name)
+        return letter
+
+    pattern = re.sub(r"\{(\w+)(?::[^}]*)?\}", letters, template)
+    parts = "; ".join(f"{_CODE_PARTS[n][0]}: {_CODE_PARTS[n][1]}" for n in used if n in _CODE_PARTS)
+    return pattern, parts

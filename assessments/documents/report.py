@@ -186,11 +186,7 @@ def _criterion_requirements(doc: nd30.NDDocument, data: SAData, criterion) -> No
 def _appendix(doc: nd30.NDDocument, data: SAData, title: str) -> None:
     doc.landscape()
     doc.heading(title, 1, center=True)
-    if data.style.is_uncertain:
-        doc.paragraph(
-            "Cách mã hóa minh chứng theo nguồn thực tiễn, chưa đối chiếu văn bản chính thức.",
-            italic=True,
-        )
+    # How sure the code style is belongs to the framework's reference page, not to the report.
     common.catalogue_table(doc, data, width_mm=nd30.LANDSCAPE_TEXT_WIDTH_MM)
 
 
@@ -237,6 +233,7 @@ def _summary_2018(doc: nd30.NDDocument, data: SAData) -> None:
     )
     if data.level4:
         doc.heading("2. Kết quả đánh giá các yêu cầu Mức 4", 2)
+        judged = data.level4_considered
         doc.table(
             [
                 Column("Yêu cầu", 125),
@@ -244,11 +241,20 @@ def _summary_2018(doc: nd30.NDDocument, data: SAData) -> None:
                 Column("Không đạt", 20, center=True),
             ],
             [
-                Row([_level4_text(item), _x(item.met is True), _x(item.met is not True)])
-                for item in data.level4
+                Row(
+                    [
+                        level4_text(n, item),
+                        _x(judged and item.met is True),
+                        _x(judged and item.met is not True),
+                    ]
+                )
+                for n, item in enumerate(data.level4, start=1)
             ],
             size=11,
         )
+        note = level4_note(data)
+        if note:
+            doc.paragraph(note, italic=True)
     doc.labelled(
         "Kết luận:",
         f"Trường đạt {data.level_name(data.school_level)}."
@@ -257,11 +263,27 @@ def _summary_2018(doc: nd30.NDDocument, data: SAData) -> None:
     )
 
 
-def _level4_text(item) -> str:
-    if item.text:
-        return f"{item.ident}: {item.text}"
-    summary = f" (tóm tắt tiếng Anh: {item.text_en_summary})" if item.text_en_summary else ""
-    return f"{item.ident}: {common.MISSING_TEXT}{summary}"
+def level4_text(number: int, item) -> str:
+    """ "1. Kế hoạch giáo dục …" as the circular numbers its Mức 4 requirements; a text not
+    known yet is a line to fill by hand."""
+    return f"{number}. {item.text or common.FILL_LINE}"
+
+
+def level4_verdict(data: SAData, item) -> str:
+    """Đạt / Không đạt, or why the requirement is not judged: below the level under Mức 4 a
+    school is not judged on them, so none is marked "Đạt"."""
+    if not data.level4_considered:
+        return "Chưa đánh giá"
+    return "Đạt" if item.met is True else "Không đạt"
+
+
+def level4_note(data: SAData) -> str:
+    below = data.level_name(data.level4_level - 1)
+    if not data.level4_considered:
+        return f"Trường chưa đạt {below} nên chưa đánh giá các yêu cầu {data.level_name(data.level4_level)}."
+    if not data.level4_determinable:
+        return f"Kết quả {data.level_name(data.level4_level)}: không xác định được."
+    return ""
 
 
 def _moet2018(doc: nd30.NDDocument, data: SAData, spec: nd30.DocumentSpec) -> None:
@@ -322,9 +344,12 @@ def _moet2018(doc: nd30.NDDocument, data: SAData, spec: nd30.DocumentSpec) -> No
         doc.paragraphs(conclusion)
     if data.level4:
         doc.heading("II. ĐÁNH GIÁ THEO CÁC TIÊU CHÍ MỨC 4", 2)
-        for item in data.level4:
-            doc.paragraph(_level4_text(item))
-            doc.labelled("Tự đánh giá:", "Đạt." if item.met else "Không đạt.")
+        for n, item in enumerate(data.level4, start=1):
+            doc.paragraph(level4_text(n, item))
+            doc.labelled("Tự đánh giá:", level4_verdict(data, item) + ".")
+        note = level4_note(data)
+        if note:
+            doc.paragraph(note, italic=True)
         level4 = data.text("level4")
         if level4:
             doc.paragraphs(level4)

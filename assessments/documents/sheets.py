@@ -78,7 +78,7 @@ def _sheet(doc: nd30.NDDocument, data: SAData, criterion: CriterionData) -> None
     rows = []
     for level in criterion.levels():
         inds = criterion.indicators_at(level)
-        verdicts = "; ".join(f"{(i.label or i.ident)} {_verdict(i.met)}".strip() for i in inds)
+        verdicts = "; ".join(f"{i.label} {_verdict(i.met)}".strip() for i in inds)
         reached = criterion.level >= level
         rows.append(Row([data.level_name(level), verdicts, "Đạt" if reached else "Không đạt"]))
     doc.table(
@@ -94,7 +94,7 @@ def _sheet(doc: nd30.NDDocument, data: SAData, criterion: CriterionData) -> None
     if criterion.missing_next and criterion.level < criterion.top:
         doc.paragraph(
             f"Để đạt {data.level_name(criterion.level + 1)} cần đáp ứng: "
-            + ", ".join(criterion.missing_next)
+            + common.indicator_refs(criterion, criterion.missing_next)
             + ".",
             italic=True,
         )

@@ -33,7 +33,7 @@ def set_url(assessment, result):
     return reverse("assessments:level4_set", args=[assessment.pk, result.pk])
 
 
-def test_the_page_lists_each_requirement_with_the_missing_text_and_the_english_summary(
+def test_the_page_lists_each_requirement_in_vietnamese_and_where_to_write_a_missing_one(
     client, assessment, principal
 ):
     client.force_login(principal)
@@ -43,11 +43,14 @@ def test_the_page_lists_each_requirement_with_the_missing_text_and_the_english_s
     m41 = results["M4-1"].indicator  # its Vietnamese text was found (regulation §8)
     assert m41.text
     assert f"<span>{escape(m41.text)}</span>" in body
-    m44 = results["M4-4"].indicator  # not found: shown as missing, with the English summary
+    m44 = results["M4-4"].indicator  # not found: says so and links to where it is written
     assert m44.text is None and m44.text_en_summary
-    assert '<span class="missing-text">chưa có văn bản</span>' in body
-    assert "Tóm tắt tiếng Anh, không phải văn bản chính thức" in body
-    assert escape(m44.text_en_summary[:60]) in body
+    assert '<span class="missing-text">Chưa có văn bản của yêu cầu này.</span>' in body
+    assert reverse("assessments:requirement_text", args=[assessment.pk, m44.pk]) in body
+    # English summaries and the texts' provenance stay on the framework's reference page.
+    assert "tiếng Anh" not in body
+    assert escape(m44.text_en_summary[:60]) not in body
+    assert "M4-4" not in body.replace('data-indicator="M4-4"', "")
     for result in results.values():
         assert set_url(assessment, result) in body
     assert 'data-testid="school-level">Chưa đạt Mức 1<' in body

@@ -376,7 +376,9 @@ def test_criterion_sheets_one_per_page_or_one_criterion(principal, a2018):
     one = body_text(docx_of(principal, a2018, "sa-sheets", criterion="1.6"))
     assert one.count("PHIẾU ĐÁNH GIÁ TIÊU CHÍ") == 1
     assert "Tiêu chí 1.6:" in one and "Đánh giá tiêu chí: Đạt Mức 2." in one
-    assert "Để đạt Mức 3 cần đáp ứng: 1.6-M3" in one
+    # The indicator as the circular names it, never its internal id (issue 17, point 3).
+    assert "Để đạt Mức 3 cần đáp ứng: yêu cầu của Mức 3." in one
+    assert not re.search(r"\d+\.\d+-M\d", one)
     with pytest.raises(DocumentError, match="không có tiêu chí “9.9”"):
         registry.build_docx(req(principal, a2018, "sa-sheets", criterion="9.9"))
 

@@ -22,7 +22,13 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from assessments import services as assessment_services
-from assessments.models import AssessmentProse, PlanMilestone, StandardReview, WorkingGroup
+from assessments.models import (
+    AssessmentProse,
+    PlanMilestone,
+    RequirementText,
+    StandardReview,
+    WorkingGroup,
+)
 from evidence import services as evidence_services
 from evidence.models import Evidence
 from frameworks.models import Criterion
@@ -240,6 +246,28 @@ def _standard(w):
     return reverse("assessments:standard", args=[w.assessment().pk, "1"]), w.principal
 
 
+def _requirement_text(w):
+    # A Mức 4 requirement whose text no source has (TT17 M4-4): written from the gazette.
+    missing = w.assessment().framework.indicators.filter(text__isnull=True).order_by("position")
+    assessment_services.requirement_text_save(
+        user=w.principal,
+        assessment=w.assessment(),
+        indicator=missing.first(),
+        text="Bản ghi đầu tiên",
+        source="Công báo số 1003+1004, ngày 02/11/2018",
+        version=0,
+    )
+    return (
+        reverse("assessments:requirement_text", args=[w.assessment().pk, missing.first().pk]),
+        w.principal,
+    )
+
+
+def _requirement_text_stored(w):
+    row = RequirementText.objects.first()
+    return row.text if row else ""
+
+
 def _prose(w):
     return reverse("documents:assessment_prose", args=[w.assessment().pk]), w.principal
 
@@ -350,6 +378,7 @@ EDIT_FORMS = [
         "intro",
         lambda w: StandardReview.objects.get(assessment=w.assessment(), standard__code="1").intro,
     ),
+    EditForm("assessments:requirement_text", _requirement_text, "text", _requirement_text_stored),
     EditForm(
         "documents:assessment_prose",
         _prose,

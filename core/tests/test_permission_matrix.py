@@ -169,6 +169,9 @@ ROUTES: dict[str, Route] = {
     "assessments:compare_cycles": R("assessment.view", "two_cycles"),
     "assessments:level4": R("assessment.view", "assessment"),
     "assessments:level4_set": R("level4.decide", "level4_result", get=False, post=True),
+    "assessments:requirement_text": R(
+        "assessment.view", "requirement_text", post=True, post_action="requirement_text.write"
+    ),
     "assessments:standard": R(
         "assessment.view", "standard", post=True, post_action="standard.edit"
     ),
@@ -389,6 +392,17 @@ def _target(side: Side, obj: str, world, role: str):
                 "pk": s.assessment.pk,
                 "result_id": s.assessment.indicator_results.filter(sheet__isnull=True)
                 .order_by("pk")
+                .first()
+                .pk,
+            },
+            "",
+            s.assessment,
+        ),
+        "requirement_text": (
+            {
+                "pk": s.assessment.pk,
+                "indicator_id": s.assessment.framework.indicators.filter(text__isnull=True)
+                .order_by("position")
                 .first()
                 .pk,
             },
