@@ -112,7 +112,6 @@ class SAData:
     family: str
     legal_basis: str
     version_title: str
-    version_wording_known: bool
     documents: dict[str, Any]  # the framework's "documents" declaration
     level_names: dict[int, str]
     criterion_levels: list[int]  # the levels criteria are judged at, e.g. [1, 2, 3]
@@ -324,7 +323,6 @@ def load(assessment: Assessment) -> SAData:
         family=fw.family,
         legal_basis=str((data.get("legal_basis") or {}).get("text") or fw.legal_basis),
         version_title=version.title if version else "",
-        version_wording_known=version.wording_known if version else True,
         documents=docs,
         level_names={
             int(lv["level"]): lv.get("name", f"Mức {lv['level']}") for lv in data.get("levels", [])

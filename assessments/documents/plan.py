@@ -45,12 +45,8 @@ def build_docx(req: DocumentRequest, data: SAData) -> nd30.NDDocument:
         + (f" ({data.version_title})" if data.version_title else "")
         + "."
     )
-    if not data.version_wording_known:
-        doc.paragraph(
-            "Lưu ý: văn bản sửa đổi chưa có nội dung chỉ báo chính thức trong hệ thống; các chỉ "
-            "báo in theo văn bản gốc.",
-            italic=True,
-        )
+    # Whether the amendment's wording is in the data is the reference page's business
+    # (frameworks), never the document's: the indicators print as the data has them.
 
     doc.heading("IV. HỘI ĐỒNG TỰ ĐÁNH GIÁ")
     doc.heading("1. Thành phần Hội đồng", 2)

@@ -40,17 +40,11 @@ KINDS = [
 ]
 
 # Findings that belong to the content of other work packages of issue 17.
-OPEN_CONTENT = {
-    "sa-sheets": "issue 17 (helper C): criterion sheets print internal ids such as “1.1-M2 Đạt”",
-    "sa-report": "issue 17 (helper C): Mức 4 requirements print “(chưa có văn bản)” with an "
-    "English summary; the layout note “chưa đối chiếu văn bản chính thức”",
-    "sa-plan": "issue 17 (helper C): developer notes “chưa có nội dung chỉ báo chính thức”, "
-    "“chưa được đối chiếu với văn bản chính thức”",
-}
+OPEN_CONTENT: dict[str, str] = {}
 
 
 @pytest.fixture
-def made(request) -> dict[str, tuple[str, bytes]]:
+def made(request, db) -> dict[str, tuple[str, bytes]]:
     if not _MADE:
         request.getfixturevalue("demo")
         call_command("load_programme_demo", stdout=Sink())
