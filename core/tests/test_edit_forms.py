@@ -429,6 +429,7 @@ NOT_EDIT_FORMS = {
     "accounts:password_change_done": "read-only",
     "accounts:lockouts": "lifts a login lockout (axes' failure counter, no versioned object)",
     "api:school_detail": "read-only API",
+    "api:me": "read-only API",
     "api:school_list": "read-only API",
     "api:unit_detail": "read-only API",
     "assessments:accept": "workflow transition on the stored status",

@@ -117,6 +117,8 @@ TRIES = [
     Try("schools:year_data_import_template", "post", 405, args="school"),
     Try("schools:year_data_import_confirm", "post", 404, args="school", data={"token": "x"}),
     Try("schools:year_data_import_confirm", "get", 405, args="school"),
+    Try("api:me", "get", 200),  # the outsider's own name, nothing of the school
+    Try("api:me", "post", 405),
     Try("api:school_list", "get", 200),
     Try("api:school_list", "post", 405),
     Try("api:school_detail", "get", 404, args="school"),
