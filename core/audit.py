@@ -97,6 +97,8 @@ NOT_AUDITED: dict[str, str] = {
     "documents.GeneratedDocument": "việc tạo tệp chạy nền: trạng thái, tiến độ, tệp kết quả; "
     "không phải dữ liệu nghiệp vụ",
     "core.AuditEvent": "chính là nhật ký sự kiện (chỉ thêm, không sửa)",
+    "core.ProcessHeartbeat": "tín hiệu sống của tiến trình nền, ghi đè vài giây một lần; "
+    "không phải dữ liệu nghiệp vụ",
 }
 
 
