@@ -144,6 +144,13 @@ def generated_document_run(*, document_id: int) -> None:
             status=GeneratedDocument.Status.QUEUED, progress=0, error=RETRYING_MESSAGE
         )
         raise
+    except BaseException:
+        # The worker is being stopped (second SIGTERM): the task goes back to the queue, so
+        # does the job; never left "running".
+        GeneratedDocument.objects.filter(pk=job.pk).update(
+            status=GeneratedDocument.Status.QUEUED, progress=0
+        )
+        raise
 
 
 def generated_document_failed(*, document_id: int) -> None:

@@ -159,3 +159,17 @@ def test_a_retry_shows_that_it_is_retrying(
     beat()
     client.force_login(commune_officer)
     assert services.RETRYING_MESSAGE in page(client, job)
+
+
+def test_a_worker_stopped_mid_conversion_puts_the_job_back_to_waiting(
+    database_queue, commune_officer, commune, nine_schools, monkeypatch
+):
+    def interrupted(*args, **kwargs):
+        raise core_worker.WorkerInterrupted("Terminated")
+
+    monkeypatch.setattr(pdf, "docx_bytes_to_pdf", interrupted)
+    job = queue_job(commune_officer, commune)
+    run_worker_batch()
+    job.refresh_from_db()
+    assert job.status == GeneratedDocument.Status.QUEUED and job.progress == 0
+    assert DBTaskResult.objects.get(pk=job.task_id).status == TaskResultStatus.READY
