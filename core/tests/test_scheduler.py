@@ -5,13 +5,17 @@ enqueued at start, and no crontab anywhere."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from core.management.commands import scheduler
+from core.models import ProcessHeartbeat
+from core.tasks import prune_task_results
 from recognition.tasks import refresh_recognition_status
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +63,20 @@ def test_list_prints_the_schedule(capsys):
     call_command("scheduler", "--list")
     out = capsys.readouterr().out
     assert "recognition.tasks.refresh_recognition_status" in out and "00:05" in out
+
+
+def test_pruning_keeps_recent_and_unfinished_task_rows(settings):
+    settings.TASK_RESULTS_KEEP_DAYS = 30
+    old = timezone.now() - dt.timedelta(days=40)
+    done_old = refresh_recognition_status.enqueue()
+    done_new = refresh_recognition_status.enqueue()
+    waiting = refresh_recognition_status.enqueue()
+    DBTaskResult.objects.filter(pk=done_old.id).update(status="SUCCESSFUL", finished_at=old)
+    DBTaskResult.objects.filter(pk=done_new.id).update(status="FAILED", finished_at=timezone.now())
+    ProcessHeartbeat.objects.create(process_id="killed", role="worker", started_at=old, seen_at=old)
+    assert prune_task_results.call() == 1
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {
+        uuid.UUID(str(done_new.id)),
+        uuid.UUID(str(waiting.id)),
+    }
+    assert not ProcessHeartbeat.objects.exists()
