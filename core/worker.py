@@ -301,4 +301,5 @@ class Worker(db_worker.Worker):
     def run_task(self, db_task_result: DBTaskResult) -> None:
         super().run_task(db_task_result)
         if db_task_result.status == TaskResultStatus.FAILED:
-            after_failure(db_task_result)
+            if after_failure(db_task_result) == "requeued":
+                self.running = False  # an interrupted worker stops: it was told to
