@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/truongchuan
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-python install-node install-system demo serve test test-sqlite test-postgres lint bench preview clean
+.PHONY: install install-python install-node install-system demo serve test test-sqlite test-postgres lint bench preview prod-check clean
 
 install: install-python install-node
 
@@ -43,10 +43,11 @@ demo: install
 	$(PY) manage.py refresh_recognition_status
 	$(PY) manage.py load_assessment_demo
 	@HOST="$(HOST)" PORT="$(PORT)" $(PY) manage.py demo_accounts
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	HOST="$(HOST)" TC_PORT="$(PORT)" $(PY) -m honcho -f Procfile.dev start
 
+# The web server and the background worker (PDFs), as `make demo` runs them (Procfile.dev).
 serve:
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	HOST="$(HOST)" TC_PORT="$(PORT)" $(PY) -m honcho -f Procfile.dev start
 
 lint: install-python
 	.venv/bin/ruff check .
@@ -78,6 +79,12 @@ preview: install install-system
 	$(PY) manage.py refresh_recognition_status >/dev/null; \
 	$(PY) manage.py load_assessment_demo; \
 	$(PY) manage.py preview_report --output-dir build/preview
+
+# The production stack (deploy/: gunicorn + WhiteNoise, db_worker, scheduler; DEBUG=0) on a
+# PostgreSQL database of its own, with a smoke test through it; every process stopped by SIGTERM.
+PRODCHECK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/truongchuan_prodcheck
+prod-check: install install-system
+	PRODCHECK_DATABASE_URL=$(PRODCHECK_DATABASE_URL) $(PY) deploy/prod_check.py
 
 clean:
 	rm -rf .venv node_modules build db.sqlite3* media

@@ -104,6 +104,8 @@ NOT_AUDITED: dict[str, str] = {
     "recognition.StatusTally": "số đếm suy ra từ sổ quyết định và danh sách trường cho bảng "
     "điều khiển (recognition.tally); đếm lại bất cứ lúc nào",
     "recognition.TallyState": "trạng thái của số đếm suy ra (ngày đếm, dấu mốc dữ liệu)",
+    "core.ProcessHeartbeat": "tín hiệu sống của tiến trình nền, ghi đè vài giây một lần; "
+    "không phải dữ liệu nghiệp vụ",
 }
 
 

@@ -70,3 +70,29 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()} {self.username}"
+
+
+class ProcessHeartbeat(models.Model):
+    """A background process saying it is alive: each worker (`manage.py db_worker`) and the
+    scheduler (`manage.py scheduler`) write their row every few seconds and delete it when they
+    stop cleanly. The health endpoint and the document job pages read the age of the freshest
+    worker row; a worker whose row is stale has died, and its running task is put back in the
+    queue by the next worker (core.worker.requeue_abandoned)."""
+
+    class Role(models.TextChoices):
+        WORKER = "worker", _("tiến trình tạo văn bản")
+        SCHEDULER = "scheduler", _("tiến trình lịch định kỳ")
+
+    process_id = models.CharField(max_length=64, unique=True)
+    role = models.CharField(max_length=16, choices=Role.choices)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("tín hiệu tiến trình nền")
+        verbose_name_plural = _("tín hiệu tiến trình nền")
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.process_id}"

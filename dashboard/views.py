@@ -1,5 +1,6 @@
 """Dashboard pages (issue 4 §5). Thin: the numbers come from dashboard.selectors, already
-scoped to the user; a unit outside the scope is 404, never 403."""
+scoped to the user; a unit outside the scope is 404, never 403. They read from the replica when
+one is configured (core.dbrouter): counts and charts tolerate seconds of replication lag."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.dbrouter import reads_from_replica
 from dashboard import selectors as dash
 from units.models import AdminUnit
 
@@ -42,23 +44,27 @@ def _export(request: HttpRequest, unit: AdminUnit | None) -> FileResponse:
 
 @login_required
 @require_GET
+@reads_from_replica
 def dashboard_home(request: HttpRequest) -> HttpResponse:
     return _page(request, dash.home_unit(user=request.user))
 
 
 @login_required
 @require_GET
+@reads_from_replica
 def dashboard_unit(request: HttpRequest, uid: str) -> HttpResponse:
     return _page(request, dash.dashboard_unit(user=request.user, uid=uid))
 
 
 @login_required
 @require_GET
+@reads_from_replica
 def export_home(request: HttpRequest) -> FileResponse:
     return _export(request, dash.home_unit(user=request.user))
 
 
 @login_required
 @require_GET
+@reads_from_replica
 def export_unit(request: HttpRequest, uid: str) -> FileResponse:
     return _export(request, dash.dashboard_unit(user=request.user, uid=uid))

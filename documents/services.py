@@ -103,9 +103,18 @@ def _progress(job: GeneratedDocument, percent: int, status: str | None = None) -
     GeneratedDocument.objects.filter(pk=job.pk).update(**fields)
 
 
+RETRYING_MESSAGE = "Lần tạo trước chưa thành công; hệ thống đang tự thử lại."
+FAILED_MESSAGE = "Lỗi không mong đợi khi tạo văn bản; quản trị viên đã được ghi nhận lỗi."
+
+
 def generated_document_run(*, document_id: int) -> None:
     """The task body: rebuild the request as the owner (scope checked again: a membership
-    removed since the click means no document), write the .docx, convert it to PDF."""
+    removed since the click means no document), write the .docx, convert it to PDF.
+
+    A refusal that another try cannot change (scope, parameters, no LibreOffice) fails the job
+    at once. Anything else (a LibreOffice crash, a lost storage) puts the job back to waiting
+    and raises, so that the worker tries again (core.worker: bounded attempts);
+    `generated_document_failed` marks the job failed once the attempts are used up."""
     job = GeneratedDocument.objects.select_related("owner").filter(pk=document_id).first()
     if job is None or job.is_finished:
         return
@@ -122,19 +131,47 @@ def generated_document_run(*, document_id: int) -> None:
             pdf=job.pdf.name,
             progress=100,
             status=GeneratedDocument.Status.DONE,
+            error="",
             finished_at=timezone.now(),
         )
-    except (DocumentError, pdf.PdfUnavailable, pdf.PdfConversionError) as exc:
+    except (DocumentError, pdf.PdfUnavailable) as exc:
         GeneratedDocument.objects.filter(pk=job.pk).update(
             status=GeneratedDocument.Status.FAILED, error=str(exc), finished_at=timezone.now()
         )
     except Exception:
-        logger.exception("PDF job %s failed", job.pk)
+        logger.exception("PDF job %s failed; the worker will try again", job.pk)
         GeneratedDocument.objects.filter(pk=job.pk).update(
-            status=GeneratedDocument.Status.FAILED,
-            error="Lỗi không mong đợi khi tạo văn bản; quản trị viên đã được ghi nhận lỗi.",
-            finished_at=timezone.now(),
+            status=GeneratedDocument.Status.QUEUED, progress=0, error=RETRYING_MESSAGE
         )
+        raise
+    except BaseException:
+        # The worker is being stopped (second SIGTERM): the task goes back to the queue, so
+        # does the job; never left "running".
+        GeneratedDocument.objects.filter(pk=job.pk).update(
+            status=GeneratedDocument.Status.QUEUED, progress=0
+        )
+        raise
+
+
+def generated_document_failed(*, document_id: int) -> None:
+    """The job's task failed for good (attempts used up, or its worker kept dying)."""
+    GeneratedDocument.objects.filter(pk=document_id).exclude(
+        status__in=[GeneratedDocument.Status.DONE, GeneratedDocument.Status.FAILED]
+    ).update(
+        status=GeneratedDocument.Status.FAILED,
+        error=FAILED_MESSAGE,
+        finished_at=timezone.now(),
+    )
+
+
+def generated_document_docx(*, job: GeneratedDocument) -> tuple[bytes, str]:
+    """The job's .docx now, whatever the worker is doing: the stored file if the job wrote it,
+    else built here from the job's parameters (as the owner, scope checked again)."""
+    if job.docx:
+        with job.docx.open("rb") as f:
+            return f.read(), registry.filename_of_title(job.title, "docx")
+    req = request_from_params(user=job.owner, kind=job.kind, params=job.params)
+    return registry.build_docx(req), registry.filename_of(req, "docx")
 
 
 def command_user(username: str | None):

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import scope_for
+from core.worker import queue_position, worker_alive
 from documents import pdf, registry, selectors, services, tasks
 from documents.common import DocumentError
 from documents.forms import GenerateForm
@@ -108,11 +109,24 @@ def _job_or_404(request: HttpRequest, pk: int) -> GeneratedDocument:
     return job
 
 
+def _job_context(job: GeneratedDocument) -> dict:
+    waiting = not job.is_finished
+    alive = worker_alive() if waiting else True
+    return {
+        "job": job,
+        # No worker beat for a minute: the page says so and offers the .docx meanwhile.
+        "stuck": waiting and not alive,
+        "ahead": queue_position(job.task_id)
+        if job.status == GeneratedDocument.Status.QUEUED
+        else None,
+    }
+
+
 @login_required
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
-    return render(request, "documents/job.html", {"job": job})
+    return render(request, "documents/job.html", _job_context(job))
 
 
 @login_required
@@ -120,17 +134,26 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The fragment htmx polls every 2 s until the job is finished."""
     job = _job_or_404(request, pk)
-    return render(request, "documents/_job_progress.html", {"job": job})
+    return render(request, "documents/_job_progress.html", _job_context(job))
 
 
 @login_required
 @require_GET
-def job_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+def job_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     job = _job_or_404(request, pk)
-    field = {"docx": job.docx, "pdf": job.pdf}.get(fmt)
-    if not field:
+    if fmt == "docx":
+        # Ready at once, even while the PDF waits for the worker.
+        try:
+            data, name = services.generated_document_docx(job=job)
+        except DocumentError as exc:
+            messages.error(request, str(exc))
+            return redirect("documents:job", pk=job.pk)
+        response = HttpResponse(data, content_type=MIMES["docx"])
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    if fmt != "pdf" or not job.pdf:
         raise Http404("Tệp chưa sẵn sàng.")
     name = registry.filename_of_title(job.title, fmt)
     return FileResponse(
-        field.open("rb"), as_attachment=True, filename=name, content_type=MIMES[fmt]
+        job.pdf.open("rb"), as_attachment=True, filename=name, content_type=MIMES[fmt]
     )

@@ -37,10 +37,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "simple_history",
+    # Before django_tasks_db: core's `db_worker` (heartbeat, retries, clean SIGTERM) takes the
+    # place of the library's command of the same name.
+    "core",
     "django_tasks",
     "django_tasks_db",
-    "simple_history",
-    "core",
     "units",
     "schools",
     "frameworks",
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from gunicorn, compressed and cached forever (hashed names).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -269,3 +273,48 @@ MIDDLEWARE += [
     # Last, as axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# --- Production stack: static files, background worker, scheduler, health, read replica ------
+# (issue 13; deploy/ and the README's "Production" section say how the processes run.)
+
+# WhiteNoise serves `collectstatic`'s output (build/static) from the app server: hashed,
+# compressed names cached for a year, nothing to configure in the proxy. The hashed names
+# need `collectstatic` first, so the manifest is on in production (DEBUG=0) only; the laptop
+# and the tests serve the files as they are from STATICFILES_DIRS.
+if env_bool("STATIC_MANIFEST", not DEBUG):
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Background tasks (core.worker): a failed task runs again after RETRY_DELAY × attempt, at
+# most MAX_ATTEMPTS times in all; a worker that has not beaten for STALE seconds is dead (its
+# running task goes back to the queue; the job pages and /healthz/ say so).
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "3"))
+TASK_RETRY_DELAY_SECONDS = float(os.environ.get("TASK_RETRY_DELAY_SECONDS", "30"))
+HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS", "10"))
+WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "60"))
+
+# Periodic work, run by `manage.py scheduler` (APScheduler; one scheduler per installation).
+# Each entry enqueues a task for the workers: (task path, cron fields in TIME_ZONE).
+SCHEDULED_TASKS: list[tuple[str, dict[str, str]]] = [
+    # Certificates expire on their date without any write: the cached levels follow at night.
+    ("recognition.tasks.refresh_recognition_status", {"hour": "0", "minute": "5"}),
+    # Finished task rows older than TASK_RESULTS_KEEP_DAYS are deleted.
+    ("core.tasks.prune_task_results", {"hour": "3", "minute": "30"}),
+]
+TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "30"))
+
+# A load balancer probes /healthz/ over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+
+# Read replica (PostgreSQL streaming replica) for the dashboards: DATABASE_REPLICA_URL adds the
+# "replica" alias; core.dbrouter sends the reads of views marked `@reads_from_replica` there,
+# everything else (and every write) to the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+    )
+    # The test run has one database: the replica alias mirrors it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.dbrouter.ReplicaRouter"]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from assessments import urls_documents as assessment_documents_urls
+from core import views as core_views
 from dashboard import urls_documents as dashboard_documents_urls
 from dashboard import views_home
 from documents import urls as documents_urls
@@ -19,6 +20,7 @@ documents_patterns = [
 
 urlpatterns = [
     path("", views_home.home, name="home"),
+    path("healthz/", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("units/", include("schools.urls_units")),

@@ -473,6 +473,7 @@ NOT_EDIT_FORMS = {
     "frameworks:detail": "read-only",
     "frameworks:list": "read-only",
     "home": "read-only",
+    "healthz": "read-only",
     "programme:expired": "read-only",
     "programme:expiring": "read-only",
     "programme:file": "read-only",
