@@ -299,6 +299,8 @@ WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "60"))
 SCHEDULED_TASKS: list[tuple[str, dict[str, str]]] = [
     # Certificates expire on their date without any write: the cached levels follow at night.
     ("recognition.tasks.refresh_recognition_status", {"hour": "0", "minute": "5"}),
+    # The dashboards' kept counts follow the writes within a minute (recognition.tally).
+    ("recognition.tasks.count_tallies", {"minute": "*"}),
     # Finished task rows older than TASK_RESULTS_KEEP_DAYS are deleted.
     ("core.tasks.prune_task_results", {"hour": "3", "minute": "30"}),
 ]
