@@ -18,7 +18,10 @@ from core.models import ProcessHeartbeat
 from core.tasks import prune_task_results
 from recognition.tasks import refresh_recognition_status
 
-pytestmark = pytest.mark.django_db
+# transaction=True: the worker and the scheduler call close_old_connections(), as they must
+# in production; inside a test's transaction that closes the test's own PostgreSQL
+# connection (SQLite's in-memory one is never closed, which hid it).
+pytestmark = pytest.mark.django_db(transaction=True)
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 

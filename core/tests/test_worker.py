@@ -18,7 +18,10 @@ from core import worker as core_worker
 from core.models import ProcessHeartbeat
 from core.tests import worker_tasks
 
-pytestmark = pytest.mark.django_db
+# transaction=True: the worker and the scheduler call close_old_connections(), as they must
+# in production; inside a test's transaction that closes the test's own PostgreSQL
+# connection (SQLite's in-memory one is never closed, which hid it).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)

@@ -109,6 +109,7 @@ def run_worker_batch() -> None:
             signal.signal(sig, handler)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes old connections
 def test_conversion_crash_is_retried_then_the_job_fails_with_a_message(
     client, database_queue, commune_officer, commune, nine_schools, monkeypatch
 ):
@@ -145,6 +146,7 @@ def test_a_job_whose_worker_kept_dying_is_shown_failed(
     assert job.status == GeneratedDocument.Status.FAILED and job.error
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes old connections
 def test_a_retry_shows_that_it_is_retrying(
     client, database_queue, settings, commune_officer, commune, nine_schools, monkeypatch
 ):
@@ -161,6 +163,7 @@ def test_a_retry_shows_that_it_is_retrying(
     assert services.RETRYING_MESSAGE in page(client, job)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes old connections
 def test_a_worker_stopped_mid_conversion_puts_the_job_back_to_waiting(
     database_queue, commune_officer, commune, nine_schools, monkeypatch
 ):
