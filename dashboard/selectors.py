@@ -328,9 +328,9 @@ def status_rows(
 # Trend
 
 
-def trend_dates(on: dt.date, years: int = TREND_YEARS) -> list[dt.date]:
-    """31/12 of each of the last `years` years, the current one counted up to `on`."""
-    return [dt.date(y, 12, 31) for y in range(on.year - years + 1, on.year)] + [on]
+# 31/12 of each of the last years, the current one counted up to `on`: the days the kept
+# counts are kept for, so the live trend and the kept one answer for the same days.
+trend_dates = tally.tally_days
 
 
 def trend(

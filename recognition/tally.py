@@ -169,45 +169,39 @@ def _touched_units(state: TallyState) -> set[int] | None:
     marks, now = state.marks, _marks()
     if set(marks) != set(MARKS):
         return None
-    school_history = School.history.model.objects.filter(history_id__gt=marks["school_history"])
-    decision_history = RecognitionDecision.history.model.objects.filter(
+    school_rows = School.history.model.objects
+    mark = marks["school_history"]
+    school_since = school_rows.filter(history_id__gt=mark)
+    decision_since = RecognitionDecision.history.model.objects.filter(
         history_id__gt=marks["decision_history"]
     )
     # Rows added or removed without a history row (a raw bulk insert, a raw delete): the
     # numbers do not add up, and nothing says which communes they touched.
-    for model_history, prefix in ((school_history, "school"), (decision_history, "decision")):
-        added = model_history.filter(history_type="+").values("id").distinct().count()
-        removed = model_history.filter(history_type="-").values("id").distinct().count()
+    for since, prefix in ((school_since, "school"), (decision_since, "decision")):
+        added = since.filter(history_type="+").values("id").distinct().count()
+        removed = since.filter(history_type="-").values("id").distinct().count()
         if now[f"{prefix}_count"] != marks[f"{prefix}_count"] + added - removed:
             return None
-    changed = set(school_history.values_list("id", flat=True))
-    created = set(school_history.filter(history_type="+").values_list("id", flat=True))
-    school_ids = changed | set(decision_history.values_list("school_id", flat=True))
+    changed = set(school_since.values_list("id", flat=True))
+    created = set(school_since.filter(history_type="+").values_list("id", flat=True))
+    school_ids = changed | set(decision_since.values_list("school_id", flat=True))
     if len(school_ids) > MAX_INCREMENTAL_UNITS * 20:
         return None
-    school_history = School.history.model.objects
     # A changed school with no history row before the mark was written without one: where it
     # was counted is unknown.
-    known = set(
-        school_history.filter(id__in=changed - created, history_id__lte=marks["school_history"])
-        .values_list("id", flat=True)
-        .distinct()
-    )
+    earlier = school_rows.filter(history_id__lte=mark)
+    known = set(earlier.filter(id__in=changed - created).values_list("id", flat=True).distinct())
     if changed - created - known:
         return None
-    units = set(
-        school_history.filter(id__in=school_ids, history_id__gt=marks["school_history"])
-        .values_list("unit_id", flat=True)
-        .distinct()
-    )
+    units = set(school_since.values_list("unit_id", flat=True).distinct())
     # The unit each school had at the last count: its latest history row before the mark.
     before = (
-        school_history.filter(id__in=school_ids, history_id__lte=marks["school_history"])
+        earlier.filter(id__in=school_ids)
         .values("id")
         .annotate(last=Max("history_id"))
         .values_list("last", flat=True)
     )
-    units |= set(school_history.filter(history_id__in=before).values_list("unit_id", flat=True))
+    units |= set(school_rows.filter(history_id__in=before).values_list("unit_id", flat=True))
     units |= set(School.objects.filter(id__in=school_ids).values_list("unit_id", flat=True))
     units.discard(None)
     return None if len(units) > MAX_INCREMENTAL_UNITS else units
