@@ -8,6 +8,7 @@ urlpatterns = [
     path("bat-dau/", views.assessment_start, name="start"),
     path("tien-do/", views.progress, name="progress"),
     path("<int:pk>/", views.assessment_detail, name="detail"),
+    path("<int:pk>/lich-su/", views.assessment_record, name="record"),
     path("<int:pk>/hoi-dong/", views.council, name="council"),
     path("<int:pk>/nop/", views.assessment_submit, name="submit"),
     path("<int:pk>/tra-lai/", views.assessment_return, name="return"),

@@ -163,13 +163,6 @@ def assessment_detail(request, pk: int):
         "events": history.readable(
             selectors.assessment_history(assessment=assessment)[:20], assessment
         ),
-        "history_rows": audit.history_rows(
-            assessment,
-            related=[
-                (model, {"assessment_id": assessment.pk})
-                for model in (CouncilMember, WorkingGroup, PlanMilestone)
-            ],
-        ),
         "reason_form": ReasonForm(),
         "is_2018": assessment.framework.family == "2018",
         **_level4_gate(live, level4_rows),
@@ -736,6 +729,23 @@ def standard_review(request, pk: int, code: str):
     }
     status = concurrency.CONFLICT_STATUS if conflict else 200
     return render(request, "assessments/standard.html", context, status=status)
+
+
+@login_required
+def assessment_record(request, pk: int):
+    """The cycle's change history: its own page, and the fragment the cycle page loads when the
+    reader scrolls to it (reading every history row on each visit of that busy page cost more
+    than the rest of it)."""
+    assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    rows = audit.history_rows(
+        assessment,
+        related=[
+            (model, {"assessment_id": assessment.pk})
+            for model in (CouncilMember, WorkingGroup, PlanMilestone)
+        ],
+    )
+    template = "core/_history.html" if request.htmx else "assessments/record.html"
+    return render(request, template, {"assessment": assessment, "history_rows": rows})
 
 
 @login_required

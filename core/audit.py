@@ -200,9 +200,16 @@ def _request_user():
 
 
 def client_ip(request) -> str:
-    """REMOTE_ADDR; behind a proxy the proxy's own setting (BEHIND_PROXY) decides trust, so the
-    forwarded header is not read here."""
-    return (request.META.get("REMOTE_ADDR") or "")[:45] if request is not None else ""
+    """The client's address for the audit trail and the login protection: REMOTE_ADDR, or,
+    behind a reverse proxy (BEHIND_PROXY) and only for a request that comes from one of
+    TRUSTED_PROXIES, the X-Real-IP the proxy sets (deploy/nginx overwrites it, so a client
+    cannot choose it; X-Forwarded-For is not read, clients can prepend to it)."""
+    if request is None:
+        return ""
+    remote = request.META.get("REMOTE_ADDR") or ""
+    if settings.BEHIND_PROXY and remote in settings.TRUSTED_PROXIES:
+        remote = request.META.get("HTTP_X_REAL_IP", "").strip() or remote
+    return remote[:45]
 
 
 def event_record(*, kind: str, request=None, user=None, username: str = "", obj=None) -> None:

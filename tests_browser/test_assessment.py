@@ -220,3 +220,18 @@ def test_a_click_on_a_stale_page_shows_the_current_decisions(
     )
     result.refresh_from_db()
     assert result.met is False
+
+
+def test_the_cycle_history_arrives_when_the_reader_scrolls_to_it(
+    page, live_server, login, member_setup, principal
+):
+    assessment, _member = member_setup
+    login(principal.username)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
+    _watch_htmx_errors(page)
+    history = page.get_by_test_id("history")
+    expect(history).to_have_count(0)  # not read with the page
+    page.get_by_test_id("history-deferred").scroll_into_view_if_needed()
+    expect(history).to_contain_text("Lịch sử thay đổi")
+    expect(history.locator("tbody tr").first).to_be_visible()
+    assert _htmx_errors(page) == []

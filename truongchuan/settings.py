@@ -207,8 +207,14 @@ SECURE_HSTS_PRELOAD = not DEBUG
 # Only behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto itself (nginx,
 # Caddy…): otherwise any client could claim HTTPS with that header. Without it, a proxied
 # deployment with SECURE_SSL_REDIRECT loops on redirects.
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies whose X-Real-IP names the client (core.audit.client_ip): behind nginx every
+# request comes from 127.0.0.1, so the login protection would count all people as one address.
+TRUSTED_PROXIES = tuple(
+    ip.strip() for ip in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if ip.strip()
+)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 

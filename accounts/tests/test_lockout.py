@@ -212,3 +212,35 @@ def test_only_who_may_unlock_sees_the_page(client, request, role):
     assert client.post(reverse("accounts:lockouts"), {"attempt": lock.pk}).status_code == 403
     assert AccessAttempt.objects.filter(pk=lock.pk).exists()
     assert "Khóa đăng nhập" not in client.get(reverse("home")).content.decode()
+
+
+def test_behind_the_proxy_each_client_address_counts_on_its_own(client, settings, principal):
+    """nginx makes every request come from 127.0.0.1; its X-Real-IP names the client."""
+    settings.BEHIND_PROXY = True
+
+    def via_proxy(real_ip: str):
+        return client.post(
+            reverse("accounts:login"),
+            {"username": principal.username, "password": "sai-mat-khau"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_REAL_IP=real_ip,
+        )
+
+    for _ in range(3):
+        via_proxy("203.113.1.10")
+    assert LOCKED in via_proxy("203.113.1.10").content.decode()
+    # Another person behind the same proxy is not locked out by the first one's failures.
+    assert LOCKED not in via_proxy("14.160.2.20").content.decode()
+    assert AuditEvent.objects.filter(ip="203.113.1.10").exists()
+
+
+def test_a_client_cannot_choose_its_address_with_the_header(client, settings, principal):
+    settings.BEHIND_PROXY = True
+    for n in range(3):  # straight to the app, not through a trusted proxy: the header is ignored
+        client.post(
+            reverse("accounts:login"),
+            {"username": principal.username, "password": "sai-mat-khau"},
+            REMOTE_ADDR="203.113.1.10",
+            HTTP_X_REAL_IP=f"10.0.0.{n}",
+        )
+    assert LOCKED in attempt(client, principal.username, "sai-mat-khau").content.decode()

@@ -72,6 +72,10 @@ def test_the_change_log_names_fields_and_values_in_words(client, assessment, pri
 def test_the_cycle_page_shows_its_history_with_the_status_in_words(client, submitted, principal):
     client.force_login(principal)
     body = client.get(reverse("assessments:detail", args=[submitted.pk])).content.decode()
+    assert reverse("assessments:record", args=[submitted.pk]) in body  # loaded on scroll
+    body = client.get(
+        reverse("assessments:record", args=[submitted.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
     history = body[body.index('data-testid="history"') :]
     assert "Trạng thái" in history and "Đã nộp" in history
     assert ">submitted<" not in history

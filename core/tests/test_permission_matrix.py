@@ -161,6 +161,7 @@ ROUTES: dict[str, Route] = {
     "assessments:start": R("assessment.start", post=True, refused=404),
     "assessments:progress": R("assessment.progress", refused=404),
     "assessments:detail": R("assessment.view", "assessment"),
+    "assessments:record": R("assessment.view", "assessment"),
     "assessments:council": R(
         "assessment.view", "assessment", post=True, post_action="assessment.manage"
     ),

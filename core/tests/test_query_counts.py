@@ -15,9 +15,9 @@ PAGES = [
     ("principal", "/", 7),
     ("principal", "/schools/", 7),
     ("principal", "/dashboard/", 7),
-    # 41 since the submit dialog lists the open pre-print checks (issue 17 §8), which read the
-    # document data; loading the dialog on demand (htmx) would bring it back near 20.
-    ("principal", "/assessments/{a}/", 41),
+    # 34: the submit dialog lists the open pre-print checks (issue 17 §8), which read the
+    # document data; the change history is loaded when the reader scrolls to it (/lich-su/).
+    ("principal", "/assessments/{a}/", 34),
     ("principal", "/assessments/{a}/tieu-chi/1.1/", 10),
     ("principal", "/api/schools/", 5),
     ("principal", "/api/me/", 3),
