@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assessments.levels import requirement_refs
+
 _TOKEN_RE = re.compile(r"\s+|[^\s]+")
 
 
@@ -28,6 +30,11 @@ class IndicatorChange:
     ident: str
     old: bool | None
     new: bool | None
+
+    @property
+    def label(self) -> str:
+        """The indicator as people name it ("chỉ báo a) của Mức 1"), for the page."""
+        return requirement_refs([self.ident])
 
 
 @dataclass

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 
+from .levels import requirement_refs
 from .models import ChangeLog, CriterionSheet, StandardReview, Status
 
 # The prose of the self-assessment documents (its app labels its keys through core.audit).
@@ -52,6 +53,15 @@ def _evidence_field(name: str) -> str:
     return _verbose(apps.get_model("evidence", "Evidence"), name)
 
 
+def _indicator_label(ident: str) -> str:
+    """ "1.1-M1a" → "Tiêu chí 1.1, chỉ báo a) của Mức 1" (never the internal id)."""
+    refs = requirement_refs([ident])
+    criterion = ident.split("-M", 1)[0] if "-M" in ident and ident[:1].isdigit() else ""
+    if criterion:
+        return _("Tiêu chí %(code)s, %(which)s") % {"code": criterion, "which": refs}
+    return refs[:1].upper() + refs[1:]
+
+
 def field_label(key: str, assessment=None) -> str:
     """ "standard:5.direction" → "Tiêu chuẩn 5 — Hướng cải tiến"."""
     head, _sep, rest = key.partition(":")
@@ -71,6 +81,8 @@ def field_label(key: str, assessment=None) -> str:
         return _("Trích dẫn minh chứng")
     if key.startswith("current_state."):
         return _("Hiện trạng — Mức %(n)s") % {"n": key.split(".", 1)[1]}
+    if key.startswith("van_ban_yeu_cau."):
+        return _("Văn bản yêu cầu — %(which)s") % {"which": _indicator_label(key.split(".", 1)[1])}
     if key.startswith("van_ban."):
         section = key.split(".", 1)[1]
         owner = SimpleNamespace(assessment=assessment)
@@ -95,7 +107,7 @@ def field_label(key: str, assessment=None) -> str:
                 "field": _evidence_field(name),
             }
         if head == "indicator":
-            return _("Chỉ báo %(ident)s") % {"ident": rest}
+            return _indicator_label(rest)
         if head == "group":
             return _("Nhóm %(name)s") % {"name": rest}
         if head == "plan":

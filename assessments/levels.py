@@ -1,5 +1,6 @@
 """Live levels of a self-assessment: turn indicator results into the engine's input, evaluate,
-and phrase what is missing ("thiếu 1.5-M3 để đạt Mức 3").
+and phrase what is missing as the circular names it ("thiếu yêu cầu của Mức 3 ở tiêu chí 1.5 để
+đạt Mức 3"; the internal ids such as "1.5-M3" never reach the screen).
 
 Pure Python (no Django import), like the engine itself: the services, the views, the benchmarks
 and the snapshot all call it with plain rows. An indicator not yet decided counts as not met —
@@ -7,11 +8,40 @@ the engine only credits what the council has positively confirmed."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from frameworks import engine
+
+_CRITERION_IDENT = re.compile(r"(?P<criterion>\d+(?:\.\d+)*)-M(?P<level>\d+)(?P<letter>[a-zđ]*)")
+_SCHOOL_IDENT = re.compile(r"M(?P<level>\d+)-(?P<n>\d+)")
+
+
+def requirement_refs(idents: Iterable[str]) -> str:
+    """Indicator ids in words, level by level, as the circular and the printed documents name
+    them: "chỉ báo a), c) của Mức 2; yêu cầu của Mức 3" (a level whose single requirement has no
+    letter is named by its level); school-wide requirements "yêu cầu số 1, 2 của Mức 4"."""
+    levels: dict[int, list[str]] = {}
+    school: dict[int, list[str]] = {}
+    other: list[str] = []
+    for ident in idents:
+        if m := _CRITERION_IDENT.fullmatch(ident):
+            levels.setdefault(int(m["level"]), []).append(m["letter"])
+        elif m := _SCHOOL_IDENT.fullmatch(ident):
+            school.setdefault(int(m["level"]), []).append(m["n"])
+        else:  # a framework with another naming: say it as it is
+            other.append(ident)
+    parts = []
+    for level, letters in sorted(levels.items()):
+        named = [f"{letter})" for letter in letters if letter]
+        parts.append(
+            f"chỉ báo {', '.join(named)} của Mức {level}" if named else f"yêu cầu của Mức {level}"
+        )
+    for level, numbers in sorted(school.items()):
+        parts.append(f"yêu cầu số {', '.join(numbers)} của Mức {level}")
+    return "; ".join(parts + other)
 
 
 @dataclass(frozen=True)
@@ -36,7 +66,7 @@ class CriterionLive:
     def explanation(self) -> str:
         if self.next_level is None:
             return "Đã đạt mức cao nhất của tiêu chí."
-        return f"thiếu {', '.join(self.missing)} để đạt Mức {self.next_level}"
+        return f"thiếu {requirement_refs(self.missing)} để đạt Mức {self.next_level}"
 
 
 @dataclass
@@ -64,12 +94,11 @@ class LiveLevels:
             return f"Trường đã đạt mức cao nhất (Mức {self.school_level})."
         parts = []
         for blocker in nxt["blockers"]:
-            where = (
-                "yêu cầu Mức 4"
-                if blocker["criterion"] == engine.LEVEL4_GROUP
-                else f"tiêu chí {blocker['criterion']}"
-            )
-            parts.append(f"{', '.join(blocker['missing'])} ({where})")
+            refs = requirement_refs(blocker["missing"])
+            if blocker["criterion"] == engine.LEVEL4_GROUP:
+                parts.append(refs)
+            else:
+                parts.append(f"{refs} ở tiêu chí {blocker['criterion']}")
         if not parts:
             return f"Đủ điều kiện đạt Mức {nxt['level']}."
         return f"thiếu {'; '.join(parts)} để đạt Mức {nxt['level']}"

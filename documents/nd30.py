@@ -281,26 +281,54 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
-# Two-syllable words of unit names that a line break must not cut ("TIỂU / HỌC"), and the words
-# after which a unit's proper name starts ("HUYỆN Ninh Giang", "TIỂU HỌC Huổi Luông").
+# Words of unit names that a line break must not cut ("TIỂU / HỌC", "TRUNG HỌC / CƠ SỞ"), longest
+# first, and the words after which a unit's proper name starts ("HUYỆN Ninh Giang", "TIỂU HỌC
+# Huổi Luông").
 _COMPOUNDS = frozenset(
     """ỦY BAN|NHÂN DÂN|TIỂU HỌC|TRUNG HỌC|MẦM NON|PHỔ THÔNG|CƠ SỞ|DÂN TỘC|BÁN TRÚ|NỘI TRÚ|
     THỊ TRẤN|THÀNH PHỐ|THỊ XÃ|GIÁO DỤC|ĐÀO TẠO|HỘI ĐỒNG|ĐÁNH GIÁ|TRUNG TÂM|THƯỜNG XUYÊN|
-    CHỦ NGHĨA|XÃ HỘI|ĐẶC KHU""".replace("\n", "")
+    CHỦ NGHĨA|XÃ HỘI|ĐẶC KHU|TRUNG HỌC CƠ SỞ|TRUNG HỌC PHỔ THÔNG|GIÁO DỤC THƯỜNG XUYÊN|
+    NHÀ TRẺ|MẪU GIÁO""".replace("\n", "")
     .replace(" |", "|")
     .split("|")
 )
+_COMPOUND_LENGTHS = sorted({len(c.split()) for c in _COMPOUNDS}, reverse=True)
 _NAME_STARTS_AFTER = frozenset(
     "HUYỆN XÃ TỈNH PHƯỜNG QUẬN TRẤN PHỐ KHU HỌC NON THÔNG TH THCS THPT MN PTDTBT PTDTNT GDTX "
-    "GDNN-GDTX".split()
+    "GDNN-GDTX SỞ TRÚ XUYÊN GIÁO TRẺ".split()
 )
+NBSP = "\u00a0"
+
+
+def _header_tokens(words: list[str], usable: float, size: float, bold: bool) -> list[str]:
+    """The words of a header name with each compound ("TIỂU HỌC") joined by a non-breaking
+    space, so that neither the choice below nor the word processor can cut it; a compound
+    wider than the line stays breakable."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in _COMPOUND_LENGTHS:
+            chunk = words[i : i + n]
+            joined = NBSP.join(chunk)
+            if (
+                len(chunk) == n
+                and " ".join(chunk).upper() in _COMPOUNDS
+                and text_width_mm(joined, size, bold=bold) <= usable
+            ):
+                out.append(joined)
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
 
 
 def _name_start(words: list[str]) -> int:
     """Index of the first word of the unit's proper name (after its last kind word)."""
     start = len(words)
     for i, word in enumerate(words[:-1]):
-        if word.upper() in _NAME_STARTS_AFTER:
+        if word.split(NBSP)[-1].upper() in _NAME_STARTS_AFTER:
             start = i + 1
     return start
 
@@ -321,22 +349,27 @@ def header_lines(
 ) -> tuple[list[str], float]:
     """How a header name is broken (lines) and the paragraph width that makes LibreOffice and
     Word break it so. Word processors fill lines greedily, so only the breaks some paragraph
-    width produces are candidates; among them the best: never inside a two-syllable word
-    ("TIỂU / HỌC") or the unit's proper name ("NINH / GIANG") when avoidable, fewest lines,
-    most even. The width returned sits midway between the widest line and the narrowest
-    line-plus-next-word, so a small error of the width estimate changes nothing."""
+    width produces are candidates; a compound ("TIỂU HỌC", "MẦM NON") is one word joined by a
+    non-breaking space where the word processor would otherwise cut it (the lines then carry
+    them, the caller writes them); among the candidates the best: never inside the unit's proper name ("NINH /
+    GIANG") when avoidable, fewest lines, most even. The width returned sits midway between
+    the widest line and the narrowest line-plus-next-word, so a small error of the width
+    estimate changes nothing. A name that fits on one line comes back as typed."""
     usable = width_mm - CELL_PADDING_MM
-    words = text.split()
-    if text_width_mm(text, size, bold=bold) <= usable or len(words) < 2:
+    if text_width_mm(text, size, bold=bold) <= usable or len(text.split()) < 2:
+        return [text], usable
+    words = _header_tokens(text.split(), usable, size, bold)
+    if len(words) < 2:
         return [text], usable
     name = _name_start(words)
 
     def penalty(lines: list[str]) -> int:
         total, cut = 0, 0
         for line in lines[:-1]:
-            cut += len(line.split())
+            cut += len(line.split(" "))
+            before, after = words[cut - 1].split(NBSP)[-1], words[cut].split(NBSP)[0]
+            total += int(f"{before} {after}".upper() in _COMPOUNDS)
             # A name cut is the worse: "HUỔI / LUÔNG" reads as two places.
-            total += int(f"{words[cut - 1]} {words[cut]}".upper() in _COMPOUNDS)
             total += 3 * (name < cut)
         return total
 
@@ -356,19 +389,26 @@ def header_lines(
         key = (penalty(lines), len(lines), widest)
         if best is None or key < best[0]:
             pulls = [
-                text_width_mm(f"{line} {following.split()[0]}", size, bold=bold)
+                text_width_mm(f"{line} {following.split(' ')[0]}", size, bold=bold)
                 for line, following in zip(lines, lines[1:], strict=False)
             ]
             target = min(usable, (widest + min(pulls)) / 2)
             best = (key, lines, target)
     if best is None:
         return [text], usable
-    return best[1], best[2]
+    _key, lines, target = best
+    plain = [line.replace(NBSP, " ") for line in lines]
+    if _greedy(text.split(), target, size, bold) == plain:
+        # The word processor lands on these breaks by itself: the name stays as typed.
+        return plain, target
+    return lines, target
 
 
 def balanced_lines(text: str, width_mm: float, size: float, *, bold: bool = False) -> str:
-    """`header_lines` as text, a newline between lines ("UBND HUYỆN" / "NINH GIANG")."""
-    return "\n".join(header_lines(text, width_mm, size, bold=bold)[0])
+    """`header_lines` as text, a newline between lines ("UBND HUYỆN" / "NINH GIANG"); the
+    non-breaking spaces inside compounds read as spaces."""
+    lines = header_lines(text, width_mm, size, bold=bold)[0]
+    return "\n".join(lines).replace(NBSP, " ")
 
 
 def fit_widths(
@@ -539,11 +579,14 @@ def _column_widths(table, widths_mm: Sequence[float]) -> None:
 
 def _header_name(cell, text: str, cell_width_mm: float, *, bold: bool, first: bool = True):
     """A unit's name in the header (caps 13), broken between words where `header_lines`
-    says. The text itself is left as typed: the paragraph is narrowed (equal indents, it is
-    centred) to the width at which LibreOffice's and Word's own line breaking land on those
-    breaks."""
-    paragraph = _cell_text(cell, text, size=13, bold=bold, first=first)
+    says. The text is left as typed but for the non-breaking spaces inside compounds of a
+    name that takes two lines or more ("TIỂU HỌC"): the paragraph is narrowed (equal indents,
+    it is centred) to the width at which LibreOffice's and Word's own line breaking land on
+    those breaks."""
     lines, target = header_lines(text, cell_width_mm, 13, bold=bold)
+    paragraph = _cell_text(
+        cell, " ".join(lines) if len(lines) > 1 else text, size=13, bold=bold, first=first
+    )
     if len(lines) > 1:
         indent = Mm(max(0.0, (cell_width_mm - CELL_PADDING_MM - target) / 2))
         paragraph.paragraph_format.left_indent = indent

@@ -41,6 +41,7 @@ class BootstrapForm(forms.Form):
                 widget = self.fields[name].widget
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
                 widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
 
 
 YEAR_MIN, YEAR_MAX = 2000, 2100

@@ -22,6 +22,7 @@ from core.models import AuditEvent
 from programme import plans, selectors, services
 from programme.forms import (
     ActivityForm,
+    BootstrapForm,
     InvestmentForm,
     MonthlyReportForm,
     PlanForm,
@@ -147,10 +148,22 @@ def _target_forms(request: HttpRequest, plan: ProgrammePlan):
     )
 
 
-@login_required
-@require_GET
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(user=request.user, pk=pk)
+def _add_errors(form: BootstrapForm, exc: Exception) -> None:
+    """A service's refusal shown where it belongs: beside the field it names, else above."""
+    errors = getattr(exc, "errors", None) or {"": [str(exc)]}
+    for name, msgs in errors.items():
+        for msg in msgs:
+            form.add_error(name if name in form.fields else None, msg)
+
+
+def _plan_page(
+    request: HttpRequest,
+    plan: ProgrammePlan,
+    *,
+    failed: BootstrapForm | None = None,
+) -> HttpResponse:
+    """The plan's page; `failed` is a form just posted and refused (its errors and the values
+    typed stay on the page, 400), the others are blank."""
     today = timezone.localdate()
     report = selectors.plan_report(user=request.user, plan=plan, today=today)
     can_manage = has_perm(request.user, "plan.edit", plan)
@@ -198,7 +211,23 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["activities"] = list(plan.activities.all())
     if has_perm(request.user, "activity.add", plan):
         context["activity_form"] = ActivityForm(prefix="a")
-    return render(request, "programme/plan_detail.html", context)
+    if failed is not None:
+        failed.mark_invalid()
+        name = {
+            ActivityForm: "activity_form",
+            SchoolTargetForm: "target_form",
+            UnitTargetForm: "unit_form",
+        }[type(failed)]
+        context[name] = failed
+    return render(
+        request, "programme/plan_detail.html", context, status=400 if failed is not None else 200
+    )
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_page(request, selectors.plan_get(user=request.user, pk=pk))
 
 
 @login_required
@@ -212,13 +241,11 @@ def plan_activity_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.plan_activity_add(user=request.user, plan=plan, data=dict(form.cleaned_data))
         except services.Rejected as exc:
-            messages.error(request, str(exc))
+            _add_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi hoạt động."))
-    else:
-        errors = "; ".join(f"{form.fields[k].label}: {v[0]}" for k, v in form.errors.items())
-        messages.error(request, _("Chưa ghi được hoạt động: %(e)s") % {"e": errors})
-    return redirect("programme:plan", pk=plan.pk)
+            return redirect("programme:plan", pk=plan.pk)
+    return _plan_page(request, plan, failed=form)
 
 
 @login_required
@@ -243,12 +270,11 @@ def plan_target_add(request: HttpRequest, pk: int) -> HttpResponse:
         except services.NotAllowed as exc:
             raise Http404 from exc
         except services.Rejected as exc:
-            messages.error(request, str(exc))
+            _add_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm chỉ tiêu cho %(s)s.") % {"s": school.name})
-    else:
-        messages.error(request, _("Chưa thêm được chỉ tiêu: hãy chọn trường, năm và chỉ tiêu."))
-    return redirect("programme:plan", pk=plan.pk)
+            return redirect("programme:plan", pk=plan.pk)
+    return _plan_page(request, plan, failed=form)
 
 
 @login_required
@@ -264,13 +290,11 @@ def plan_unit_target_add(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, plan=plan, data=dict(form.cleaned_data)
             )
         except services.Rejected as exc:
-            messages.error(request, str(exc))
+            _add_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm chỉ tiêu của đơn vị."))
-    else:
-        errors = "; ".join(f"{form.fields[k].label}: {v[0]}" for k, v in form.errors.items())
-        messages.error(request, _("Chưa thêm được chỉ tiêu: %(e)s") % {"e": errors})
-    return redirect("programme:plan", pk=plan.pk)
+            return redirect("programme:plan", pk=plan.pk)
+    return _plan_page(request, plan, failed=form)
 
 
 # ---------------------------------------------------------------------------------------------

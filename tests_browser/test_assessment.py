@@ -86,15 +86,15 @@ def test_member_ticks_indicators_and_sees_level_and_explanation_change(
     level = page.get_by_test_id("criterion-level")
     explanation = page.get_by_test_id("criterion-explanation")
     expect(level).to_have_text("Chưa đạt Mức 1")
-    expect(explanation).to_contain_text("thiếu 1.1-M1a, 1.1-M1b, 1.1-M1c để đạt Mức 1")
+    expect(explanation).to_contain_text("thiếu chỉ báo a), b), c) của Mức 1 để đạt Mức 1")
 
     _radio(page, "1.1-M1a", "1").check()
-    expect(explanation).to_contain_text("thiếu 1.1-M1b, 1.1-M1c để đạt Mức 1")
+    expect(explanation).to_contain_text("thiếu chỉ báo b), c) của Mức 1 để đạt Mức 1")
     expect(page.get_by_test_id("evidence-warning")).to_contain_text("1.1-M1a được đánh giá đạt")
     _radio(page, "1.1-M1b", "1").check()
     _radio(page, "1.1-M1c", "1").check()
     expect(level).to_have_text("Mức 1")
-    expect(explanation).to_contain_text("thiếu 1.1-M2 để đạt Mức 2")
+    expect(explanation).to_contain_text("thiếu yêu cầu của Mức 2 để đạt Mức 2")
 
     # Evidence picker: the code goes where the cursor is, in the framework's style.
     _watch_htmx_errors(page)
@@ -216,7 +216,7 @@ def test_a_click_on_a_stale_page_shows_the_current_decisions(
     _radio(page, "1.1-M1a", "0").check()
     expect(error).to_have_count(0)
     expect(page.get_by_test_id("criterion-explanation")).to_contain_text(
-        "thiếu 1.1-M1a, 1.1-M1b, 1.1-M1c để đạt Mức 1"
+        "thiếu chỉ báo a), b), c) của Mức 1 để đạt Mức 1"
     )
     result.refresh_from_db()
     assert result.met is False

@@ -8,8 +8,13 @@ not judged) stops it, the other warnings must be acknowledged (`submission_probl
 The regulation texts' provenance and certainty are not findings: they belong to the
 framework's reference page, not to the work of a school.
 
-Findings of the document scanner (the generated .docx read back) join the list through
-`findings(data, extra=...)`: any object with `message` (and optionally `level`, `url`)."""
+The document check (`documents.check`) reaches the list without rendering a document on a page
+view: `text_findings` runs its rules (`scan_text`: English, internal ids, "{…}", developer notes,
+placeholder sentences) on the texts people write and the documents are made of — prose
+sections, per-standard texts, criterion sheets, improvement actions, requirement texts written
+from the gazette, council and timeline — and each item links to the page where that text is
+written. `findings()` includes them; other scanner findings (a generated .docx read back) join
+through `findings(data, extra=...)`: any object with `message` (and optionally `level`, `url`)."""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from typing import Any
 from django.urls import reverse
 
 from assessments.selectors import council_warnings
+from documents import check as document_check
 
 from . import prose
 from .data import SAData
@@ -83,6 +89,116 @@ def missing_texts(data: SAData) -> list[Finding]:
                         code="missing_text",
                     )
                 )
+    return out
+
+
+# What each kind of document-check finding asks of the person who wrote the text.
+_TEXT_FIX = {
+    document_check.ENGLISH: "có câu tiếng Anh; văn bản gửi đi viết bằng tiếng Việt",
+    document_check.INTERNAL_ID: "có mã nội bộ dạng “1.1-M2”; hãy viết tên tiêu chí, chỉ báo",
+    document_check.TEMPLATE_LEAK: "có chỗ mẫu chưa điền (dấu ngoặc nhọn “{…}”)",
+    document_check.DEVELOPER_NOTE: "có ghi chú kỹ thuật không dành cho người đọc",
+    document_check.MISSING_TEXT: "có câu báo thiếu nội dung thay cho nội dung",
+}
+
+
+def _sources(data: SAData) -> list[tuple[str, str, str, str]]:
+    """(where, text, url, link text) of every text written in the app that a document prints."""
+    pk = data.assessment.pk
+    out: list[tuple[str, str, str, str]] = []
+    prose_url = reverse("documents:assessment_prose", args=[pk])
+    for section in prose.sections_for(data.layout):
+        value = data.prose.get(section.key)
+        if isinstance(value, str) and value.strip():
+            out.append((f"Phần “{section.label}”", value, prose_url, "Mở trang soạn văn bản"))
+    rows = data.prose.get("monitoring")
+    if isinstance(rows, list):
+        for row in rows:
+            if isinstance(row, dict):
+                text = " ".join(str(v) for v in row.values() if isinstance(v, str))
+                out.append(("Bảng theo dõi", text, prose_url, "Mở trang soạn văn bản"))
+    for standard in data.standards:
+        url = reverse("assessments:standard", args=[pk, standard.code])
+        for name in ("intro", "strengths", "weaknesses", "causes", "direction", "conclusion"):
+            value = getattr(standard, name)
+            if value.strip():
+                out.append(
+                    (f"Tiêu chuẩn {standard.code}", value, url, f"Mở tiêu chuẩn {standard.code}")
+                )
+        for criterion in standard.criteria:
+            url = reverse("assessments:sheet", args=[pk, criterion.code])
+            where = f"Phiếu tiêu chí {criterion.code}"
+            link = f"Mở tiêu chí {criterion.code}"
+            texts = [*criterion.current_state.values(), criterion.strengths, criterion.weaknesses]
+            for action in criterion.actions:
+                texts += [
+                    action.action,
+                    action.responsible,
+                    action.resources,
+                    action.expected_evidence,
+                ]
+            out += [(where, t, url, link) for t in texts if t and t.strip()]
+            for item in criterion.indicators:
+                if item.text:
+                    label = f", chỉ báo {item.label}" if item.label else ""
+                    out.append(
+                        (
+                            f"Văn bản yêu cầu tiêu chí {criterion.code}, "
+                            f"{data.level_name(item.level)}{label}",
+                            item.text,
+                            reverse("assessments:requirement_text", args=[pk, item.indicator_id]),
+                            "Sửa văn bản yêu cầu",
+                        )
+                    )
+    for n, item in enumerate(data.level4, start=1):
+        if item.text:
+            out.append(
+                (
+                    f"Yêu cầu {n} của {data.level_name(item.level)}",
+                    item.text,
+                    reverse("assessments:requirement_text", args=[pk, item.indicator_id]),
+                    "Sửa văn bản yêu cầu",
+                )
+            )
+    council_url = reverse("assessments:council", args=[pk])
+    for member in data.council:
+        out.append(
+            (
+                "Danh sách Hội đồng",
+                f"{member.full_name} {member.title}",
+                council_url,
+                "Mở trang Hội đồng",
+            )
+        )
+    for group in data.groups:
+        out.append(("Nhóm công tác", group.name, council_url, "Mở trang Hội đồng"))
+    for milestone in data.milestones:
+        out.append(("Thời gian biểu", milestone.activity, council_url, "Mở trang Hội đồng"))
+    return out
+
+
+def text_findings(data: SAData) -> list[Finding]:
+    """The document check run on the texts the documents are made of (cheap: no document is
+    rendered), one item per text and kind, pointing to where the text is written. The
+    framework's own texts are checked once by the tests, so only what people write is here."""
+    out: list[Finding] = []
+    seen: set[tuple[str, str, str]] = set()
+    for where, text, url, link in _sources(data):
+        for found in document_check.scan_text(text):
+            key = (where, found.code, url)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(
+                Finding(
+                    "warning",
+                    f"{where}: {_TEXT_FIX[found.code]} (“{found.excerpt}”). Văn bản in ra sẽ "
+                    "mang nguyên câu này.",
+                    url=url,
+                    link_text=link,
+                    code=f"document-{found.code}",
+                )
+            )
     return out
 
 
@@ -153,6 +269,7 @@ def findings(data: SAData, extra: Iterable[Any] = ()) -> list[Finding]:
     ]
     if no_state:
         out.append(Finding("info", "Tiêu chí chưa mô tả hiện trạng: " + ", ".join(no_state) + "."))
+    out += text_findings(data)
     out += [_as_finding(item) for item in extra]
     return out
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.text import format_date_short
+from django.utils import timezone
+
+from core.text import fold, format_date_short
 from documents import nd30
 from documents.common import DocumentRequest
 from documents.nd30 import Column, Row
@@ -72,6 +74,23 @@ def timeline_start(data: SAData) -> dt.date:
     so they are dated then, never after the steps they schedule."""
     days = [data.assessment.started_on] + [m.due for m in data.milestones if m.due]
     return min(d for d in days if d)
+
+
+def school_year_end(data: SAData) -> dt.date:
+    """31 May of the cycle's school year (the last day of its teaching year)."""
+    first = int(str(data.assessment.school_year)[:4])
+    return dt.date(first + 1, 5, 31)
+
+
+def sheets_date(data: SAData) -> dt.date:
+    """When the criterion sheets are written: the timeline's step for them ("Viết phiếu đánh
+    giá tiêu chí"), else today kept inside the cycle (from its start to the end of its school
+    year), so a sheet printed later still belongs to its period."""
+    steps = [m.due for m in data.milestones if m.due and "phieu" in fold(m.activity)]
+    if steps:
+        return max(steps)
+    start = timeline_start(data)
+    return min(max(timezone.localdate(), start), max(start, school_year_end(data)))
 
 
 def council_rows(data: SAData, *, signature: bool = False) -> tuple[list[Column], list[Row]]:

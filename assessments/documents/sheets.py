@@ -30,6 +30,7 @@ def build_docx(req: DocumentRequest, data: SAData) -> nd30.NDDocument:
         kind_symbol="PĐG",
         issuer="Hội đồng tự đánh giá",
         show_recipients=False,
+        default_date=common.sheets_date(data),
     )
     spec.show_number = False
     doc = nd30.NDDocument(spec, opening=False)

@@ -75,7 +75,7 @@ def test_marking_requirements_updates_the_school_level_and_the_log(client, asses
         version += 1
     assert 'data-testid="school-level">Mức 4<' in body
     assert f'id="level4-version" name="level4_version" value="{version}"' in body
-    assert 'id="level4-log" hx-swap-oob="true"' in body and "M4-1" in body
+    assert 'id="level4-log" hx-swap-oob="true"' in body and "Yêu cầu số 1 của Mức 4" in body
     assessment.refresh_from_db()
     assert assessment.computed_level == 4
     response = client.post(
@@ -83,7 +83,7 @@ def test_marking_requirements_updates_the_school_level_and_the_log(client, asses
         {"met": "0", "level4_version": version},
         HTTP_HX_REQUEST="true",
     )
-    assert "thiếu M4-1 (yêu cầu Mức 4) để đạt Mức 4" in response.content.decode()
+    assert "thiếu yêu cầu số 1 của Mức 4 để đạt Mức 4" in response.content.decode()
     log = ChangeLog.objects.filter(assessment=assessment, sheet=None, field="indicator:M4-1")
     assert list(log.order_by("pk").values_list("old", "new", "user")) == [
         ("Chưa đánh giá", "Đạt", principal.pk),

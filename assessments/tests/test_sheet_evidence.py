@@ -51,7 +51,9 @@ def test_the_sheet_warns_until_evidence_is_cited_through_the_picker(client, asse
     client.force_login(principal)
     url = reverse("assessments:sheet", args=[assessment.pk, "1.1"])
     page = client.get(url).content.decode()
-    assert "Chỉ báo 1.1-M1a được đánh giá đạt nhưng tiêu chí chưa trích dẫn minh chứng nào." in page
+    assert (
+        "Đã đánh giá đạt chỉ báo a) của Mức 1 nhưng tiêu chí chưa trích dẫn minh chứng nào." in page
+    )
     assert "Tiêu chí chưa trích dẫn minh chứng nào." in page
     assert reverse("evidence:picker", args=[assessment.pk]) in page
 
@@ -78,7 +80,7 @@ def test_the_sheet_warns_until_evidence_is_cited_through_the_picker(client, asse
     uncite = reverse("evidence:uncite", kwargs={"pk": item.pk, "sheet_id": sheet.pk})
     assert uncite in page
     fragment = client.post(uncite, HTTP_HX_REQUEST="true").content.decode()
-    assert "Chỉ báo 1.1-M1a được đánh giá đạt" in fragment
+    assert "Đã đánh giá đạt chỉ báo a) của Mức 1" in fragment
     assert not EvidenceCitation.objects.exists()
 
 
@@ -91,7 +93,7 @@ def test_ticking_an_indicator_updates_the_evidence_warning(client, assessment, p
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert 'id="evidence-warning" hx-swap-oob="true"' in body
-    assert "Chỉ báo 1.1-M1b được đánh giá đạt" in body
+    assert "Đã đánh giá đạt chỉ báo b) của Mức 1" in body
 
 
 def test_a_tt57_sheet_cites_in_round_brackets(client, loaded, principal, school):

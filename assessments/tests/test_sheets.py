@@ -112,7 +112,7 @@ def test_ticking_indicators_updates_criterion_and_school_levels(assessment, prin
         user=principal, result=results_of(assessment, "1.1")["1.1-M1a"], met=True
     )
     assert live.criteria["1.1"].level == 0
-    assert live.criteria["1.1"].explanation == "thiếu 1.1-M1b, 1.1-M1c để đạt Mức 1"
+    assert live.criteria["1.1"].explanation == "thiếu chỉ báo b), c) của Mức 1 để đạt Mức 1"
     tick_all(principal, assessment)
     assessment.refresh_from_db()
     assert assessment.computed_level == 3  # Mức 4 requirements are not ticked
@@ -120,8 +120,8 @@ def test_ticking_indicators_updates_criterion_and_school_levels(assessment, prin
         user=principal, result=results_of(assessment, "2.1")["2.1-M3"], met=False
     )
     assert live.school_level == 2
-    assert live.criteria["2.1"].explanation == "thiếu 2.1-M3 để đạt Mức 3"
-    assert live.explanation == "thiếu 2.1-M3 (tiêu chí 2.1) để đạt Mức 3"
+    assert live.criteria["2.1"].explanation == "thiếu yêu cầu của Mức 3 để đạt Mức 3"
+    assert live.explanation == "thiếu yêu cầu của Mức 3 ở tiêu chí 2.1 để đạt Mức 3"
     sheet = sheet_of(assessment, "2.1")
     assert sheet.level == 2 and sheet.filled
     assert ChangeLog.objects.filter(

@@ -88,7 +88,7 @@ def test_overview_shows_levels_explanation_and_council_warnings(client, assessme
     page = client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
     assert "Tiêu chuẩn 1" in page and "1.1" in page
     assert "Chưa đạt Mức 1" in page
-    assert "thiếu 1.1-M1a, 1.1-M1b, 1.1-M1c để đạt Mức 1" in page
+    assert "thiếu chỉ báo a), b), c) của Mức 1 để đạt Mức 1" in page
     assert "cần ít nhất 7 thành viên" in page
     assert "Nộp báo cáo" in page
 
@@ -168,13 +168,13 @@ def test_ticking_an_indicator_with_htmx_returns_the_updated_levels(client, asses
     body = response.content.decode()
     assert response.status_code == 200
     assert 'id="sheet-live"' in body and "<html" not in body
-    assert "thiếu 1.1-M1c để đạt Mức 1" in body
+    assert "thiếu chỉ báo c) của Mức 1 để đạt Mức 1" in body
     assert f'id="indicators-version" name="indicators_version" value="{version + 1}"' in body
     url = reverse("assessments:indicator", args=[assessment.pk, "1.1", results["1.1-M1c"].pk])
     body = client.post(
         url, {"met": "1", "indicators_version": version + 1}, HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert "thiếu 1.1-M2 để đạt Mức 2" in body
+    assert "thiếu yêu cầu của Mức 2 để đạt Mức 2" in body
     assert 'data-testid="criterion-level">Mức 1<' in body
 
 

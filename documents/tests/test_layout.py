@@ -108,6 +108,28 @@ def test_unit_names_in_the_header_break_between_words_evenly():
     assert nd30.text_width_mm("UBND HUYỆN NINH", 13) > room
 
 
+def test_a_header_name_is_never_cut_inside_a_compound_word():
+    # Greedy filling at any one width would give "TRƯỜNG PTDTBT TIỂU / HỌC HUỔI LUÔNG": the
+    # compound is joined by a non-breaking space so the line breaks before it.
+    lines, target = nd30.header_lines("TRƯỜNG PTDTBT TIỂU HỌC HUỔI LUÔNG", 62, 13, bold=True)
+    assert lines == ["TRƯỜNG PTDTBT", f"TIỂU{nd30.NBSP}HỌC HUỔI LUÔNG"]
+    assert nd30.text_width_mm(lines[1], 13, bold=True) < target
+    assert nd30.text_width_mm("TRƯỜNG PTDTBT TIỂU HỌC", 13, bold=True) > target
+    for name in (
+        "TRƯỜNG PHỔ THÔNG DÂN TỘC BÁN TRÚ TIỂU HỌC HUỔI LUÔNG",
+        "TRƯỜNG TRUNG HỌC CƠ SỞ NGUYỄN THỊ MINH KHAI",
+        "TRƯỜNG PHỔ THÔNG DÂN TỘC NỘI TRÚ HUYỆN PHONG THỔ",
+        "TRƯỜNG MẦM NON HOA BAN XÃ HUỔI LUÔNG",
+    ):
+        lines, _ = nd30.header_lines(name, 62, 13, bold=True)
+        for before, after in zip(lines, lines[1:], strict=False):
+            pair = f"{before.split()[-1]} {after.split()[0]}".replace(nd30.NBSP, " ")
+            assert not any(pair in c or c in pair for c in nd30._COMPOUNDS), (name, lines)
+    document = open_docx(build(issuer="Trường PTDTBT Tiểu học Huổi Luông").to_bytes())
+    issuer = document.tables[0].rows[0].cells[0].paragraphs[0]
+    assert issuer.text == f"TRƯỜNG PTDTBT TIỂU{nd30.NBSP}HỌC HUỔI LUÔNG"
+
+
 def test_codes_and_numbers_never_break_at_their_hyphens():
     doc = build()
     doc.paragraph("Minh chứng [H1-1.2-02], năm học 2025-2026; Kinh tế - xã hội.")

@@ -77,7 +77,7 @@ def test_the_register_page_shows_the_three_warnings_with_printed_codes(
     block = body.split('data-testid="evidence-warnings"', 1)[1].split("</section>", 1)[0]
     assert "4 cảnh báo" in block
     assert (
-        f"Tiêu chí 1.1: chỉ báo {ind.ident} được đánh giá đạt nhưng phiếu chưa trích dẫn" in block
+        "Tiêu chí 1.1: chỉ báo a) của Mức 1 được đánh giá đạt nhưng phiếu chưa trích dẫn" in block
     )
     assert "Chưa được trích dẫn ở phiếu nào:" in block
     assert "<code>[H2-2.1-01]</code> Danh sách giáo viên" in block
