@@ -138,6 +138,7 @@ def _write_xlsx(commune_codes: list[str]) -> Path:
                 f"truong{i}@edu.vn",
                 f"Thôn {i % 20 + 1}, xã {place}",
                 ["Chưa đạt", "Mức độ 1", "Mức độ 2", "", "1"][i % 5],
+                f"{90000000 + i}",  # national database code: the duplicate check is measured
             ]
         )
     buf = io.BytesIO()

@@ -34,6 +34,7 @@ WIDTHS = {
     "email": 26,
     "address": 36,
     "standard_level": 14,
+    "national_code": 18,
 }
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -88,6 +89,7 @@ def write_export(schools: Iterable[School]) -> tempfile.SpooledTemporaryFile:
             s.email,
             s.address,
             STANDARD_LABELS.get(s.standard_level, str(s.standard_level)),
+            s.national_code,
             unit.name,
             province,
         ]

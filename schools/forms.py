@@ -18,6 +18,7 @@ class SchoolForm(forms.ModelForm):
         model = School
         fields = [
             "code",
+            "national_code",
             "name",
             "kind",
             "ownership",
@@ -91,6 +92,18 @@ class SchoolForm(forms.ModelForm):
             if isinstance(value, str):
                 data[key] = nfc(value)
         return data
+
+    def clean_national_code(self) -> str:
+        code = (self.cleaned_data.get("national_code") or "").strip()
+        if code:
+            taken = School.objects.filter(national_code=code).exclude(pk=self.instance.pk)
+            if taken.exists():
+                # The other school is not named: it may lie outside the user's scope.
+                raise forms.ValidationError(
+                    _("Mã trường CSDL ngành %(code)s đã được dùng cho một trường khác.")
+                    % {"code": code}
+                )
+        return code
 
     def clean_founded_year(self):
         year = self.cleaned_data.get("founded_year")

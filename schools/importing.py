@@ -41,7 +41,15 @@ from core.imports import CheckedRow as _CheckedRow
 from core.imports import cell_text as _text
 from core.imports import choice_map as _choice_map
 from core.text import fold, format_int
-from schools.models import Ownership, School, SchoolKind, SpecialType, StandardLevel
+from schools.models import (
+    NATIONAL_CODE_MAX,
+    NATIONAL_CODE_RE,
+    Ownership,
+    School,
+    SchoolKind,
+    SpecialType,
+    StandardLevel,
+)
 from units.models import AdminUnit
 
 DATA_SHEET = "Danh sách trường"
@@ -96,6 +104,16 @@ COLUMNS: tuple[Column, ...] = (
         14,
         "Mức độ 1",
     ),
+    Column(
+        "national_code",
+        "Mã trường CSDL ngành",
+        False,
+        "Mã do Cơ sở dữ liệu ngành cấp: chữ số và chữ cái không dấu, tối đa 20 ký tự; mỗi "
+        "mã chỉ thuộc một trường. Để trống khi cập nhật thì giữ nguyên mã hiện có.",
+        18,
+        "12000101",
+        as_text=True,
+    ),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 # Export adds names a person can read; import ignores them (the code is what counts).
@@ -104,6 +122,7 @@ EXPORT_EXTRA_HEADERS = ("Tên xã/phường", "Tỉnh/thành phố")
 STANDARD_LABELS = {0: "Chưa đạt", 1: "Mức độ 1", 2: "Mức độ 2"}
 # Fields written by the import (and compared to decide "update" vs "unchanged").
 WRITE_FIELDS = (
+    "national_code",
     "name",
     "kind",
     "ownership",
@@ -177,6 +196,11 @@ class _Lookups:
             chunk = existing_codes[start : start + 500]
             for s in School.objects.filter(code__in=chunk).select_related("unit"):
                 self.existing[s.code] = s
+        # National database codes already held, to refuse a second school with one (two
+        # columns of the schools that have one: a few hundred kilobytes at 45,000 schools).
+        self.national_holders: dict[str, str] = dict(
+            School.objects.exclude(national_code="").values_list("national_code", "code")
+        )
 
     def choice(self, table: dict[str, Any], text: str) -> Any:
         """The stored value for a typed code or label, or None. Memoised: a column such as
@@ -311,6 +335,18 @@ def _check_row(raw: RawRow, lk: _Lookups, seen: dict[str, int]) -> CheckedRow:
             )
     d["standard_level"] = std
 
+    national = _text(v.get("national_code"))
+    if national and not NATIONAL_CODE_RE.match(national):
+        err(
+            "national_code",
+            _(
+                "«%(v)s» không hợp lệ: mã trường CSDL ngành chỉ gồm chữ số và chữ cái không "
+                "dấu, tối đa %(n)s ký tự."
+            )
+            % {"v": national, "n": NATIONAL_CODE_MAX},
+        )
+    d["national_code"] = national
+
     # Commune: official code (a number cell loses its leading zero: 3549 → 03549), or
     # "Tên xã, Tên tỉnh" when that pair names exactly one current commune.
     commune_raw = v.get("commune")
@@ -364,6 +400,8 @@ def _check_row(raw: RawRow, lk: _Lookups, seen: dict[str, int]) -> CheckedRow:
             )
         if d["standard_level"] is None:
             d["standard_level"] = existing.standard_level
+        if not d["national_code"]:
+            d["national_code"] = existing.national_code
         if not row.errors:
             same = all(getattr(existing, f) == d[f] for f in WRITE_FIELDS)
             row.action = "same" if same else "update"
@@ -382,7 +420,52 @@ def validate_rows(*, user, rows: list[RawRow]) -> ImportPlan:
     lookups = _Lookups(scope, [c for c in codes if c])
     seen: dict[str, int] = {}
     checked = [_check_row(r, lookups, seen) for r in rows]
+    _check_national_codes(checked, lookups)
     return ImportPlan(rows=checked)
+
+
+def _holder_message(national: str, holder_code: str, lk: _Lookups) -> str:
+    """Names the school holding the code only when the importer may see it."""
+    holder = School.objects.select_related("unit").filter(code=holder_code).first()
+    if holder is not None and lk.scope.can_see_school(holder):
+        return _("mã trường CSDL ngành «%(v)s» đã được dùng cho %(name)s (mã %(code)s).") % {
+            "v": national,
+            "name": holder.name,
+            "code": holder.code,
+        }
+    return _(
+        "mã trường CSDL ngành «%(v)s» đã được dùng cho một trường ngoài phạm vi quản lý của bạn."
+    ) % {"v": national}
+
+
+def _check_national_codes(rows: list[CheckedRow], lk: _Lookups) -> None:
+    """One national database code per school, across the file and the registry. A code
+    another school holds today is free only if that school's own row in this file gives it
+    up (all rows are written together)."""
+    final = {r.data["code"]: r.data.get("national_code", "") for r in rows if r.data.get("code")}
+    first_row: dict[str, int] = {}
+    header = COLUMN_BY_KEY["national_code"].header
+    for row in rows:
+        national = row.data.get("national_code", "")
+        if not national or not NATIONAL_CODE_RE.match(national):
+            continue
+        message = None
+        if national in first_row:
+            message = _("mã trường CSDL ngành «%(v)s» trùng với dòng %(row)s.") % {
+                "v": national,
+                "row": first_row[national],
+            }
+        else:
+            first_row[national] = row.number
+            holder = lk.national_holders.get(national)
+            # Blank cells of existing schools already read as "keep", so `final` is what
+            # each school in the file will hold after the write.
+            if holder and holder != row.data["code"] and final.get(holder, national) == national:
+                message = _holder_message(national, holder, lk)
+        if message:
+            row.errors.append(RowError(row.number, header, message))
+            row.errors.sort(key=lambda e: _COLUMN_ORDER.get(e.column, 99))
+            row.action = "error"
 
 
 def commune_choices(user) -> list[AdminUnit]:
@@ -406,6 +489,7 @@ def school_import_write(*, user, plan: ImportPlan) -> ImportResult:
     new: list[School] = []
     changed: list[School] = []
     versions: dict[int, int] = {}
+    released: list[int] = []  # schools whose national code changes: cleared first
     for row in plan.rows:
         if row.action == "new":
             school = School(code=row.data["code"], **{f: row.data[f] for f in WRITE_FIELDS})
@@ -413,6 +497,8 @@ def school_import_write(*, user, plan: ImportPlan) -> ImportResult:
             new.append(school)
         elif row.action == "update":
             school = row.school
+            if school.national_code and school.national_code != row.data["national_code"]:
+                released.append(school.pk)
             for f in WRITE_FIELDS:
                 setattr(school, f, row.data[f])
             school.refresh_text_keys()
@@ -421,6 +507,10 @@ def school_import_write(*, user, plan: ImportPlan) -> ImportResult:
             school.version = F("version") + 1
             changed.append(school)
     try:
+        # The unique index is checked row by row, so two schools trading codes in one file
+        # would collide mid-statement; the codes they give up are freed before any is taken.
+        for start in range(0, len(released), BATCH):
+            School.objects.filter(pk__in=released[start : start + BATCH]).update(national_code="")
         School.objects.bulk_create(new, batch_size=BATCH)
         School.objects.bulk_update(
             changed,

@@ -1,7 +1,11 @@
 """The school registry: one row per school, its sites and its place on the map over time."""
 
+import re
+
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import NormalizedTextMixin
@@ -40,8 +44,26 @@ class StandardLevel(models.IntegerChoices):
     LEVEL_2 = 2, _("Đạt chuẩn Mức độ 2")
 
 
+# The sector database (CSDL ngành, csdl.moet.gov.vn, Thông tư 42/2021/TT-BGDĐT) assigns each
+# school its own code; no published text fixes its shape, so letters and digits up to 20
+# characters are accepted (the framework reference page says so).
+NATIONAL_CODE_MAX = 20
+NATIONAL_CODE_RE = re.compile(rf"^[0-9A-Za-z]{{1,{NATIONAL_CODE_MAX}}}$")
+national_code_validator = RegexValidator(
+    NATIONAL_CODE_RE,
+    _("Mã trường CSDL ngành chỉ gồm chữ số và chữ cái không dấu, tối đa 20 ký tự."),
+)
+
+
 class School(NormalizedTextMixin):
     code = models.CharField(_("mã trường"), max_length=32, unique=True)
+    national_code = models.CharField(
+        _("mã trường CSDL ngành"),
+        max_length=NATIONAL_CODE_MAX,
+        blank=True,
+        validators=[national_code_validator],
+        help_text=_("Mã do Cơ sở dữ liệu ngành giáo dục cấp cho trường; để trống nếu chưa có."),
+    )
     name = models.CharField(_("tên trường"), max_length=255)
     kind = models.CharField(_("cấp học"), max_length=16, choices=SchoolKind.choices)
     ownership = models.CharField(
@@ -82,12 +104,21 @@ class School(NormalizedTextMixin):
         ordering = ["sort_key"]
         verbose_name = _("trường học")
         verbose_name_plural = _("trường học")
+        constraints = [
+            # Unique only when set: most schools have no code recorded yet.
+            models.UniqueConstraint(
+                fields=["national_code"],
+                condition=~Q(national_code=""),
+                name="school_national_code_unique_when_set",
+                violation_error_message=_("Mã trường CSDL ngành này đã được dùng cho trường khác."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def search_words(self) -> list[str]:
-        return [self.name, self.code]
+        return [self.name, self.code, self.national_code]
 
 
 class SchoolSite(models.Model):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +33,11 @@ class NotAllowed(Exception):
     """The user may not change this school or move it into that unit."""
 
 
+class DuplicateNationalCode(NotAllowed):
+    """Another school took this national database code between the form's check and the
+    write; shown like a refusal, the typed values kept."""
+
+
 class InvalidSites(Exception):
     """The sites (điểm trường) sent would leave the school in an impossible state."""
 
@@ -47,6 +54,7 @@ class SiteInput:
 
 
 _EDIT_FIELDS = [
+    "national_code",
     "name",
     "kind",
     "ownership",
@@ -87,9 +95,25 @@ def school_create(*, user, data: dict) -> School:
     if not has_perm(user, "school.create", data["unit"]):
         raise NotAllowed(_("Bạn không có quyền thêm trường vào đơn vị này."))
     school = School(code=data["code"], **{f: data[f] for f in _EDIT_FIELDS if f in data})
-    school.save()
+    with _national_code_race():
+        school.save()
     SchoolLocation.objects.create(school=school, unit=school.unit, valid_from=timezone.localdate())
     return school
+
+
+@contextmanager
+def _national_code_race() -> Iterator[None]:
+    """The form checked the national code; a concurrent save may still take it first. The
+    savepoint keeps the caller's transaction usable for the refusal."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if "national_code" not in str(exc):
+            raise
+        raise DuplicateNationalCode(
+            _("Mã trường CSDL ngành vừa được người khác dùng cho trường khác; hãy kiểm tra lại.")
+        ) from exc
 
 
 @transaction.atomic
@@ -118,13 +142,14 @@ def school_update(
         setattr(school, field, data[field])
     school.refresh_text_keys()
     values = {f: getattr(school, f) for f in fields}
-    updated = School.objects.filter(pk=school.pk, version=version).update(
-        **values,
-        search_text=school.search_text,
-        sort_key=school.sort_key,
-        version=F("version") + 1,
-        updated_at=timezone.now(),
-    )
+    with _national_code_race():
+        updated = School.objects.filter(pk=school.pk, version=version).update(
+            **values,
+            search_text=school.search_text,
+            sort_key=school.sort_key,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
     if not updated:
         raise EditConflict(
             _(

@@ -21,8 +21,20 @@ def unit_list(request):
     return render(
         request,
         "units/list.html",
-        {"units": units, "q": q, "include_retired": include_retired},
+        {"units": units, "q": q, "include_retired": include_retired, "resolved": _explain(q)},
     )
+
+
+def _explain(q: str) -> str:
+    """What an old name or code typed in the search box is today (the map itself is public
+    reference data; the list below stays scoped)."""
+    if len(q) < 3:
+        return ""
+    try:
+        resolution = selectors.resolve_unit(q)
+    except selectors.UnitNotResolved as exc:
+        return str(exc) if isinstance(exc, selectors.UnitAmbiguous) else ""
+    return resolution.describe() if resolution.changed_on else ""
 
 
 @login_required
@@ -36,8 +48,8 @@ def unit_detail(request, uid: str):
         "unit": unit,
         "ancestors": unit.ancestors(),
         "children": selectors.unit_children(user=request.user, unit=unit),
-        "successors": unit.successors.all(),
-        "predecessors": unit.predecessors.all(),
+        "successors": unit.successors.select_related("parent").order_by("depth", "sort_key"),
+        "predecessors": unit.predecessors.select_related("parent").order_by("depth", "sort_key"),
         "on": on,
         # Most retired units ended with the two-tier reform; the 2019 commune merges did not.
         "ended_by_reform": unit.valid_to == REFORM_DATE,

@@ -2,6 +2,8 @@
 that older records name. The hierarchy is whatever the data says (parent links and a
 materialised path), so no level such as "Sở" or "Phòng" is hard-coded."""
 
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,10 @@ from core.models import NormalizedTextMixin
 # units_load_historical writes it at the head of the note of a unit whose successor links
 # (mapping_is_guess in units/data/historical_units.json) have not been checked against a text.
 GUESS_PREFIX = "[Ánh xạ ước đoán, cần xác minh]"
+# Other spellings of a unit's name that records use («Xã Lả Nhì Thàng» for Xã Lản Nhì Thàng):
+# written into the note after this marker, searched like the name.
+ALIAS_PREFIX = "Tài liệu cũ viết:"
+_ALIASES = re.compile(re.escape(ALIAS_PREFIX) + r" «([^»]+)»")
 
 
 class AdminUnitQuerySet(models.QuerySet):
@@ -52,6 +58,13 @@ class AdminUnit(NormalizedTextMixin):
 
     def __str__(self) -> str:
         return self.name
+
+    def search_words(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+    @property
+    def aliases(self) -> list[str]:
+        return _ALIASES.findall(self.note)
 
     @property
     def is_current(self) -> bool:

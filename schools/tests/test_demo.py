@@ -17,7 +17,7 @@ from accounts.permissions import scope_for
 from schools.management.demo import DEMO_PASSWORD
 from schools.models import School, SchoolLocation
 from units.models import AdminUnit
-from units.services import units_load_historical
+from units.services import units_load_legacy
 
 PACKAGE_DATA = "vietnam_provinces/data/nested-divisions.json"
 DEMO_PROVINCES = {12, 15, 31}  # Lai Châu, Lào Cai, Hải Phòng
@@ -34,7 +34,7 @@ def _package_divisions() -> list[dict]:
 @pytest.fixture
 def demo_units(db, settings) -> None:
     """The three provinces of the seeds with all their communes from the package (a few hundred
-    rows, not 3,321), then the retired units of units/data/historical_units.json."""
+    rows, not 3,321), then the old map of Lai Châu, Yên Bái and Hải Dương."""
     # Twelve demo users hashed with PBKDF2 would dominate the run; the hasher is not under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     for p in _package_divisions():
@@ -56,7 +56,8 @@ def demo_units(db, settings) -> None:
                 parent=province,
                 valid_from=REFORM,
             )
-    units_load_historical()
+    # The old map of the demo area from the package, with the hand-written file on top.
+    units_load_legacy(old_provinces={"12", "15", "30"})
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ def row(**over) -> list:
         "email": "mnphongtho@laichau.edu.vn",
         "address": "Bản Nậm Cáy, xã Phong Thổ",
         "standard_level": "Mức độ 1",
+        "national_code": "",
     }
     values.update(over)
     return [values[c.key] for c in COLUMNS]
