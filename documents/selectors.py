@@ -3,13 +3,13 @@ the user's own generated files."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from accounts.permissions import scope_for
 from documents.common import DocumentError
 from documents.models import GeneratedDocument
 from units.models import AdminUnit
-from units.selectors import retired_units_visible
+from units.selectors import UnitAmbiguous, UnitNotResolved, resolve_unit, retired_units_visible
 
 MAX_UNIT_CHOICES = 4000
 
@@ -21,17 +21,30 @@ def document_units(*, user) -> QuerySet[AdminUnit]:
     scope = scope_for(user)
     if scope.is_empty:
         return AdminUnit.objects.none()
+    # Today's units first: the whole pre-2025 map (10,000 retired units) would otherwise fill
+    # the choices of a national account before any current unit ("/HP…" sorts before "/P…").
+    order = (F("valid_to").asc(nulls_first=True), "path")
     if scope.is_all:
-        return AdminUnit.objects.all().order_by("path")
+        return AdminUnit.objects.all().order_by(*order)
     q = Q(pk__in=[])
     for path in scope.unit_paths:
         q |= Q(path__startswith=path)
     q |= Q(pk__in=retired_units_visible(user=user).values("pk"))
-    return AdminUnit.objects.filter(q).order_by("path")
+    return AdminUnit.objects.filter(q).order_by(*order)
 
 
 def document_unit(*, user, uid: str) -> AdminUnit:
-    unit = document_units(user=user).filter(uid=uid).first()
+    """The unit by its uid, or by an old or current name or code as records write it
+    ("Huyện Phong Thổ, tỉnh Lai Châu", "109"): the unit named, if it is in the user's scope."""
+    units = document_units(user=user)
+    unit = units.filter(uid=uid).first()
+    if unit is None and uid:
+        try:
+            unit = units.filter(pk=resolve_unit(uid).unit.pk).first()
+        except UnitAmbiguous as exc:
+            raise DocumentError(str(exc)) from exc
+        except UnitNotResolved:
+            unit = None
     if unit is None:
         raise DocumentError(f"Không tìm thấy đơn vị “{uid}” trong phạm vi của bạn.")
     return unit

@@ -40,7 +40,7 @@ from core.imports import (  # re-exported: views, services and tests use them vi
 from core.imports import CheckedRow as _CheckedRow
 from core.imports import cell_text as _text
 from core.imports import choice_map as _choice_map
-from core.text import fold, format_int
+from core.text import fold, format_date_short, format_int
 from schools.models import (
     NATIONAL_CODE_MAX,
     NATIONAL_CODE_RE,
@@ -51,6 +51,7 @@ from schools.models import (
     StandardLevel,
 )
 from units.models import AdminUnit
+from units.selectors import UnitAmbiguous, UnitNotResolved, resolve_unit
 
 DATA_SHEET = "Danh sách trường"
 HELP_SHEET = "Hướng dẫn"
@@ -182,6 +183,8 @@ class _Lookups:
             .only("id", "uid", "code", "name", "path", "parent__name", "parent__id")
         )
         self.by_code = {u.code: u for u in units}
+        self.by_uid = {u.uid: u for u in units}
+        self._old: dict[str, tuple[AdminUnit | None, str]] = {}
         self.by_name: dict[tuple[str, str], list[AdminUnit]] = {}
         for u in units:
             self.by_name.setdefault((_place_key(u.name), _place_key(u.parent.name)), []).append(u)
@@ -210,6 +213,38 @@ class _Lookups:
             folded = fold(text)
             self._choices[memo_key] = table.get(folded, table.get(re.sub(r"[\s_]", "", folded)))
         return self._choices[memo_key]
+
+    def old_unit(self, text: str) -> tuple[AdminUnit | None, str]:
+        """Today's commune an old (or differently written) name or code leads to, or a
+        message saying why it leads nowhere single; ("", None) when nothing answers to it.
+        Memoised: a file of one district repeats its old communes."""
+        if text not in self._old:
+            self._old[text] = self._resolve_old(text)
+        return self._old[text]
+
+    def _resolve_old(self, text: str) -> tuple[AdminUnit | None, str]:
+        try:
+            found = resolve_unit(text)
+        except UnitAmbiguous as exc:
+            return None, str(exc)
+        except UnitNotResolved:
+            return None, ""
+        communes = [self.by_uid.get(u.uid) for u in found.today]
+        if len(communes) == 1 and communes[0] is not None:
+            return communes[0], ""
+        if found.changed_on is None:
+            return None, _("«%(v)s» là %(unit)s, không phải xã/phường.") % {
+                "v": text,
+                "unit": found.unit.name,
+            }
+        return None, _(
+            "%(old)s (không còn từ ngày %(day)s) nay thuộc nhiều đơn vị: %(today)s. Hãy ghi "
+            "mã xã/phường mới của trường."
+        ) % {
+            "old": found.unit.name,
+            "day": format_date_short(found.changed_on),
+            "today": ", ".join(f"{u.name} ({u.code})" for u in found.today),
+        }
 
     def can_edit_unit(self, unit: AdminUnit) -> bool:
         if unit.pk not in self._editable:
@@ -348,7 +383,8 @@ def _check_row(raw: RawRow, lk: _Lookups, seen: dict[str, int]) -> CheckedRow:
     d["national_code"] = national
 
     # Commune: official code (a number cell loses its leading zero: 3549 → 03549), or
-    # "Tên xã, Tên tỉnh" when that pair names exactly one current commune.
+    # "Tên xã, Tên tỉnh" when that pair names exactly one current commune; failing both, an
+    # old (pre-2025) name or code that leads to exactly one commune today.
     commune_raw = v.get("commune")
     commune_text = _text(commune_raw)
     unit: AdminUnit | None = None
@@ -357,25 +393,36 @@ def _check_row(raw: RawRow, lk: _Lookups, seen: dict[str, int]) -> CheckedRow:
     elif commune_text.isdigit():
         unit = lk.by_code.get(commune_text.zfill(5))
         if unit is None:
-            err("commune", _("không tìm thấy xã/phường mã %(v)s.") % {"v": commune_text})
-    elif "," in commune_text:
-        commune_name, _sep, province_name = commune_text.rpartition(",")
-        matches = lk.by_name.get((_place_key(commune_name), _place_key(province_name)), [])
+            unit, problem = lk.old_unit(commune_text)
+            if unit is None:
+                err(
+                    "commune",
+                    problem or _("không tìm thấy xã/phường mã %(v)s.") % {"v": commune_text},
+                )
+    else:
+        matches: list[AdminUnit] = []
+        if "," in commune_text:
+            commune_name, _sep, province_name = commune_text.rpartition(",")
+            matches = lk.by_name.get((_place_key(commune_name), _place_key(province_name)), [])
         if len(matches) == 1:
             unit = matches[0]
-        elif not matches:
-            err("commune", _("không tìm thấy xã/phường «%(v)s».") % {"v": commune_text})
-        else:
+        elif len(matches) > 1:
             err(
                 "commune",
                 _("«%(v)s» trùng tên nhiều xã/phường: hãy ghi mã xã/phường.") % {"v": commune_text},
             )
-    else:
-        err(
-            "commune",
-            _("«%(v)s» không phải mã xã/phường (5 chữ số) hoặc «Tên xã, Tên tỉnh».")
-            % {"v": commune_text},
-        )
+        else:
+            unit, problem = lk.old_unit(commune_text)
+            if unit is None and problem:
+                err("commune", problem)
+            elif unit is None and "," in commune_text:
+                err("commune", _("không tìm thấy xã/phường «%(v)s».") % {"v": commune_text})
+            elif unit is None:
+                err(
+                    "commune",
+                    _("«%(v)s» không phải mã xã/phường (5 chữ số) hoặc «Tên xã, Tên tỉnh».")
+                    % {"v": commune_text},
+                )
     if unit is not None and not lk.can_edit_unit(unit):
         err(
             "commune",
@@ -603,6 +650,12 @@ class SchoolImportSpec(ImportSpec):
                 "(Xã Phong Thổ, Lai Châu). Nếu Excel làm mất số 0 đầu (3549), hệ thống tự bổ "
                 "sung. Có thể ghi «Tên xã, Tên tỉnh» (ví dụ «Xã Phong Thổ, Lai Châu») khi tên "
                 "đó không trùng; mã vẫn là cách chắc chắn nhất."
+            ],
+            [
+                "Hồ sơ cũ ghi xã, huyện trước 01/7/2025? Có thể ghi mã hoặc tên đơn vị cũ (ví dụ "
+                "«Xã Huổi Luông, huyện Phong Thổ, tỉnh Lai Châu»): hệ thống đổi sang xã/phường "
+                "hiện nay khi đơn vị cũ chỉ thuộc một xã/phường mới; nếu không, hệ thống liệt kê "
+                "các xã/phường mới để chọn mã."
             ],
         ]
         return lines

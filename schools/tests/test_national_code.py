@@ -162,3 +162,9 @@ def test_export_carries_the_code_and_imports_back(client, commune_officer, schoo
     assert values[header.index("Mã trường CSDL ngành")] == "0012000101"  # leading zeros kept
     rows = read_workbook(io.BytesIO(data))
     assert rows[0].values["national_code"] == "0012000101"
+
+
+def test_the_reference_page_states_the_accepted_format(client, commune_officer):
+    client.force_login(commune_officer)
+    body = client.get(reverse("frameworks:list")).content.decode()
+    assert 'id="national-code-format"' in body and "tối đa 20 ký tự" in body
