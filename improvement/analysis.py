@@ -247,7 +247,9 @@ class TrendPoint:
     criteria: tuple[CriterionRow, ...]
 
 
-def trend(fw: engine.Framework, cycles: Iterable[tuple[str, list[SchoolInput]]]) -> list[TrendPoint]:
+def trend(
+    fw: engine.Framework, cycles: Iterable[tuple[str, list[SchoolInput]]]
+) -> list[TrendPoint]:
     """Criterion levels across cycles (school years), oldest first as given."""
     points = []
     for cycle, schools in cycles:

@@ -49,7 +49,9 @@ def test_the_unit_analysis_agrees_with_each_school_evaluated_alone(case):
     result = analysis.analyse(framework, schools)
     alone = {s.key: engine.evaluate_bits(framework, s.bits) for s in schools}
     assert result.school_count == len(schools)
-    assert result.level_counts == dict(sorted(Counter(r.school_level for r in alone.values()).items()))
+    assert result.level_counts == dict(
+        sorted(Counter(r.school_level for r in alone.values()).items())
+    )
     for index, row in enumerate(result.criteria):
         levels = Counter(r.criterion_levels[index] for r in alone.values())
         assert row.at_level == [levels.get(lv, 0) for lv in range(row.top + 1)]
