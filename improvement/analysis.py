@@ -256,3 +256,26 @@ def trend(
         a = analyse(fw, schools)
         points.append(TrendPoint(cycle, a.school_count, tuple(a.criteria)))
     return points
+
+
+@lru_cache(maxsize=64)
+def _letters(fw: engine.Framework) -> dict[str, str]:
+    letters: dict[str, str] = {}
+    for standard in fw.data.get("standards", ()):
+        for criterion in standard.get("criteria", ()):
+            for indicator in criterion.get("indicators", ()):
+                letters[indicator["id"]] = indicator.get("letter") or ""
+    return letters
+
+
+def indicator_name(fw: engine.Framework, ident: str) -> str:
+    """An indicator as the circular names it ("chỉ báo a) Mức 2, tiêu chí 1.3"), never the
+    internal id (documents and exports must not show ``1.3-M2a``)."""
+    if ident in fw.level4_bit:
+        return f"yêu cầu Mức 4 thứ {fw.level4_order.index(ident) + 1}"
+    index, level = fw.indicator_pos[ident]
+    letter = _letters(fw).get(ident, "")
+    code = fw.criterion_codes[index]
+    if letter:
+        return f"chỉ báo {letter}) Mức {level}, tiêu chí {code}"
+    return f"yêu cầu Mức {level}, tiêu chí {code}"

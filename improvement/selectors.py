@@ -21,7 +21,7 @@ from frameworks import engine
 from frameworks.models import Framework
 from improvement import analysis, rules
 from improvement.models import ImprovementAction, ImprovementReview
-from programme.models import InvestmentProject
+from programme.models import InvestmentProject, MonthlyReport, ProgrammePlan
 from schools.models import School
 from units.models import AdminUnit
 
@@ -344,3 +344,21 @@ def _project_indicators(
             index = fw.criterion_codes.index(code)
             served.update(fw.field_ids[index])
     return served
+
+
+def monthly_plans(*, school: School, today: dt.date) -> list[tuple[ProgrammePlan, int]]:
+    """The active plans that expect this school's monthly report, each with the version of this
+    month's report (0: none yet), for the one-click send."""
+    month = today.replace(day=1)
+    plans = ProgrammePlan.objects.filter(
+        monthly_reports=True,
+        school_targets__school=school,
+        start_year__lte=today.year,
+        end_year__gte=today.year,
+    ).distinct()
+    versions = dict(
+        MonthlyReport.objects.filter(school=school, month=month, plan__in=plans).values_list(
+            "plan_id", "version"
+        )
+    )
+    return [(plan, versions.get(plan.pk, 0)) for plan in plans]
