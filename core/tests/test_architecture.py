@@ -55,7 +55,6 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("schools/apps.py", "ready"): "labels its JSON keys in core.audit once models are ready",
     ("dashboard/apps.py", "ready"): "registers the document kinds once models are ready",
     ("programme/apps.py", "ready"): "registers the document kinds once models are ready",
-    ("improvement/apps.py", "ready"): "registers the document kinds once models are ready",
 }
 
 
