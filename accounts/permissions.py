@@ -266,6 +266,7 @@ OBJECT_PATHS: dict[str, dict[str, str]] = {
     "InvestmentProject": {"school": "school", "unit": "unit"},
     "MonthlyReport": {"school": "school"},
     "ReportDraft": {"unit": "unit"},
+    "ImprovementAction": {"school": "school"},
 }
 OBJECT_LABELS = {
     "School": _("trường"),
@@ -281,6 +282,7 @@ OBJECT_LABELS = {
     "InvestmentProject": _("dự án đầu tư → trường (và đơn vị)"),
     "MonthlyReport": _("báo cáo tháng → trường"),
     "ReportDraft": _("dự thảo văn bản → đơn vị"),
+    "ImprovementAction": _("hành động cải tiến → trường"),
 }
 
 
@@ -634,6 +636,27 @@ ACTIONS: dict[str, Action] = {
         _("Ghi, sửa dự án đầu tư của trường"),
         (G(OFFICERS, "unit"), G((H,), "school")),
         ("School", "InvestmentProject"),
+    ),
+    # Improvement actions registered from the blockers, reviews, the analysis of a unit
+    "improvement.view": Action(
+        _("Xem điểm còn thiếu, hành động cải tiến và các lần rà soát của trường"),
+        (G(ALL_ROLES, "scope"),),
+        ("School", "ImprovementAction"),
+    ),
+    "improvement.register": Action(
+        _("Đăng ký chỉ báo, tiêu chí cần nâng; sửa hành động cải tiến; ghi lần rà soát"),
+        (G((H,), "school"),),
+        ("School", "ImprovementAction"),
+    ),
+    "improvement.note": Action(
+        _("Ghi tiến độ hành động cải tiến, đính kèm minh chứng"),
+        (G(SCHOOL_WORKERS, "school"),),
+        ("ImprovementAction",),
+    ),
+    "improvement.analyse": Action(
+        _("Xem phân tích điểm còn thiếu của các trường trong đơn vị, xuất Excel"),
+        (G(ALL_ROLES, "scope"),),
+        ("AdminUnit",),
     ),
 }
 

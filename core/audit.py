@@ -84,6 +84,10 @@ AUDITED: dict[str, dict[str, Any]] = {
     "assessments.AssessmentProse": {},
     "assessments.RequirementText": {},
     "programme.ReportDraft": {},
+    # improvement actions registered from the blockers, their notes and reviews
+    "improvement.ImprovementAction": {},
+    "improvement.ProgressNote": {},
+    "improvement.ImprovementReview": {},
 }
 
 # label → why its writes are not copied into a history table.

@@ -551,7 +551,15 @@ def _ninh_giang(run: _Run) -> None:
     _unit_targets(
         plan,
         [
-            ("Cán bộ quản lý giáo dục trường học có trình độ đại học", 2020, "100", None, "%", ""),
+            (
+                "Cán bộ quản lý giáo dục trường học có trình độ đại học",
+                2020,
+                "100",
+                None,
+                "%",
+                "",
+                plans.METRIC_MANAGERS_UNIVERSITY,
+            ),
             (
                 "Cán bộ quản lý giáo dục, giáo viên có trình độ đại học và trên đại học",
                 2020,
@@ -559,7 +567,7 @@ def _ninh_giang(run: _Run) -> None:
                 None,
                 "%",
                 "trên 80% năm 2020",
-                "",
+                plans.METRIC_STAFF_UNIVERSITY,
                 plans.ABOVE,
             ),
             ("Có trình độ thạc sĩ và tiến sĩ", 2020, "5", "8", "%", "từ 5 đến 8%"),

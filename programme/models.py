@@ -149,12 +149,28 @@ class PlanSchoolTarget(models.Model):
 
 
 class UnitMetric(models.TextChoices):
-    """What a unit-level target measures, when the register can compute it (programme.plans
-    .unit_metric_value); anything else (staff qualification shares) has no data here."""
+    """What a unit-level target measures, when the data can compute it: the register
+    (programme.plans.unit_metric_value) or the schools' year data (plans.STAFF_METRICS)."""
 
     NONE = "", _("Không tính từ dữ liệu (chưa có số liệu)")
     STANDARD_SHARE = rules_plans.METRIC_STANDARD_SHARE, _("Tỷ lệ trường đạt chuẩn quốc gia (%)")
     STANDARD_COUNT = rules_plans.METRIC_STANDARD_COUNT, _("Số trường đạt chuẩn quốc gia")
+    MANAGERS_UNIVERSITY = (
+        rules_plans.METRIC_MANAGERS_UNIVERSITY,
+        _("Tỷ lệ cán bộ quản lý có trình độ đại học trở lên (%)"),
+    )
+    STAFF_UNIVERSITY = (
+        rules_plans.METRIC_STAFF_UNIVERSITY,
+        _("Tỷ lệ cán bộ quản lý, giáo viên có trình độ đại học trở lên (%)"),
+    )
+    TEACHERS_QUALIFIED = (
+        rules_plans.METRIC_TEACHERS_QUALIFIED,
+        _("Tỷ lệ giáo viên đạt chuẩn trình độ đào tạo trở lên (%)"),
+    )
+    TEACHERS_ABOVE = (
+        rules_plans.METRIC_TEACHERS_ABOVE,
+        _("Tỷ lệ giáo viên trên chuẩn trình độ đào tạo (%)"),
+    )
 
 
 class Comparator(models.TextChoices):

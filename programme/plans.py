@@ -294,8 +294,9 @@ def white_communes(
 #
 # Only what the register can tell is computed: the share and the number of standard schools of
 # the plan's area on the last day of the target's year (or of the plan, without a year; today
-# while that day is still ahead). Anything else (staff qualification shares) has no data here:
-# its state is NOT_MEASURED and documents say "chưa có số liệu" rather than guess.
+# while that day is still ahead), and the staff shares the schools' year data gives
+# (STAFF_METRICS). Anything else has no data here: its state is NOT_MEASURED and documents say
+# "chưa có số liệu" rather than guess.
 
 METRIC_STANDARD_SHARE = "standard_share"
 METRIC_STANDARD_COUNT = "standard_count"
@@ -314,6 +315,45 @@ def unit_metric_value(metric: str, standard: int, total: int) -> Decimal | None:
             Decimal("0.01"), rounding=ROUND_HALF_UP
         )
     return None
+
+
+# Staff targets (seed 004) computed from the schools' year data (schools.yeardata keys): the
+# share of the part among the whole, summed over the schools of the plan's area that recorded
+# both.
+METRIC_MANAGERS_UNIVERSITY = "managers_university"
+METRIC_STAFF_UNIVERSITY = "staff_university"
+METRIC_TEACHERS_QUALIFIED = "teachers_qualified"
+METRIC_TEACHERS_ABOVE = "teachers_above"
+STAFF_METRICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    METRIC_MANAGERS_UNIVERSITY: (("managers_university",), ("staff_managers",)),
+    METRIC_STAFF_UNIVERSITY: (
+        ("managers_university", "teachers_university"),
+        ("staff_managers", "staff_teachers"),
+    ),
+    METRIC_TEACHERS_QUALIFIED: (("teachers_qualified",), ("staff_teachers",)),
+    METRIC_TEACHERS_ABOVE: (("teachers_above",), ("staff_teachers",)),
+}
+
+
+def staff_metric_counts(metric: str, rows: Iterable[Mapping[str, int]]) -> tuple[int, int, int]:
+    """(part, whole, schools counted) over the schools' year values: a school counts when it
+    recorded every key of the metric (a school that left the degree row empty is not taken as
+    having nobody with a degree)."""
+    part_keys, whole_keys = STAFF_METRICS[metric]
+    part = whole = counted = 0
+    for values in rows:
+        if all(values.get(k) is not None for k in (*part_keys, *whole_keys)):
+            part += sum(values[k] for k in part_keys)
+            whole += sum(values[k] for k in whole_keys)
+            counted += 1
+    return part, whole, counted
+
+
+def share_percent(part: int, whole: int) -> Decimal | None:
+    """A share in percent rounded half up to 2 places (as core.text.format_percent)."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 # Comparators of a unit target (programme.models.Comparator): "" reaches the value ("100%",

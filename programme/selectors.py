@@ -36,7 +36,7 @@ from programme.models import (
 )
 from recognition.models import RecognitionDecision
 from recognition.selectors import with_status
-from schools.models import School, SchoolLocation
+from schools.models import School, SchoolLocation, SchoolYearData
 from units.models import AdminUnit
 from units.selectors import retired_units_visible
 
@@ -264,6 +264,10 @@ class UnitTargetRow:
     standard: int = 0
     total: int = 0
     on: dt.date | None = None
+    # Staff metrics: the school year read and how many of the area's schools recorded it.
+    school_year: str = ""
+    schools_counted: int = 0
+    schools_total: int = 0
 
     @property
     def target_text(self) -> str:
@@ -271,9 +275,16 @@ class UnitTargetRow:
 
     @property
     def actual_text(self) -> str:
-        """ "29,17% (14/48 trường, ngày 31/12/2021)", or "chưa có số liệu"."""
+        """ "29,17% (14/48 trường, ngày 31/12/2021)", "85,00% (17/20 người; năm học
+        2020-2021, 5/6 trường có số liệu)", or "chưa có số liệu"."""
         if self.actual is None or self.on is None:
             return plans.NO_DATA
+        if self.target.metric in plans.STAFF_METRICS:
+            return (
+                f"{format_percent(self.standard, self.total)} ({self.standard}/{self.total}"
+                f" người; năm học {self.school_year}, {self.schools_counted}/"
+                f"{self.schools_total} trường có số liệu)"
+            )
         if self.target.metric == plans.METRIC_STANDARD_SHARE:
             value = format_percent(self.standard, self.total)
         else:
@@ -334,6 +345,9 @@ def unit_target_report(*, user, plan: ProgrammePlan, today: dt.date) -> list[Uni
             standard = sum(n for status, n in statuses if status)
             counted[day] = (standard, sum(n for _status, n in statuses))
     for t in targets:
+        if t.metric in plans.STAFF_METRICS:
+            rows.append(_staff_target_row(user, plan, t, today))
+            continue
         if t.metric not in plans.DERIVED_METRICS:
             rows.append(UnitTargetRow(t, plans.NOT_MEASURED))
             continue
@@ -343,6 +357,37 @@ def unit_target_report(*, user, plan: ProgrammePlan, today: dt.date) -> list[Uni
         state = plans.unit_target_state(t.value, actual, final=final, comparator=t.comparator)
         rows.append(UnitTargetRow(t, state, actual, standard, total, day))
     return rows
+
+
+def _school_year_of(day: dt.date) -> str:
+    """The school year a day falls in (from 1 September)."""
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}-{start + 1}"
+
+
+def _staff_target_row(
+    user, plan: ProgrammePlan, t: PlanUnitTarget, today: dt.date
+) -> UnitTargetRow:
+    """A staff share from the year data of the plan's area schools the user sees, for the school
+    year of the measuring day (each school's latest year up to it)."""
+    day, final = _measuring_day(plan, t, today)
+    year = _school_year_of(day)
+    ids = set().union(*_located_on(_locations(_communes_of(plan)), day).values())
+    ids &= set(scope_for(user).schools().filter(pk__in=ids).values_list("pk", flat=True))
+    latest: dict[int, dict] = {}
+    for school_id, values in (
+        SchoolYearData.objects.filter(school_id__in=ids, school_year__lte=year)
+        .order_by("school_id", "-school_year")
+        .values_list("school_id", "values")
+    ):
+        latest.setdefault(school_id, values or {})
+    part, whole, counted = plans.staff_metric_counts(t.metric, latest.values())
+    actual = plans.share_percent(part, whole)
+    state = plans.unit_target_state(t.value, actual, final=final, comparator=t.comparator)
+    return UnitTargetRow(
+        t, state, actual, part, whole, day, school_year=year, schools_counted=counted,
+        schools_total=len(ids),
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------

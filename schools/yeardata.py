@@ -174,6 +174,16 @@ def schema_for(kind: str) -> Schema:
                 DataRow("staff_managers", "Cán bộ quản lý", unit="người", indent=True),
                 DataRow("staff_teachers", "Giáo viên", unit="người", indent=True),
                 DataRow("staff_employees", "Nhân viên", unit="người", indent=True),
+                # Seed 004's unit targets ("100% cán bộ quản lý có trình độ đại học", "trên 80%
+                # … có trình độ đại học và trên đại học") are computed from these two rows.
+                DataRow(
+                    "managers_university",
+                    "Cán bộ quản lý có trình độ đại học trở lên",
+                    unit="người",
+                ),
+                DataRow(
+                    "teachers_university", "Giáo viên có trình độ đại học trở lên", unit="người"
+                ),
                 DataRow(
                     "teachers_qualified",
                     "Giáo viên đạt chuẩn trình độ đào tạo trở lên",
@@ -277,6 +287,8 @@ def consistency_errors(schema: Schema, year: str, values: Mapping[str, int]) -> 
     checks: Iterable[tuple[str, str]] = (
         ("teachers_qualified", "staff_teachers"),
         ("teachers_above", "teachers_qualified"),
+        ("managers_university", "staff_managers"),
+        ("teachers_university", "staff_teachers"),
         ("teachers_female", "staff_teachers"),
         ("teachers_ethnic", "staff_teachers"),
         ("pup_female", "pup_total"),

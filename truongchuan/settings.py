@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "assessments",
     "evidence",
     "documents",
+    "improvement",
     "dashboard",
     "api",
 ]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("frameworks/", include("frameworks.urls")),
     path("programme/", include("programme.urls")),
+    path("improvement/", include("improvement.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("documents/", include((documents_patterns, "documents"))),
     path("assessments/", include("assessments.urls")),

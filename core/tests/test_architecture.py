@@ -41,6 +41,7 @@ LAYERS = [
     "assessments",
     "evidence",
     "programme",
+    "improvement",
     "dashboard",
     "api",
 ]

@@ -31,8 +31,10 @@ from assessments.models import (
 )
 from evidence import services as evidence_services
 from evidence.models import Evidence
-from frameworks.models import Criterion
+from frameworks.models import Criterion, Framework
 from frameworks.services import framework_load_dir
+from improvement import services as improvement_services
+from improvement.models import ImprovementAction
 from programme.models import (
     InvestmentCategory,
     InvestmentProject,
@@ -220,6 +222,23 @@ def _investment_edit(w):
     return reverse("programme:investment_edit", args=[project.pk]), w.commune_officer
 
 
+def _improvement_action(w):
+    framework_load_dir()
+    action = improvement_services.action_register(
+        user=w.principal,
+        school=w.school,
+        framework=Framework.objects.get(code="TT17-2018"),
+        data={
+            "title": "Rà soát kế hoạch năm học",
+            "responsible": "Hiệu trưởng",
+            "start": dt.date(2025, 9, 5),
+            "due": dt.date(2026, 5, 31),
+            "indicators": ["1.1-M2"],
+        },
+    )
+    return reverse("improvement:action", args=[action.pk]), w.principal
+
+
 def _monthly_submit(w):
     plan = w.plan(monthly_reports=True)
     PlanSchoolTarget.objects.create(plan=plan, school=w.school, year=None, target=TargetKind.NEW_1)
@@ -365,6 +384,12 @@ EDIT_FORMS = [
         "progress",
         lambda w: (MonthlyReport.objects.first() or MonthlyReport(progress="")).progress,
     ),
+    EditForm(
+        "improvement:action",
+        _improvement_action,
+        "title",
+        lambda w: ImprovementAction.objects.get().title,
+    ),
     EditForm("evidence:edit", _evidence_edit, "name", lambda w: Evidence.objects.get().name),
     EditForm(
         "assessments:sheet",
@@ -473,6 +498,15 @@ NOT_EDIT_FORMS = {
     "frameworks:detail": "read-only",
     "frameworks:list": "read-only",
     "home": "read-only",
+    "improvement:analysis": "read-only",
+    "improvement:analysis_xlsx": "read-only",
+    "improvement:monthly_send": "one click, the month's report version → 409 (improvement "
+    "test_views)",
+    "improvement:note": "adds a progress note",
+    "improvement:register": "creates an action",
+    "improvement:review": "records a review",
+    "improvement:school": "read-only",
+    "improvement:unit_actions": "read-only",
     "healthz": "read-only",
     "programme:expired": "read-only",
     "programme:expiring": "read-only",

@@ -1,10 +1,11 @@
-"""Every URL pattern of core, accounts, units, schools and api, tried by an outsider (a commune
+"""Every URL pattern of core, accounts, units, schools, improvement and api, tried by an outsider (a commune
 officer of Hải Phòng) against Lai Châu's data: nothing of Lai Châu is shown or written. A new
 URL pattern in these apps fails test_every_url_pattern_has_an_outsider_case until it gets a
 case here."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -14,12 +15,15 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership
+from frameworks.models import Framework
+from frameworks.services import framework_load_dir
+from improvement.models import ImprovementAction, ImprovementReview, ProgressNote
 from schools.importing import HELP_SHEET
 from schools.models import School, SchoolSite
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("accounts", "units", "schools", "api")
+APPS = ("accounts", "units", "schools", "improvement", "api")
 ROOT_NAMES = {"home"}  # core's page, mounted at the root
 SECRETS = ("Huổi Luông", "LC-TH-HUOILUONG", "Xã Phong Thổ", "Điểm trường Nậm Cúm")
 
@@ -31,7 +35,7 @@ class Try:
     name: str
     method: str
     status: int | tuple[int, ...]
-    args: str = ""  # "school" → school code, "commune" → commune uid
+    args: str = ""  # "school" → school code, "commune" → commune uid, "action" → an action
     data: dict = field(default_factory=dict)
     secrets: tuple[str, ...] = SECRETS
 
@@ -117,6 +121,30 @@ TRIES = [
     Try("schools:year_data_import_template", "post", 405, args="school"),
     Try("schools:year_data_import_confirm", "post", 404, args="school", data={"token": "x"}),
     Try("schools:year_data_import_confirm", "get", 405, args="school"),
+    Try("improvement:school", "get", 404, args="school"),
+    Try("improvement:school", "post", (404, 405), args="school"),
+    Try(
+        "improvement:register",
+        "post",
+        404,
+        args="school",
+        data={"title": "Lén", "responsible": "x"},
+    ),
+    Try("improvement:register", "get", 405, args="school"),
+    Try("improvement:review", "post", 404, args="school", data={"conclusions": "Lén"}),
+    Try("improvement:review", "get", 405, args="school"),
+    Try("improvement:monthly_send", "post", 404, args="school", data={"plan": "1"}),
+    Try("improvement:monthly_send", "get", 405, args="school"),
+    Try("improvement:action", "get", 404, args="action"),
+    Try("improvement:action", "post", 404, args="action", data={"title": "Lén"}),
+    Try("improvement:note", "post", 404, args="action", data={"text": "Lén"}),
+    Try("improvement:note", "get", 405, args="action"),
+    Try("improvement:unit_actions", "get", 404, args="commune"),
+    Try("improvement:unit_actions", "post", 405, args="commune"),
+    Try("improvement:analysis", "get", 404, args="commune"),
+    Try("improvement:analysis", "post", 405, args="commune"),
+    Try("improvement:analysis_xlsx", "get", 404, args="commune"),
+    Try("improvement:analysis_xlsx", "post", 405, args="commune"),
     Try("api:me", "get", 200),  # the outsider's own name, nothing of the school
     Try("api:me", "post", 405),
     Try("api:school_list", "get", 200),
@@ -151,6 +179,9 @@ def _snapshot() -> tuple:
         list(School.objects.order_by("pk").values()),
         list(SchoolSite.objects.order_by("pk").values()),
         list(Membership.objects.order_by("pk").values()),
+        list(ImprovementAction.objects.order_by("pk").values()),
+        list(ProgressNote.objects.order_by("pk").values()),
+        list(ImprovementReview.objects.order_by("pk").values()),
     )
 
 
@@ -177,7 +208,23 @@ def test_outsider_gets_nothing_of_another_province(
     settings.MEDIA_ROOT = tmp_path
     SchoolSite.objects.create(school=school, name="Điểm trường Nậm Cúm")
     client.force_login(outsider)
-    args = {"school": [school.code], "commune": [commune.uid], "": []}[attempt.args]
+    action_args = []
+    if attempt.args == "action":
+        framework_load_dir()
+        action = ImprovementAction.objects.create(
+            school=school,
+            framework=Framework.objects.get(code="TT17-2018"),
+            year=2025,
+            indicators=["1.1-M2"],
+            title="Huổi Luông: rà soát kế hoạch",
+            responsible="Hiệu trưởng",
+            start=dt.date(2025, 9, 1),
+            due=dt.date(2025, 10, 1),
+        )
+        action_args = [action.pk]
+    args = {"school": [school.code], "commune": [commune.uid], "action": action_args, "": []}[
+        attempt.args
+    ]
     url = reverse(attempt.name, args=args)
     data = dict(attempt.data)
     if data.get("form") == "into-lai-chau":

@@ -36,7 +36,9 @@ from core.models import ProcessHeartbeat
 from documents.models import GeneratedDocument
 from evidence import services as evidence_services
 from evidence.models import Evidence
+from frameworks.models import Framework
 from frameworks.services import framework_load_dir
+from improvement.models import ImprovementAction
 from programme.models import (
     InvestmentProject,
     MonthlyReport,
@@ -141,6 +143,17 @@ ROUTES: dict[str, Route] = {
     "programme:investments": R(None, refused=404),
     "programme:investment_create": R("investment.add", post=True, refused=404),
     "programme:investment_edit": R("investment.edit", "investment", post=True),
+    "improvement:school": R("improvement.view", "school"),
+    "improvement:register": R("improvement.register", "school", get=False, post=True),
+    "improvement:review": R("improvement.register", "school", get=False, post=True),
+    "improvement:monthly_send": R("monthly.submit", "school", get=False, post=True),
+    "improvement:action": R(
+        "improvement.view", "improvement_action", post=True, post_action="improvement.register"
+    ),
+    "improvement:note": R("improvement.note", "improvement_action", get=False, post=True),
+    "improvement:unit_actions": R("improvement.analyse", "unit"),
+    "improvement:analysis": R("improvement.analyse", "unit"),
+    "improvement:analysis_xlsx": R("improvement.analyse", "unit"),
     "dashboard:index": R(None, refused=404),
     "dashboard:export": R(None, refused=404),
     "dashboard:unit": R("unit.view", "unit"),
@@ -236,6 +249,7 @@ class Side:
     plan: ProgrammePlan
     report: MonthlyReport
     investment: InvestmentProject
+    action: ImprovementAction
 
 
 def _side(prefix: str, commune: AdminUnit, principal) -> Side:
@@ -303,8 +317,28 @@ def _side(prefix: str, commune: AdminUnit, principal) -> Side:
         total_million=Decimal("850"),
         year=year,
     )
+    action = ImprovementAction.objects.create(
+        school=school,
+        framework=Framework.objects.get(code="TT17-2018"),
+        year=year,
+        indicators=["1.1-M2"],
+        title="Rà soát kế hoạch",
+        responsible="Hiệu trưởng",
+        start=dt.date(year, 1, 1),
+        due=dt.date(year, 2, 1),
+    )
     return Side(
-        school, commune, assessment, old, sheet, evidence, decision, plan, report, investment
+        school,
+        commune,
+        assessment,
+        old,
+        sheet,
+        evidence,
+        decision,
+        plan,
+        report,
+        investment,
+        action,
     )
 
 
@@ -382,6 +416,7 @@ def _target(side: Side, obj: str, world, role: str):
         ),
         "monthly_report": ({"pk": s.report.pk}, "", s.report),
         "investment": ({"pk": s.investment.pk}, "", s.investment),
+        "improvement_action": ({"pk": s.action.pk}, "", s.action),
         "kind": ({"kind": "statistics"}, "", None),
         "job": ({"pk": job.pk if job else 0}, "", None),
         "job_file": ({"pk": job.pk if job else 0, "fmt": "docx"}, "", None),
@@ -450,6 +485,7 @@ def _fingerprint() -> tuple:
         list(PlanSchoolTarget.objects.order_by("pk").values_list("pk")),
         list(MonthlyReport.objects.order_by("pk").values()),
         list(InvestmentProject.objects.order_by("pk").values()),
+        list(ImprovementAction.objects.order_by("pk").values()),
         list(Membership.objects.order_by("pk").values()),
     )
 

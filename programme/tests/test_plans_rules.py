@@ -210,3 +210,28 @@ def test_monthly_grid_marks_only_finished_months_as_missing():
     assert grid.rows[1].missing == 3  # Feb, Mar, Apr
     assert grid.missing_by_month[:4] == [1, 2, 2, 0]
     assert plans.cell_state(dt.date(2025, 5, 1), False, dt.date(2025, 6, 1)) == plans.MISSING
+
+
+# Staff targets computed from the schools' year data (issue 16 §5)
+
+
+def test_staff_shares_sum_the_schools_that_recorded_both_rows():
+    rows = [
+        {"staff_managers": 3, "managers_university": 3},
+        {"staff_managers": 2, "managers_university": 1},
+        {"staff_managers": 4},  # degree row left empty: not counted as nobody
+    ]
+    assert plans.staff_metric_counts(plans.METRIC_MANAGERS_UNIVERSITY, rows) == (4, 5, 2)
+    assert plans.share_percent(4, 5) == Decimal("80.00")
+    assert plans.share_percent(0, 0) is None
+
+
+def test_trên_80_percent_is_strictly_greater():
+    assert (
+        plans.unit_target_state(Decimal(80), Decimal("80.00"), final=True, comparator=plans.ABOVE)
+        == plans.MISSED
+    )
+    assert (
+        plans.unit_target_state(Decimal(80), Decimal("80.01"), final=True, comparator=plans.ABOVE)
+        == plans.ACHIEVED
+    )

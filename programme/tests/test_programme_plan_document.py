@@ -132,3 +132,41 @@ def test_plan_xlsx_unit_targets_sheet_has_the_actual(seed000, school):
     assert header[-2:] == ["Thực hiện", "Đánh giá"]
     assert row[0] == "Số trường đạt chuẩn quốc gia"
     assert row[-2:] == ["1 (1/1 trường, ngày 31/12/2021)", "Không đạt"]
+
+
+def test_staff_targets_show_the_year_data_value_and_trên_stays_strict(seed000, school):
+    # Huổi Luông's 2021-2022 figures (the school year of 31/12/2021): 2 of 2 managers and 16
+    # of 20 managers and teachers with a university degree — 80% is not "trên 80%".
+    from schools.models import SchoolYearData
+
+    SchoolYearData.objects.create(
+        school=school,
+        school_year="2021-2022",
+        values={
+            "staff_managers": 2,
+            "managers_university": 2,
+            "staff_teachers": 18,
+            "teachers_university": 14,
+        },
+    )
+    PlanUnitTarget.objects.create(
+        plan=seed000, label="Cán bộ quản lý có trình độ đại học", year=2021, value=Decimal("100"),
+        measure="%", metric="managers_university", order=1,
+    )  # fmt: skip
+    PlanUnitTarget.objects.create(
+        plan=seed000, label="Cán bộ quản lý, giáo viên có trình độ đại học", year=2021,
+        value=Decimal("80"), measure="%", metric="staff_university", comparator="above", order=2,
+    )  # fmt: skip
+    texts, _ = plan_text(seed000)
+    assert (
+        "- Cán bộ quản lý có trình độ đại học: 100% (năm 2021); thực hiện: 100,00% (2/2 người;"
+        " năm học 2021-2022, 1/1 trường có số liệu) — đạt." in texts
+    )
+    assert (
+        "- Cán bộ quản lý, giáo viên có trình độ đại học: trên 80% (năm 2021); thực hiện: 80,00%"
+        " (16/20 người; năm học 2021-2022, 1/1 trường có số liệu) — không đạt." in texts
+    )
+    from documents.check import scan_docx
+
+    data = registry.build_docx(DocumentRequest(user=SystemUser(), kind="plan", plan_id=seed000.pk))
+    assert scan_docx(data) == []
