@@ -259,6 +259,9 @@ class TeamMember(models.Model):
         "frameworks.Criterion", blank=True, related_name="+", verbose_name=_("tiêu chí phụ trách")
     )
     position = models.PositiveIntegerField(default=0)
+    # The reviewer seat (accounts.Membership) the services gave for the evaluation's duration;
+    # False when the person already held one, which is then left alone at the end.
+    seat_created = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]
