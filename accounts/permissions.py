@@ -677,7 +677,7 @@ ACTIONS: dict[str, Action] = {
     "evaluation.register": Action(
         _("Đăng ký đánh giá ngoài từ báo cáo tự đánh giá đã được chấp nhận"),
         (G((H,), "school"),),
-        ("School", "Registration"),
+        ("School", "Assessment"),
     ),
     "evaluation.review_registration": Action(
         _("Tiếp nhận hoặc trả lại đăng ký đánh giá ngoài"),

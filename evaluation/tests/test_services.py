@@ -342,3 +342,18 @@ def test_each_step_sends_its_signal_once_committed(
         for sig in (signals.registration_submitted, signals.registration_accepted):
             sig.disconnect(receiver)
     assert sent == [signals.registration_submitted, signals.registration_accepted]
+
+
+def test_a_members_stale_judgment_is_refused(started, team, team_users):
+    ind = Indicator.objects.filter(criterion=team[2].criteria.first()).first()
+    first = services.member_judge(
+        user=team_users[2], evaluation=started, indicator=ind, met="1", version=0
+    )
+    with pytest.raises(services.EditConflict):
+        services.member_judge(
+            user=team_users[2], evaluation=started, indicator=ind, met="0", version=0
+        )
+    services.member_judge(
+        user=team_users[2], evaluation=started, indicator=ind, met="0", version=first.version
+    )
+    assert MemberJudgment.objects.get().met is False
