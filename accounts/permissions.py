@@ -232,6 +232,7 @@ class Target:
     unit: Any = None
     assessment: Any = None
     plan: Any = None
+    evaluation: Any = None  # an external evaluation (evaluation.Evaluation)
     criteria: set[int] | None = None  # None: the whole assessment
 
 
@@ -267,6 +268,8 @@ OBJECT_PATHS: dict[str, dict[str, str]] = {
     "MonthlyReport": {"school": "school"},
     "ReportDraft": {"unit": "unit"},
     "ImprovementAction": {"school": "school"},
+    "Registration": {"school": "school"},
+    "Evaluation": {"evaluation": "", "school": "school"},
 }
 OBJECT_LABELS = {
     "School": _("trường"),
@@ -283,6 +286,8 @@ OBJECT_LABELS = {
     "MonthlyReport": _("báo cáo tháng → trường"),
     "ReportDraft": _("dự thảo văn bản → đơn vị"),
     "ImprovementAction": _("hành động cải tiến → trường"),
+    "Registration": _("đăng ký đánh giá ngoài → trường"),
+    "Evaluation": _("đợt đánh giá ngoài → trường"),
 }
 
 
@@ -392,6 +397,39 @@ def _plan_unit(scope: Scope, roles: set[str], t: Target) -> bool:
     return t.plan is not None and _unit_contains(scope, roles, Target(unit=t.plan.unit))
 
 
+# Team seats of an external evaluation that is still open (evaluation.models, by name: accounts
+# sits below it). The evaluation's services give each team member a reviewer seat in the school
+# for the evaluation's duration (that seat is what lets them read the dossier through the
+# "scope" grants, with no extra query per request) and take it back when it ends.
+_OPEN_EVALUATION = ("forming", "evaluating", "draft_report", "feedback", "final")
+
+
+def _team_seats(scope: Scope, t: Target, seat_roles: tuple[str, ...]) -> bool:
+    TeamMember = apps.get_model("evaluation", "TeamMember")
+    rows = TeamMember.objects.filter(
+        user=scope.user, role__in=seat_roles, evaluation__status__in=_OPEN_EVALUATION
+    )
+    if t.evaluation is not None:
+        rows = rows.filter(evaluation=t.evaluation)
+    else:
+        rows = rows.filter(evaluation__school=t.school)
+    return rows.exists()
+
+
+def _ee_team(scope: Scope, roles: set[str], t: Target) -> bool:
+    return _school_member(scope, roles, t) and _team_seats(
+        scope, t, ("leader", "secretary", "member")
+    )
+
+
+def _ee_lead(scope: Scope, roles: set[str], t: Target) -> bool:
+    return _school_member(scope, roles, t) and _team_seats(scope, t, ("leader", "secretary"))
+
+
+def _ee_leader(scope: Scope, roles: set[str], t: Target) -> bool:
+    return _school_member(scope, roles, t) and _team_seats(scope, t, ("leader",))
+
+
 def _anywhere(scope: Scope, roles: set[str], t: Target) -> bool:
     # Only for the question without an object ("may import schools?"): asked about an
     # object, the object's own relation decides.
@@ -399,12 +437,27 @@ def _anywhere(scope: Scope, roles: set[str], t: Target) -> bool:
 
 
 def _is_empty(t: Target) -> bool:
-    return t.obj is None and t.school is None and t.unit is None and t.assessment is None
+    return (
+        t.obj is None
+        and t.school is None
+        and t.unit is None
+        and t.assessment is None
+        and t.evaluation is None
+    )
 
 
 # Relations held through a unit membership, and through a school membership.
 _UNIT_RELATIONS = {"unit", "managing_unit", "plan_unit", "scope", "anywhere"}
-_SCHOOL_RELATIONS = {"school", "council_seat", "assigned", "scope", "anywhere"}
+_SCHOOL_RELATIONS = {
+    "school",
+    "council_seat",
+    "assigned",
+    "scope",
+    "anywhere",
+    "ee_team",
+    "ee_lead",
+    "ee_leader",
+}
 
 
 def _somewhere(scope: Scope, grant: Grant) -> bool:
@@ -453,6 +506,14 @@ RELATIONS: dict[str, Relation] = {
         _("đơn vị ban hành kế hoạch, đơn vị cấp trên, hoặc đơn vị kế thừa"), _plan_unit
     ),
     "anywhere": Relation(_("có vai trò này ở bất kỳ đơn vị/trường nào"), _anywhere),
+    "ee_team": Relation(
+        _("thành viên đoàn đánh giá ngoài đang làm việc tại trường (trong thời gian đánh giá)"),
+        _ee_team,
+    ),
+    "ee_lead": Relation(
+        _("trưởng đoàn hoặc thư ký đoàn đánh giá ngoài đang làm việc tại trường"), _ee_lead
+    ),
+    "ee_leader": Relation(_("trưởng đoàn đánh giá ngoài đang làm việc tại trường"), _ee_leader),
 }
 
 
@@ -607,6 +668,51 @@ ACTIONS: dict[str, Action] = {
     ),
     "recognition.import": Action(
         _("Nhập quyết định công nhận từ Excel"), (G("RECOGNITION_RECORDERS", "anywhere"),)
+    ),
+    # External evaluation (a team member holds a reviewer seat in the school while the
+    # evaluation is open: the "scope" grants above let them read the dossier, nothing else)
+    "evaluation.view": Action(
+        _("Xem đăng ký, đợt đánh giá ngoài, đối chiếu kết quả"),
+        (G(OFFICERS, "unit"), G((H,), "school"), G((R,), "ee_team")),
+        ("School", "Registration", "Evaluation"),
+    ),
+    "evaluation.register": Action(
+        _("Đăng ký đánh giá ngoài từ báo cáo tự đánh giá đã được chấp nhận"),
+        (G((H,), "school"),),
+        ("School", "Assessment"),
+    ),
+    "evaluation.review_registration": Action(
+        _("Tiếp nhận hoặc trả lại đăng ký đánh giá ngoài"),
+        (G(OFFICERS, "managing_unit"),),
+        ("Registration",),
+    ),
+    "evaluation.form_team": Action(
+        _("Thành lập đoàn đánh giá ngoài, phân công tiêu chí"),
+        (G((P,), "unit"),),
+        ("Evaluation",),
+    ),
+    "evaluation.judge": Action(
+        _("Ghi ý kiến đánh giá chỉ báo (tiêu chí được phân công)"),
+        (G((R,), "ee_team"),),
+        ("Evaluation",),
+    ),
+    "evaluation.consolidate": Action(
+        _("Thống nhất kết luận của đoàn cho từng chỉ báo"),
+        (G((R,), "ee_leader"),),
+        ("Evaluation",),
+    ),
+    "evaluation.record_visit": Action(
+        _("Ghi khảo sát sơ bộ, chính thức"), (G((R,), "ee_lead"),), ("Evaluation",)
+    ),
+    "evaluation.report": Action(
+        _("Gửi dự thảo báo cáo, ghi ý kiến của trường, hoàn thành báo cáo chính thức"),
+        (G((R,), "ee_leader"),),
+        ("Evaluation",),
+    ),
+    "evaluation.record_decision": Action(
+        _("Ghi quyết định công nhận (hoặc không công nhận) sau đánh giá ngoài"),
+        (G("RECOGNITION_RECORDERS", "unit"),),
+        ("Evaluation",),
     ),
     # Plans, targets, investment, monthly reports
     "plan.add": Action(_("Lập kế hoạch"), (G(OFFICERS, "unit"),), ("AdminUnit",)),

@@ -32,6 +32,7 @@ urlpatterns = [
     path("documents/", include((documents_patterns, "documents"))),
     path("assessments/", include("assessments.urls")),
     path("evidence/", include("evidence.urls")),
+    path("danh-gia-ngoai/", include("evaluation.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -42,6 +42,7 @@ LAYERS = [
     "evidence",
     "programme",
     "improvement",
+    "evaluation",
     "dashboard",
     "api",
 ]

@@ -29,6 +29,8 @@ from assessments.models import (
     StandardReview,
     WorkingGroup,
 )
+from evaluation.models import TeamJudgment
+from evaluation.tests.factories import evaluation_at_work
 from evidence import services as evidence_services
 from evidence.models import Evidence
 from frameworks.models import Criterion, Framework
@@ -359,7 +361,19 @@ def _draft_text(kind, key):
     return read
 
 
+def _consolidate(w):
+    evaluation, leader = evaluation_at_work(w.assessment())
+    indicator = evaluation.framework.indicators.order_by("position").first()
+    return reverse("evaluation:consolidate", args=[evaluation.pk, indicator.pk]), leader
+
+
+def _team_reason(w):
+    row = TeamJudgment.objects.first()
+    return row.reason if row else ""
+
+
 EDIT_FORMS = [
+    EditForm("evaluation:consolidate", _consolidate, "reason", _team_reason),
     EditForm(
         "schools:edit",
         _school_edit,
@@ -483,6 +497,23 @@ NOT_EDIT_FORMS = {
     "documents:job": "read-only",
     "documents:job_file": "read-only",
     "documents:job_progress": "read-only",
+    "evaluation:index": "read-only",
+    "evaluation:register": "files a new registration",
+    "evaluation:registration": "read-only",
+    "evaluation:registration_accept": "workflow transition, version → refused as stale",
+    "evaluation:registration_return": "workflow transition, version → 409",
+    "evaluation:detail": "read-only",
+    "evaluation:team": "adds a team member",
+    "evaluation:team_remove": "removes a team member",
+    "evaluation:start": "workflow transition, version → refused as stale",
+    "evaluation:criterion": "a member's judgment per indicator, its version → 409 "
+    "(evaluation/tests/test_services.py)",
+    "evaluation:divergence": "read-only",
+    "evaluation:visit": "records a new visit",
+    "evaluation:report_send": "workflow transition on the stored status",
+    "evaluation:feedback": "records the school's feedback",
+    "evaluation:finalise": "workflow transition, version → refused as stale",
+    "evaluation:decision": "records a new decision (the register is append-only), version",
     "evidence:cite": "idempotent citation",
     "evidence:uncite": "idempotent citation removal",
     "evidence:create": "creates an item",

@@ -34,6 +34,7 @@ from assessments import services as assessment_services
 from assessments.models import Assessment, CriterionSheet
 from core.models import ProcessHeartbeat
 from documents.models import GeneratedDocument
+from evaluation.models import Evaluation, Registration, TeamMember
 from evidence import services as evidence_services
 from evidence.models import Evidence
 from frameworks.models import Framework
@@ -208,6 +209,29 @@ ROUTES: dict[str, Route] = {
     "evidence:download": R("evidence.download", "evidence"),
     "evidence:cite": R("evidence.cite", "evidence_sheet", get=False, post=True),
     "evidence:uncite": R("evidence.cite", "evidence_sheet", get=False, post=True),
+    "evaluation:index": R(None),
+    "evaluation:register": R("evaluation.register", "assessment_id", post=True),
+    "evaluation:registration": R("evaluation.view", "registration"),
+    "evaluation:registration_accept": R(
+        "evaluation.review_registration", "registration", get=False, post=True
+    ),
+    "evaluation:registration_return": R(
+        "evaluation.review_registration", "registration", get=False, post=True
+    ),
+    "evaluation:detail": R("evaluation.view", "evaluation"),
+    "evaluation:team": R("evaluation.form_team", "evaluation", post=True),
+    "evaluation:team_remove": R("evaluation.form_team", "team_member", get=False, post=True),
+    "evaluation:start": R("evaluation.form_team", "evaluation", get=False, post=True),
+    "evaluation:criterion": R(
+        "evaluation.view", "evaluation_criterion", post=True, post_action="evaluation.judge"
+    ),
+    "evaluation:consolidate": R("evaluation.consolidate", "evaluation_indicator", post=True),
+    "evaluation:divergence": R("evaluation.view", "evaluation"),
+    "evaluation:visit": R("evaluation.record_visit", "evaluation", post=True),
+    "evaluation:report_send": R("evaluation.report", "evaluation", get=False, post=True),
+    "evaluation:feedback": R("evaluation.report", "evaluation", get=False, post=True),
+    "evaluation:finalise": R("evaluation.report", "evaluation", get=False, post=True),
+    "evaluation:decision": R("evaluation.record_decision", "evaluation", post=True),
     "api:me": R(None, anonymous="401"),
     "api:school_list": R(None, anonymous="401"),
     "api:school_detail": R("school.view", "school", anonymous="401"),
@@ -250,6 +274,39 @@ class Side:
     report: MonthlyReport
     investment: InvestmentProject
     action: ImprovementAction
+    registration: Registration | None = None
+    evaluation: Evaluation | None = None
+    team_member: TeamMember | None = None
+
+
+def _evaluation_of(side: Side, leader) -> None:
+    """A submitted registration and an evaluation at work (its own accepted registration),
+    with `leader` leading the team (a reviewer seat in the school, as the services give)."""
+    side.registration = Registration.objects.create(
+        school=side.school,
+        assessment=side.assessment,
+        purpose="new",
+        target_level=1,
+        status="submitted",
+    )
+    done = Registration.objects.create(
+        school=side.school,
+        assessment=side.other_cycle,
+        purpose="new",
+        target_level=1,
+        status="accepted",
+    )
+    side.evaluation = Evaluation.objects.create(
+        registration=done,
+        school=side.school,
+        assessment=side.other_cycle,
+        framework=side.other_cycle.framework,
+        status="evaluating",
+    )
+    Membership.objects.get_or_create(user=leader, school=side.school, role=Role.REVIEWER)
+    side.team_member = TeamMember.objects.create(
+        evaluation=side.evaluation, user=leader, full_name="Trưởng đoàn", role="leader"
+    )
 
 
 def _side(prefix: str, commune: AdminUnit, principal) -> Side:
@@ -374,6 +431,8 @@ def world(db, settings, tmp_path):
     ):
         users[role] = User.objects.create_user(role, password="x")
         Membership.objects.create(user=users[role], role=role, **where)
+    _evaluation_of(inside, users["reviewer"])
+    _evaluation_of(outside, User.objects.create_user("doan_hp", password="x"))
     # The staff member works on the sheet's criterion.
     inside.sheet.assigned_to = users["staff"]
     inside.sheet.save(update_fields=["assigned_to"])
@@ -468,6 +527,26 @@ def _target(side: Side, obj: str, world, role: str):
             s.sheet,
         ),
         "evidence": ({"pk": s.evidence.pk}, "", s.evidence),
+        "registration": ({"pk": s.registration.pk}, "", s.registration),
+        "evaluation": ({"pk": s.evaluation.pk}, "", s.evaluation),
+        "team_member": (
+            {"pk": s.evaluation.pk, "member_id": s.team_member.pk},
+            "",
+            s.evaluation,
+        ),
+        "evaluation_criterion": (
+            {"pk": s.evaluation.pk, "code": s.sheet.criterion.code},
+            "",
+            s.evaluation,
+        ),
+        "evaluation_indicator": (
+            {
+                "pk": s.evaluation.pk,
+                "indicator_id": s.sheet.criterion.indicators.order_by("position").first().pk,
+            },
+            "",
+            s.evaluation,
+        ),
         "evidence_sheet": ({"pk": s.evidence.pk, "sheet_id": s.sheet.pk}, "", s.sheet),
     }
     return result[obj]
@@ -487,6 +566,9 @@ def _fingerprint() -> tuple:
         list(InvestmentProject.objects.order_by("pk").values()),
         list(ImprovementAction.objects.order_by("pk").values()),
         list(Membership.objects.order_by("pk").values()),
+        list(Registration.objects.order_by("pk").values()),
+        list(Evaluation.objects.order_by("pk").values_list("pk", "status", "version")),
+        list(TeamMember.objects.order_by("pk").values_list("pk")),
     )
 
 
