@@ -80,6 +80,15 @@ AUDITED: dict[str, dict[str, Any]] = {
     # evidence register
     "evidence.Evidence": {"excluded_fields": _DERIVED},
     "evidence.EvidenceCitation": {},
+    # external evaluation
+    "evaluation.Registration": {},
+    "evaluation.Evaluation": {},
+    "evaluation.TeamMember": {},
+    "evaluation.MemberJudgment": {},
+    "evaluation.TeamJudgment": {},
+    "evaluation.CriterionReview": {},
+    "evaluation.Visit": {},
+    "evaluation.SchoolFeedback": {},
     # editable prose of documents
     "assessments.AssessmentProse": {},
     "assessments.RequirementText": {},

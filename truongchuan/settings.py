@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "programme",
     "assessments",
     "evidence",
+    "evaluation",
     "documents",
     "dashboard",
     "api",

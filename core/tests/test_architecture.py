@@ -41,6 +41,7 @@ LAYERS = [
     "assessments",
     "evidence",
     "programme",
+    "evaluation",
     "dashboard",
     "api",
 ]
