@@ -32,5 +32,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("evidence/", include("evidence.urls")),
     path("api/", include("api.urls")),
+    # Public pages (công khai): no login.
+    path("cong-khai/", include("publication.urls")),
     path("admin/", admin.site.urls),
 ]
