@@ -714,6 +714,12 @@ ACTIONS: dict[str, Action] = {
         (G("RECOGNITION_RECORDERS", "unit"),),
         ("Evaluation",),
     ),
+    # Publication (công khai, seed 002)
+    "publication.publish": Action(
+        _("Công khai, thôi công khai kết quả tự đánh giá, đánh giá ngoài, kế hoạch cải tiến"),
+        (G((H,), "school"), G(OFFICERS, "managing_unit")),
+        ("School",),
+    ),
     # Plans, targets, investment, monthly reports
     "plan.add": Action(_("Lập kế hoạch"), (G(OFFICERS, "unit"),), ("AdminUnit",)),
     "plan.edit": Action(_("Sửa kế hoạch"), (G(OFFICERS, "plan_unit"),), ("ProgrammePlan",)),

@@ -89,6 +89,8 @@ AUDITED: dict[str, dict[str, Any]] = {
     "evaluation.CriterionReview": {},
     "evaluation.Visit": {},
     "evaluation.SchoolFeedback": {},
+    # publication (công khai)
+    "publication.Publication": {},
     # editable prose of documents
     "assessments.AssessmentProse": {},
     "assessments.RequirementText": {},

@@ -73,6 +73,9 @@ class DocumentRequest:
     # single criterion sheet, the criterion code.
     assessment_id: int | None = None
     criterion: str = ""
+    # External evaluation documents: the evaluation(s), "12" or "12,15" (a recognition
+    # decision may list several schools); checked against the user's scope by the kind.
+    evaluation: str = ""
     # Header overrides typed on the form (issuer, signer, number, place, date).
     header: dict[str, str] = field(default_factory=dict)
 
@@ -102,6 +105,7 @@ class DocumentRequest:
             "header": self.header,
             "assessment": self.assessment_id,
             "criterion": self.criterion,
+            "evaluation": self.evaluation,
         }
 
 

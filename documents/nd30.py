@@ -96,6 +96,10 @@ class DocumentSpec:
     date_above_signature: bool = False
 
     show_number: bool = True  # a form (phiếu đánh giá) carries no document number
+    # A letter (công văn) has no document type: its subject is the "V/v …" line under the
+    # number (12 pt), and it opens with "Kính gửi: …" (`addressees`) instead of a title.
+    about: str = ""
+    addressees: list[str] = field(default_factory=list)
 
     def number_line(self) -> str:
         number = nfc(self.number) or "\u00a0" * 8
@@ -835,6 +839,8 @@ class NDDocument:
         if spec.show_number:
             number = _cell_text(left, spec.number_line(), size=13, first=False)
             number.paragraph_format.space_before = Pt(6)
+        if spec.about:
+            _cell_text(left, nfc(spec.about), size=12, first=False)
 
         _cell_text(right, NATIONAL_NAME, size=13, bold=True)
         _cell_text(right, MOTTO, size=14, bold=True, first=False)
@@ -857,6 +863,9 @@ class NDDocument:
         pf.line_spacing = Pt(RULE_SPACING_PT)
 
     def _title_block(self) -> None:
+        if not self.spec.doc_type:
+            self._addressee_block()
+            return
         title = self.doc.add_paragraph()
         title.alignment = WD_ALIGN_PARAGRAPH.CENTER
         title.paragraph_format.space_before = Pt(18)
@@ -874,6 +883,23 @@ class NDDocument:
         spacer = self.doc.add_paragraph()
         spacer.paragraph_format.space_after = Pt(6)
         self.paragraph_count += 3
+
+    def _addressee_block(self) -> None:
+        """ "Kính gửi: …" of a letter, centred; several addressees one per line."""
+        names = [nfc(n) for n in self.spec.addressees if nfc(n)]
+        first = self.doc.add_paragraph()
+        first.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        first.paragraph_format.space_before = Pt(18)
+        first.paragraph_format.space_after = Pt(12)
+        if len(names) <= 1:
+            set_run_font(first.add_run(f"Kính gửi: {names[0] if names else ''}"), BODY_SIZE)
+        else:
+            set_run_font(first.add_run("Kính gửi:"), BODY_SIZE)
+            for name in names:
+                line = self.doc.add_paragraph()
+                line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                set_run_font(line.add_run(f"- {name}"), BODY_SIZE)
+        self.paragraph_count += 1 + len(names)
 
     # -- content -----------------------------------------------------------------------------
 

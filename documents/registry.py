@@ -46,6 +46,8 @@ class Kind:
     # Checks of the request the kind makes before anything is built (e.g. a typed date on
     # which the issuer did not exist): raise DocumentError, shown on the form or by the command.
     check: Callable[[DocumentRequest], None] | None = None
+    # Made for an external evaluation (`--evaluation`), not offered on the unit form.
+    needs_evaluation: bool = False
 
 
 KINDS: dict[str, Kind] = {}
@@ -61,7 +63,10 @@ def register(*kinds: Kind) -> None:
 
 def unit_kinds() -> list[Kind]:
     """The kinds made for a unit or a plan (the documents page), in page order."""
-    return sorted((k for k in KINDS.values() if not k.needs_assessment), key=lambda k: k.order)
+    return sorted(
+        (k for k in KINDS.values() if not (k.needs_assessment or k.needs_evaluation)),
+        key=lambda k: k.order,
+    )
 
 
 def assessment_kinds() -> list[Kind]:
@@ -127,6 +132,8 @@ def validate(req: DocumentRequest) -> Kind:
         raise DocumentError("Cần chọn năm.")
     if kind.needs_assessment and not req.assessment_id:
         raise DocumentError("Cần chọn đợt tự đánh giá (--assessment).")
+    if kind.needs_evaluation and not req.evaluation:
+        raise DocumentError("Cần chọn đợt đánh giá ngoài (--evaluation).")
     if kind.check is not None:
         kind.check(req)
     return kind

@@ -80,6 +80,9 @@ def request_from_params(*, user, kind: str, params: dict[str, Any]) -> DocumentR
         header=header,
         assessment_id=assessment_id,
         criterion=criterion,
+        evaluation=",".join(
+            part.strip() for part in str(params.get("evaluation") or "").split(",") if part.strip()
+        ),
     )
     registry.validate(req)
     return req

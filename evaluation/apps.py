@@ -8,3 +8,11 @@ class EvaluationConfig(AppConfig):
 
     name = "evaluation"
     verbose_name = "Đánh giá ngoài"
+
+    def ready(self) -> None:
+        # Imported here, not at module top: the document kinds import models, which are only
+        # importable once the app registry is ready.
+        from documents import registry
+        from evaluation.documents import kinds
+
+        registry.register(*kinds.kinds())

@@ -163,6 +163,10 @@ class Recognition:
     validity_years: int | None
     upgrade_wait_years: int | None
     renewal_months_before_expiry: int | None
+    # The external evaluation team the Sở forms (regulation.md §3: at least 5 members).
+    team_min_members: int | None = None
+    team_certainty: str = "confirmed"
+    team_basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -540,6 +544,7 @@ def _compile_recognition_rule(raw: Mapping[str, Any] | None, top: int) -> Recogn
 
 
 def _compile_recognition(raw: Mapping[str, Any], top: int) -> Recognition:
+    team = raw.get("external_evaluation") or {}
     return Recognition(
         accreditation=_compile_recognition_rule(raw.get("accreditation"), top),
         national_standard=_compile_recognition_rule(raw.get("national_standard"), top),
@@ -548,6 +553,9 @@ def _compile_recognition(raw: Mapping[str, Any], top: int) -> Recognition:
         validity_years=raw.get("validity_years"),
         upgrade_wait_years=raw.get("upgrade_wait_years"),
         renewal_months_before_expiry=raw.get("renewal_registration_months_before_expiry"),
+        team_min_members=team.get("team_min_members"),
+        team_certainty=team.get("certainty", raw.get("certainty", "confirmed")),
+        team_basis=team.get("basis", "") or "",
     )
 
 

@@ -144,6 +144,8 @@ def recognition_lines(framework: Framework) -> list[dict[str, Any]]:
                 "validity_years": rec.validity_years,
                 "upgrade_wait_years": rec.upgrade_wait_years,
                 "renewal_months": rec.renewal_months_before_expiry,
+                "team_min_members": rec.team_min_members,
+                "team_uncertain": rec.team_certainty == "uncertain",
             }
         )
     return out

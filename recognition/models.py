@@ -111,7 +111,7 @@ class RecognitionDecision(models.Model):
         if self.kind in rules.REVOCATIONS:
             self.level = None
         # Computed, never typed: the decision date plus the validity (none for a revocation).
-        self.valid_until = rules.valid_until(self.kind, self.signed_on)
+        self.valid_until = rules.valid_until(self.kind, self.signed_on, self.framework_code)
 
     @property
     def level_label(self) -> str:
@@ -122,7 +122,9 @@ class RecognitionDecision(models.Model):
 
     @property
     def renewal_deadline(self):
-        return rules.renewal_deadline(self.valid_until)
+        return rules.renewal_deadline(
+            self.valid_until, self.framework_code, signed_on=self.signed_on
+        )
 
 
 class StatusTally(models.Model):

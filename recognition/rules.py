@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from core.text import format_date_short
+from frameworks import engine
 
 # Decision kinds (stored values; the model's choices use the same strings).
 ACCREDITATION = "accreditation"
@@ -59,36 +62,12 @@ LEVELS_OF = {
     ACCREDITATION_REVOCATION: (),
 }
 
-# regulation.md §2: certificates (accreditation and national standard) last 5 years; renewal
-# registration at least 5 months before expiry. CONFIRMED for 2018; TT57 as reported (UNCERTAIN).
-VALIDITY_YEARS = 5
-RENEWAL_MONTHS_BEFORE_EXPIRY = 5
+# The validity, the renewal lead time, the upgrade wait and the external evaluation team's size
+# are the circulars' numbers, so they live in the framework data files (frameworks/data/*.json,
+# "recognition" block, amended per version: TT22/2024 shortens the upgrade wait from 2 years to
+# 1 from 25/01/2025): a new circular changes them with its file. recognition_terms() reads them.
 DEFAULT_EXPIRING_MONTHS = 12
 
-# regulation.md §2: minimum wait before an upgrade Mức độ 1 → Mức độ 2, counted from the
-# recognition at Mức độ 1. 2018 rules: 2 years originally, 1 year under the TT22/2024 amendment
-# from 25/01/2025 (CONFIRMED). TT57/2026: 2 years (UNCERTAIN: practitioner sources only).
-# Each code maps to (effective from, years) steps; the step in force on the decision date wins.
-TT22_2024_FROM = dt.date(2025, 1, 25)
-_RULES_2018 = ((dt.date(2018, 10, 10), 2), (TT22_2024_FROM, 1))
-UPGRADE_WAIT_YEARS: dict[str, tuple[tuple[dt.date, int], ...]] = {
-    "TT17-2018": _RULES_2018,
-    "TT18-2018": _RULES_2018,
-    "TT19-2018": _RULES_2018,
-    "TT22-2024": ((TT22_2024_FROM, 1),),
-    "TT57-2026-PT": ((dt.date(2026, 7, 7), 2),),
-    "TT57-2026-MN": ((dt.date(2026, 7, 7), 2),),
-    "TT57-2026-GDTX": ((dt.date(2026, 7, 7), 2),),
-}
-UPGRADE_WAIT_BASIS = {
-    "TT17-2018": "Thông tư 17/2018/TT-BGDĐT (từ 25/01/2025 sửa đổi bởi Thông tư 22/2024/TT-BGDĐT)",
-    "TT18-2018": "Thông tư 18/2018/TT-BGDĐT (từ 25/01/2025 sửa đổi bởi Thông tư 22/2024/TT-BGDĐT)",
-    "TT19-2018": "Thông tư 19/2018/TT-BGDĐT (từ 25/01/2025 sửa đổi bởi Thông tư 22/2024/TT-BGDĐT)",
-    "TT22-2024": "Thông tư 22/2024/TT-BGDĐT",
-    "TT57-2026-PT": "Thông tư 57/2026/TT-BGDĐT (chưa đối chiếu văn bản chính thức)",
-    "TT57-2026-MN": "Thông tư 57/2026/TT-BGDĐT (chưa đối chiếu văn bản chính thức)",
-    "TT57-2026-GDTX": "Thông tư 57/2026/TT-BGDĐT (chưa đối chiếu văn bản chính thức)",
-}
 # Older circulars a historical register names (before the 2018 frameworks). Their upgrade wait
 # is not in our sources, so it is not checked for them (UNCERTAIN).
 LEGACY_FRAMEWORKS = {
@@ -116,30 +95,179 @@ def add_years(day: dt.date, years: int) -> dt.date:
     return add_months(day, 12 * years)
 
 
-def valid_until(kind: str, signed_on: dt.date) -> dt.date | None:
-    """Last day of validity: the decision date plus 5 years (a certificate signed 10/03/2020
-    is valid through 10/03/2025). A revocation has none."""
+@dataclass(frozen=True)
+class Terms:
+    """A circular's recognition numbers as they stood on a day (None: our sources do not say).
+    `basis` names the text they come from, for messages; `certainty` is the data's own."""
+
+    validity_years: int | None
+    renewal_months_before_expiry: int | None
+    upgrade_wait_years: int | None
+    team_min_members: int | None
+    basis: str = ""
+    certainty: str = "confirmed"
+
+
+_frameworks: Mapping[str, engine.Framework] | None = None  # None: the project's data files
+
+
+def use_frameworks(frameworks: Mapping[str, engine.Framework] | None) -> None:
+    """Read the terms from these compiled frameworks (None: back to frameworks/data)."""
+    global _frameworks
+    _frameworks = frameworks
+    _terms_cached.cache_clear()
+
+
+@contextmanager
+def using_frameworks(frameworks: Mapping[str, engine.Framework]) -> Iterator[None]:
+    """`use_frameworks` for a block (tests: a data file with other numbers)."""
+    previous = _frameworks
+    use_frameworks(frameworks)
+    try:
+        yield
+    finally:
+        use_frameworks(previous)
+
+
+def _registry() -> Mapping[str, engine.Framework]:
+    return engine.registry() if _frameworks is None else _frameworks
+
+
+def _version_terms(fw: engine.Framework, version: engine.Version) -> Terms:
+    rec = version.recognition
+    basis = version.data.get("legal_basis") or version.title or fw.code
+    return Terms(
+        validity_years=rec.validity_years,
+        renewal_months_before_expiry=rec.renewal_months_before_expiry,
+        upgrade_wait_years=rec.upgrade_wait_years,
+        team_min_members=rec.team_min_members,
+        basis=str(basis),
+        certainty=version.data.get("certainty") or fw.data.get("certainty", "confirmed"),
+    )
+
+
+def _version_on(fw: engine.Framework, day: dt.date) -> engine.Version:
+    """The version in force on `day`; before the first one, the first; after the last, the
+    last (a decision recorded under a framework keeps its numbers)."""
+    found = fw.version_on(day)
+    if found is not None:
+        return found
+    if fw.versions and day < fw.versions[0].effective_from:
+        return fw.versions[0]
+    return fw.version()
+
+
+def _strictest(items: list[Terms]) -> Terms | None:
+    """Several circulars apply and the code does not say which: the shortest validity, the
+    longest lead time, wait and team, so that no deadline shown is later than the law's."""
+    if not items:
+        return None
+    if len(set(items)) == 1:
+        return items[0]
+
+    def pick(name: str, choose: Any) -> int | None:
+        values = [getattr(t, name) for t in items if getattr(t, name) is not None]
+        return choose(values) if values else None
+
+    return Terms(
+        validity_years=pick("validity_years", min),
+        renewal_months_before_expiry=pick("renewal_months_before_expiry", max),
+        upgrade_wait_years=pick("upgrade_wait_years", max),
+        team_min_members=pick("team_min_members", max),
+        basis="; ".join(dict.fromkeys(t.basis for t in items)),
+        certainty="uncertain" if any(t.certainty == "uncertain" for t in items) else "confirmed",
+    )
+
+
+@lru_cache(maxsize=8192)
+def _terms_cached(framework_code: str, on: dt.date) -> Terms | None:
+    frameworks = _registry()
+    fw = frameworks.get(framework_code)
+    if fw is not None:
+        return _version_terms(fw, _version_on(fw, on))
+    # A version code (a register row saying "TT22-2024"): that version of every circular.
+    versions = [
+        _version_terms(f, v)
+        for f in frameworks.values()
+        for v in f.versions
+        if v.code == framework_code
+    ]
+    if versions:
+        return _strictest(versions)
+    # No code, or one we do not hold: the circulars in force that day; before any of them (a
+    # pre-2018 register row), the earliest ones we hold.
+    dated = [f for f in frameworks.values() if f.effective_from is not None]
+    current = [
+        f
+        for f in dated
+        if f.effective_from <= on and (f.effective_to is None or on <= f.effective_to)
+    ]
+    if not current and dated:
+        first = min(f.effective_from for f in dated)
+        current = [f for f in dated if f.effective_from == first] if on < first else []
+    if not current and dated:
+        last = max(f.effective_from for f in dated)
+        current = [f for f in dated if f.effective_from == last]
+    return _strictest([_version_terms(f, _version_on(f, on)) for f in current])
+
+
+def recognition_terms(framework_code: str, on: dt.date) -> Terms | None:
+    """The numbers that govern a recognition under `framework_code` decided on `on`: from that
+    framework's data file, version in force that day (TT17-2018 on 01/3/2025 → TT22/2024's
+    1-year upgrade wait). An empty or unknown code takes the circulars in force that day. None
+    when no framework data is loaded at all."""
+    return _terms_cached(framework_code or "", on)
+
+
+def valid_until(kind: str, signed_on: dt.date, framework_code: str = "") -> dt.date | None:
+    """Last day of validity: the decision date plus the framework's validity (5 years in every
+    circular so far: a certificate signed 10/03/2020 is valid through 10/03/2025). A
+    revocation has none."""
     if kind in REVOCATIONS:
         return None
-    return add_years(signed_on, VALIDITY_YEARS)
+    terms = recognition_terms(framework_code, signed_on)
+    if terms is None or terms.validity_years is None:
+        return None
+    return add_years(signed_on, terms.validity_years)
 
 
-def renewal_deadline(until: dt.date | None) -> dt.date | None:
-    """Last day to register for the next external evaluation: 5 months before expiry."""
-    return add_months(until, -RENEWAL_MONTHS_BEFORE_EXPIRY) if until else None
+def renewal_months(framework_code: str, signed_on: dt.date) -> int | None:
+    """Months before expiry by which the school registers for the next external evaluation
+    (5 under the 2018 circulars); None where the circular sets none."""
+    terms = recognition_terms(framework_code, signed_on)
+    return terms.renewal_months_before_expiry if terms else None
+
+
+def renewal_deadline(
+    until: dt.date | None, framework_code: str = "", *, signed_on: dt.date | None = None
+) -> dt.date | None:
+    """Last day to register for the next external evaluation: the framework's lead time before
+    expiry (5 months under the 2018 circulars), as the certificate's own version set it.
+    Without `signed_on`, the certificate is taken as signed its validity before `until`."""
+    if until is None:
+        return None
+    if signed_on is None:
+        terms = recognition_terms(framework_code, until)
+        years = terms.validity_years if terms else None
+        signed_on = add_years(until, -years) if years else until
+    months = renewal_months(framework_code, signed_on)
+    return add_months(until, -months) if months is not None else None
 
 
 def upgrade_wait_years(framework_code: str, signed_on: dt.date) -> int | None:
     """Years a school must hold Mức độ 1 before an upgrade decision under this framework on this
-    date. None when our sources do not say (legacy codes). Unknown codes: 2, the stricter."""
-    steps = UPGRADE_WAIT_YEARS.get(framework_code)
-    if steps is None:
-        return None if framework_code in LEGACY_FRAMEWORKS else 2
-    years = steps[0][1]
-    for start, value in steps:
-        if signed_on >= start:
-            years = value
-    return years
+    date. None when our sources do not say (legacy codes)."""
+    if framework_code in LEGACY_FRAMEWORKS:
+        return None
+    terms = recognition_terms(framework_code, signed_on)
+    return terms.upgrade_wait_years if terms else None
+
+
+def team_min_members(framework_code: str, on: dt.date) -> int | None:
+    """Fewest members of the external evaluation team the Sở forms (5 under the 2018
+    circulars); None where the data does not say."""
+    terms = recognition_terms(framework_code, on)
+    return terms.team_min_members if terms else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,7 +289,7 @@ class Decision:
 
     @property
     def valid_until(self) -> dt.date | None:
-        return valid_until(self.kind, self.signed_on)
+        return valid_until(self.kind, self.signed_on, self.framework_code)
 
 
 def as_decision(item: Any) -> Decision:
@@ -269,7 +397,15 @@ class Status:
 
     @property
     def renewal_deadline(self) -> dt.date | None:
-        return renewal_deadline(self.standard.valid_until) if self.standard.level else None
+        d = self.standard.decision
+        if not self.standard.level or d is None:
+            return None
+        return renewal_deadline(self.standard.valid_until, d.framework_code, signed_on=d.signed_on)
+
+    @property
+    def renewal_months(self) -> int | None:
+        d = self.standard.decision
+        return renewal_months(d.framework_code, d.signed_on) if d and self.standard.level else None
 
 
 def is_expiring(until: dt.date | None, on: dt.date, months: int) -> bool:
@@ -402,7 +538,8 @@ def check_decision(prior: Iterable[Any], new: Any, *, today: dt.date) -> list[Pr
             if years is not None and std.since is not None:
                 earliest = add_years(std.since, years)
                 if d.signed_on < earliest:
-                    basis = UPGRADE_WAIT_BASIS.get(d.framework_code, "quy định hiện hành")
+                    terms = recognition_terms(d.framework_code, d.signed_on)
+                    basis = terms.basis if terms and terms.basis else "quy định hiện hành"
                     problems.append(
                         Problem(
                             "signed_on",

@@ -203,7 +203,7 @@ def _status_page(request: HttpRequest, qs, context: dict) -> HttpResponse:
     rows = []
     for item, school in zip(items, schools, strict=True):
         d = item if item is not school else None
-        deadline = rules.renewal_deadline(d.valid_until) if d is not None else None
+        deadline = d.renewal_deadline if d is not None else None
         if revoked:
             level = _("Thu hồi")
         else:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "improvement",
     "dashboard",
     "api",
+    "publication",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,9 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 10
 # Who records recognition decisions. Since 1/7/2025 the routing of former district tasks is
 # UNCERTAIN (regulation.md §3), so both province and commune officers may by default.
 RECOGNITION_RECORDERS = env_list("RECOGNITION_RECORDERS", "province_officer,commune_officer")
+# Who signs a national-standard recognition decision (regulation.md §2): "director" (Giám đốc
+# Sở, since TT22/2024) or "chairman" (Chủ tịch UBND tỉnh, where a province still issues it so).
+RECOGNITION_DECISION_SIGNER = os.environ.get("RECOGNITION_DECISION_SIGNER", "director")
 # Which level of the administrative tree manages each school kind (accounts.permissions): the
 # unit at that level or above accepts, returns and reopens a school's self-assessment. Since
 # 1/7/2025 communes manage MN/TH/THCS and the Sở manages THPT; provinces may differ, so e.g.

@@ -34,5 +34,7 @@ urlpatterns = [
     path("evidence/", include("evidence.urls")),
     path("danh-gia-ngoai/", include("evaluation.urls")),
     path("api/", include("api.urls")),
+    # Public pages (công khai): no login.
+    path("cong-khai/", include("publication.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -45,6 +45,7 @@ LAYERS = [
     "evaluation",
     "dashboard",
     "api",
+    "publication",
 ]
 TOP = "truongchuan"
 
@@ -56,6 +57,7 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("schools/apps.py", "ready"): "labels its JSON keys in core.audit once models are ready",
     ("dashboard/apps.py", "ready"): "registers the document kinds once models are ready",
     ("programme/apps.py", "ready"): "registers the document kinds once models are ready",
+    ("evaluation/apps.py", "ready"): "registers the document kinds once models are ready",
 }
 
 

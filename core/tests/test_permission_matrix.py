@@ -47,6 +47,7 @@ from programme.models import (
     ProgrammePlan,
 )
 from programme.selectors import plan_list
+from publication.models import Publication
 from recognition.models import RecognitionDecision
 from schools.models import School, SchoolSite
 from units.models import AdminUnit
@@ -236,6 +237,11 @@ ROUTES: dict[str, Route] = {
     "api:school_list": R(None, anonymous="401"),
     "api:school_detail": R("school.view", "school", anonymous="401"),
     "api:unit_detail": R("unit.view", "unit", anonymous="401"),
+    # Public pages (công khai): everyone, any school or province, logged in or not.
+    "publication:index": R(None, public=True),
+    "publication:province": R(None, "province", public=True),
+    "publication:school": R(None, "public_school", public=True),
+    "publication:manage": R("school.view", "school", post=True, post_action="publication.publish"),
     "admin:*": R("admin.access", refused=302),
 }
 
@@ -463,6 +469,8 @@ def _target(side: Side, obj: str, world, role: str):
         "unit": ({"uid": s.unit.uid}, "", s.unit),
         "unit_query": ({}, f"?unit={s.unit.uid}&year=2025", s.unit),
         "school": ({"code": s.school.code}, "", s.school),
+        "public_school": ({"code": s.school.code}, "", None),
+        "province": ({"uid": s.unit.parent.uid}, "", None),
         "framework": ({"code": "TT17-2018"}, "", None),
         "decision": ({"pk": s.decision.pk}, "", s.decision),
         "plan": ({"pk": s.plan.pk}, "", s.plan),
@@ -569,13 +577,16 @@ def _fingerprint() -> tuple:
         list(Registration.objects.order_by("pk").values()),
         list(Evaluation.objects.order_by("pk").values_list("pk", "status", "version")),
         list(TeamMember.objects.order_by("pk").values_list("pk")),
+        list(Publication.objects.order_by("pk").values_list("pk", "withdrawn_at")),
     )
 
 
 def _expected(route: Route, role: str, user, where: str, obj, method: str) -> str:
     """ "allowed", "login", "404", "403" or "refused:<n>" for one request."""
+    if route.public:
+        return "allowed"  # public pages answer everyone alike, inside or outside any scope
     if role == "anonymous":
-        return "allowed" if route.public else route.anonymous
+        return route.anonymous
     action = route.post_action if method == "post" and route.post_action else route.action
     if route.owner:
         return "allowed" if where == "inside" else "404"

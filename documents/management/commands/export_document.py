@@ -6,6 +6,7 @@
     python manage.py export_document plan --plan 3 --format pdf --output ke-hoach.pdf
     python manage.py export_document sa-report --assessment 12 --format pdf --output bc.pdf
     python manage.py export_document sa-sheets --assessment 12 --criterion 1.1 --output p.docx
+    python manage.py export_document ee-report --evaluation 3 --format pdf --output bc.pdf
 
 Exit code 2 with a Vietnamese message for an unknown kind, unit, plan or user."""
 
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("--plan", default="", help="Mã (id) kế hoạch")
         parser.add_argument(
             "--assessment", default="", help="Mã (id) đợt tự đánh giá (văn bản sa-…)"
+        )
+        parser.add_argument(
+            "--evaluation",
+            default="",
+            help="Mã (id) đợt đánh giá ngoài (văn bản ee-…, recognition-decision; nhiều mã: 3,5)",
         )
         parser.add_argument("--criterion", default="", help="Một tiêu chí (sa-sheets), ví dụ 1.1")
         parser.add_argument("--year", default="", help="Năm báo cáo")
@@ -61,6 +67,7 @@ class Command(BaseCommand):
                     "header": header,
                     "assessment": opts["assessment"],
                     "criterion": opts["criterion"],
+                    "evaluation": opts["evaluation"],
                 },
             )
             data = document_render(req=req, fmt=opts["format"])
