@@ -266,6 +266,7 @@ OBJECT_PATHS: dict[str, dict[str, str]] = {
     "InvestmentProject": {"school": "school", "unit": "unit"},
     "MonthlyReport": {"school": "school"},
     "ReportDraft": {"unit": "unit"},
+    "SystemAccount": {"unit": "unit"},
 }
 OBJECT_LABELS = {
     "School": _("trường"),
@@ -281,6 +282,7 @@ OBJECT_LABELS = {
     "InvestmentProject": _("dự án đầu tư → trường (và đơn vị)"),
     "MonthlyReport": _("báo cáo tháng → trường"),
     "ReportDraft": _("dự thảo văn bản → đơn vị"),
+    "SystemAccount": _("tài khoản hệ thống (API) → đơn vị"),
 }
 
 
@@ -504,6 +506,11 @@ _SHEET_EDITORS = (*_MANAGERS, G((S,), "assigned"))
 ACTIONS: dict[str, Action] = {
     "admin.access": Action(_("Vào trang quản trị Django (chỉ hỗ trợ kỹ thuật)"), ()),
     "account.unlock": Action(_("Xem các tài khoản đang bị tạm khóa đăng nhập và mở khóa"), ()),
+    "api.system_account": Action(
+        _("Tạo tài khoản hệ thống (kết nối phần mềm khác qua API) cho đơn vị, cấp mã truy cập"),
+        (G((P,), "unit"),),
+        ("AdminUnit", "SystemAccount"),
+    ),
     # Units and schools
     "unit.view": Action(_("Xem đơn vị, bảng điều khiển"), (G(ALL_ROLES, "scope"),), ("AdminUnit",)),
     "unit.documents": Action(
