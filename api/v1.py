@@ -725,8 +725,8 @@ class PlanDetail(Api):
         responses={200: s.PlanDetailSerializer, **ERRORS},
         summary=_("Một kế hoạch: chỉ tiêu và kết quả thực hiện theo sổ công nhận"),
     )
-    def get(self, request, pk: int):
-        plan = programme_selectors.plan_get(user=request.user, pk=pk)
+    def get(self, request, number: int):
+        plan = programme_selectors.plan_get(user=request.user, pk=number)
         report = programme_selectors.plan_report(
             user=request.user, plan=plan, today=timezone.localdate()
         )
