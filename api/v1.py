@@ -39,6 +39,7 @@ from recognition import services as recognition_services
 from recognition.models import RecognitionDecision
 from schools import services as school_services
 from schools.models import School, SchoolYearData
+from units import selectors as unit_selectors
 from units.models import AdminUnit
 
 # --------------------------------------------------------------------------------------------
@@ -222,9 +223,7 @@ class UnitDetail(Api):
         summary=_("Một đơn vị, với đơn vị cũ và đơn vị kế thừa"),
     )
     def get(self, request, uid: str):
-        unit = scope_for(request.user).units().filter(uid=uid).select_related("parent").first()
-        if unit is None:
-            raise Http404
+        unit = unit_selectors.unit_get(user=request.user, uid=uid)
         data = s.UnitDetailSerializer(unit).data
         data["predecessors"] = s.UnitRefSerializer(unit.predecessors.all(), many=True).data
         data["successors"] = s.UnitRefSerializer(unit.successors.all(), many=True).data
@@ -741,8 +740,12 @@ class PlanDetail(Api):
             }
             for o in report.result.outcomes
         ]
-        plan.years = [*report.result.years, report.result.whole_period]
-        return Response(s.PlanDetailSerializer(plan).data)
+        data = s.PlanSerializer(plan).data
+        data["targets"] = s.SchoolTargetSerializer(plan.targets, many=True).data
+        data["years"] = s.YearRowSerializer(
+            [*report.result.years, report.result.whole_period], many=True
+        ).data
+        return Response(data)
 
 
 class InvestmentList(Api):
