@@ -102,7 +102,7 @@ def _fuzz(schema, headers: dict, paths: dict, framework: str) -> tuple[list[str]
             @given(case=strategy)
             def run(case):
                 response = case.call(headers=headers)
-                calls[operation.label] += 1
+                calls[case.operation.label] += 1
                 case.validate_response(response, checks=CHECKS)
 
             try:
