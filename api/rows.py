@@ -5,7 +5,7 @@ chunk) of schools with two more queries, whatever the page size."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.utils import timezone
@@ -18,7 +18,18 @@ from schools.models import School
 DECISION_FIELDS = ("id", "school_id", "kind", "signed_on", "level", "framework_code", "number")
 
 
+EMPTY_STATUS = {
+    "level": 0,
+    "decision_number": None,
+    "signed_on": None,
+    "valid_until": None,
+    "accreditation_level": 0,
+}
+
+
 def _recognition(decisions: list[dict[str, Any]], today: dt.date) -> dict[str, Any]:
+    if not decisions:  # most schools: no register to read
+        return dict(EMPTY_STATUS)
     status = rules.school_status(decisions, today)
     std = status.standard
     latest = std.decision
@@ -31,27 +42,28 @@ def _recognition(decisions: list[dict[str, Any]], today: dt.date) -> dict[str, A
     }
 
 
+def _decisions_and_latest(decisions_qs, assessments_qs):
+    decisions: dict[int, list[dict[str, Any]]] = {}
+    for row in decisions_qs.values_list(*DECISION_FIELDS):
+        item = dict(zip(DECISION_FIELDS, row, strict=True))
+        decisions.setdefault(item["school_id"], []).append(item)
+    latest: dict[int, dict[str, Any]] = {}
+    for school_id, year, state, level in assessments_qs.order_by(
+        "school_id", "-school_year"
+    ).values_list("school_id", "school_year", "status", "computed_level"):
+        if school_id not in latest:
+            latest[school_id] = {"school_year": year, "status": state, "level": level}
+    return decisions, latest
+
+
 def enrich(schools: list[School], *, today: dt.date | None = None) -> list[School]:
     """Attach `recognition`, `latest_assessment` and `province` to each school."""
     today = today or timezone.localdate()
     ids = [s.pk for s in schools]
-    decisions: dict[int, list[dict[str, Any]]] = {}
-    for row in RecognitionDecision.objects.filter(school_id__in=ids).values(*DECISION_FIELDS):
-        decisions.setdefault(row["school_id"], []).append(row)
-    latest: dict[int, dict[str, Any]] = {}
-    for row in (
-        Assessment.objects.filter(school_id__in=ids)
-        .order_by("school_id", "-school_year")
-        .values("school_id", "school_year", "status", "computed_level")
-    ):
-        latest.setdefault(
-            row["school_id"],
-            {
-                "school_year": row["school_year"],
-                "status": row["status"],
-                "level": row["computed_level"],
-            },
-        )
+    decisions, latest = _decisions_and_latest(
+        RecognitionDecision.objects.filter(school_id__in=ids),
+        Assessment.objects.filter(school_id__in=ids),
+    )
     for s in schools:
         s.recognition = _recognition(decisions.get(s.pk, []), today)
         s.latest_assessment = latest.get(s.pk)
@@ -59,32 +71,72 @@ def enrich(schools: list[School], *, today: dt.date | None = None) -> list[Schoo
     return schools
 
 
-def export_rows(schools, *, chunk: int = 2000) -> Iterator[list[School]]:
-    """The scoped queryset in chunks by primary key (keyset: no OFFSET scans), enriched."""
-    qs = (
-        schools.select_related("unit")
-        .only(
-            "id",
-            "code",
-            "name",
-            "kind",
-            "ownership",
-            "special_type",
-            "standard_level",
-            "unit__uid",
-            "unit__name",
-            "unit__path",
-        )
-        .order_by("pk")
-    )
-    last = 0
+def list_row(school: School) -> dict[str, Any]:
+    """The list's row (SchoolSerializer's fields), built directly: a page is 100 of them."""
+    r = school.recognition
+    return {
+        "code": school.code,
+        "name": school.name,
+        "kind": school.kind,
+        "ownership": school.ownership,
+        "special_type": school.special_type,
+        "unit": school.unit.uid,
+        "unit_name": school.unit.name,
+        "province": school.province,
+        "standard_level": school.standard_level,
+        "recognition": {
+            **r,
+            "signed_on": r["signed_on"].isoformat() if r["signed_on"] else None,
+            "valid_until": r["valid_until"].isoformat() if r["valid_until"] else None,
+        },
+        "latest_assessment": school.latest_assessment,
+    }
+
+
+EXPORT_FIELDS = ("pk", "code", "name", "kind", "ownership", "unit__uid", "unit__name", "unit__path")
+
+
+def export_rows(schools, *, chunk: int = 5000) -> Iterator[list[dict[str, Any]]]:
+    """The scoped queryset in chunks by primary key (keyset: no OFFSET scans), as flat rows.
+    A chunk's decisions and assessments are read by the chunk's id range (no long IN list);
+    rows of schools outside the chunk's selection are simply not looked up."""
+    base = schools.order_by("pk").values_list(*EXPORT_FIELDS)
     today = timezone.localdate()
+    last = 0
     while True:
-        batch = list(qs.filter(pk__gt=last)[:chunk])
+        batch = list(base.filter(pk__gt=last)[:chunk])
         if not batch:
             return
-        yield enrich(batch, today=today)
-        last = batch[-1].pk
+        low, high = batch[0][0], batch[-1][0]
+        decisions, latest = _decisions_and_latest(
+            RecognitionDecision.objects.filter(school_id__gte=low, school_id__lte=high),
+            Assessment.objects.filter(school_id__gte=low, school_id__lte=high),
+        )
+        out = []
+        for pk, code, name, kind, ownership, uid, unit_name, path in batch:
+            r = _recognition(decisions.get(pk, []), today)
+            a = latest.get(pk) or {}
+            out.append(
+                {
+                    "code": code,
+                    "name": name,
+                    "kind": kind,
+                    "ownership": ownership,
+                    "unit": uid,
+                    "unit_name": unit_name,
+                    "province": path.strip("/").split("/")[0],
+                    "recognition_level": r["level"],
+                    "decision_number": r["decision_number"],
+                    "signed_on": r["signed_on"].isoformat() if r["signed_on"] else None,
+                    "valid_until": r["valid_until"].isoformat() if r["valid_until"] else None,
+                    "accreditation_level": r["accreditation_level"],
+                    "assessment_school_year": a.get("school_year"),
+                    "assessment_status": a.get("status"),
+                    "assessment_level": a.get("level"),
+                }
+            )
+        yield out
+        last = high
 
 
 EXPORT_COLUMNS = (
@@ -104,31 +156,3 @@ EXPORT_COLUMNS = (
     "assessment_status",
     "assessment_level",
 )
-
-
-def flat(school: School) -> dict[str, Any]:
-    r = school.recognition
-    a = school.latest_assessment or {}
-    return {
-        "code": school.code,
-        "name": school.name,
-        "kind": school.kind,
-        "ownership": school.ownership,
-        "unit": school.unit.uid,
-        "unit_name": school.unit.name,
-        "province": school.province,
-        "recognition_level": r["level"],
-        "decision_number": r["decision_number"],
-        "signed_on": r["signed_on"].isoformat() if r["signed_on"] else None,
-        "valid_until": r["valid_until"].isoformat() if r["valid_until"] else None,
-        "accreditation_level": r["accreditation_level"],
-        "assessment_school_year": a.get("school_year"),
-        "assessment_status": a.get("status"),
-        "assessment_level": a.get("level"),
-    }
-
-
-def flat_all(batches: Iterable[list[School]]) -> Iterator[dict[str, Any]]:
-    for batch in batches:
-        for school in batch:
-            yield flat(school)
