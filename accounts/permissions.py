@@ -270,6 +270,7 @@ OBJECT_PATHS: dict[str, dict[str, str]] = {
     "ImprovementAction": {"school": "school"},
     "Registration": {"school": "school"},
     "Evaluation": {"evaluation": "", "school": "school"},
+    "SystemAccount": {"unit": "unit"},
 }
 OBJECT_LABELS = {
     "School": _("trường"),
@@ -288,6 +289,7 @@ OBJECT_LABELS = {
     "ImprovementAction": _("hành động cải tiến → trường"),
     "Registration": _("đăng ký đánh giá ngoài → trường"),
     "Evaluation": _("đợt đánh giá ngoài → trường"),
+    "SystemAccount": _("tài khoản hệ thống (API) → đơn vị"),
 }
 
 
@@ -567,6 +569,11 @@ _SHEET_EDITORS = (*_MANAGERS, G((S,), "assigned"))
 ACTIONS: dict[str, Action] = {
     "admin.access": Action(_("Vào trang quản trị Django (chỉ hỗ trợ kỹ thuật)"), ()),
     "account.unlock": Action(_("Xem các tài khoản đang bị tạm khóa đăng nhập và mở khóa"), ()),
+    "api.system_account": Action(
+        _("Tạo tài khoản hệ thống (kết nối phần mềm khác qua API) cho đơn vị, cấp mã truy cập"),
+        (G((P,), "unit"),),
+        ("AdminUnit", "SystemAccount"),
+    ),
     # Units and schools
     "unit.view": Action(_("Xem đơn vị, bảng điều khiển"), (G(ALL_ROLES, "scope"),), ("AdminUnit",)),
     "unit.documents": Action(

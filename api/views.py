@@ -8,10 +8,13 @@ from functools import wraps
 
 from django.core.paginator import Paginator
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import AuthenticationFailed
 
 from accounts.models import Membership
 from accounts.permissions import get_school_or_404
+from api.authentication import ApiTokenAuthentication
 from schools import selectors as school_selectors
 from schools.models import School
 from schools.selectors import SchoolFilters
@@ -21,8 +24,20 @@ PAGE_SIZE = 100
 
 
 def api_login_required(view):
+    """The session, or an API token (Authorization: Bearer …) like /api/v1/. The endpoints
+    are exempt from CSRF: they only read (any other method is 405, not a CSRF 403), and a
+    token client has no CSRF cookie to send."""
+
+    @csrf_exempt
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            try:
+                found = ApiTokenAuthentication().authenticate(request)
+            except AuthenticationFailed as exc:
+                return JsonResponse({"error": str(exc.detail)}, status=401)
+            if found is not None:
+                request.user = found[0]
         if not request.user.is_authenticated:
             return JsonResponse({"error": "Chưa đăng nhập."}, status=401)
         return view(request, *args, **kwargs)
@@ -30,8 +45,8 @@ def api_login_required(view):
     return wrapper
 
 
-@require_GET
 @api_login_required
+@require_GET
 def me(request):
     """Who the caller is and how many seats they hold: what a client checks after signing in,
     and the load benchmark's floor (one query besides the session)."""
@@ -65,8 +80,8 @@ def school_json(school: School) -> dict:
     }
 
 
-@require_GET
 @api_login_required
+@require_GET
 def school_list(request):
     filters = SchoolFilters.from_params(request.GET)
     page = Paginator(
@@ -82,8 +97,8 @@ def school_list(request):
     )
 
 
-@require_GET
 @api_login_required
+@require_GET
 def school_detail(request, code: str):
     school = get_school_or_404(request.user, code=code)
     data = school_json(school)
@@ -101,8 +116,8 @@ def school_detail(request, code: str):
     return JsonResponse(data)
 
 
-@require_GET
 @api_login_required
+@require_GET
 def unit_detail(request, uid: str):
     unit = unit_selectors.unit_get(user=request.user, uid=uid)
     return JsonResponse(

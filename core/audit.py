@@ -99,6 +99,10 @@ AUDITED: dict[str, dict[str, Any]] = {
     "improvement.ImprovementAction": {},
     "improvement.ProgressNote": {},
     "improvement.ImprovementReview": {},
+    # API access: who created and revoked which token, which system account (the secret's
+    # hash and the last-use time are not history)
+    "api.ApiToken": {"excluded_fields": ["key_hash", "last_used_at"]},
+    "api.SystemAccount": {},
 }
 
 # label → why its writes are not copied into a history table.

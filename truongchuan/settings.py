@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "documents",
     "improvement",
     "dashboard",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "api",
     "publication",
 ]
@@ -332,3 +335,56 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     # The test run has one database: the replica alias mirrors it.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["core.dbrouter.ReplicaRouter"]
+
+# --- The open API (api/, issue 15) -----------------------------------------------------------
+# Django REST framework under /api/v1/: personal and system-account tokens (api.authentication,
+# hashed in api.models.ApiToken) or the browser session (with CSRF); every answer scoped by the
+# permission table through the same selectors and services as the pages; each token (or
+# session user) throttled on its own key. The schema and its docs page are served by the app
+# (drf-spectacular, Swagger UI from drf-spectacular-sidecar's static files: no CDN, no inline
+# script, so the CSP above holds for the docs page too).
+API_RATE = os.environ.get("API_RATE", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": API_RATE},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_FILTER_BACKENDS": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Trường Chuẩn",
+    "DESCRIPTION": (
+        "API mở của Trường Chuẩn: sổ trường, đơn vị hành chính, bộ tiêu chuẩn, tự đánh giá, "
+        "minh chứng, quyết định công nhận, kế hoạch, dự án đầu tư, báo cáo tháng. Xác thực bằng "
+        "mã truy cập (tiêu đề `Authorization: Bearer <mã>`) hoặc phiên đăng nhập; phạm vi dữ "
+        "liệu như trên giao diện."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SchoolKindEnum": "schools.models.SchoolKind",
+        "DecisionKindEnum": "recognition.models.DecisionKind",
+        "AssessmentStatusEnum": "assessments.models.Status",
+    },
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}

@@ -12,12 +12,16 @@ from dataclasses import dataclass, field
 
 import openpyxl
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership
+from api import services as api_services
+from api.models import ApiToken, SystemAccount
 from frameworks.models import Framework
 from frameworks.services import framework_load_dir
 from improvement.models import ImprovementAction, ImprovementReview, ProgressNote
+from programme.models import ProgrammePlan
 from schools.importing import HELP_SHEET
 from schools.models import School, SchoolSite
 
@@ -65,6 +69,29 @@ def _xlsx_row_into_lai_chau() -> io.BytesIO:
     buf.seek(0)
     buf.name = "truong.xlsx"
     return buf
+
+
+def _lai_chau_plan(commune):
+    return ProgrammePlan.objects.create(
+        unit=commune,
+        kind="de_an",
+        issuing_body="UBND xã",
+        title="Đề án",
+        start_year=2025,
+        end_year=2026,
+    )
+
+
+def _lai_chau_token(school):
+    user = get_user_model().objects.create_user("ht_lc_token")
+    Membership.objects.create(user=user, school=school, role="principal")
+    token, _secret = api_services.token_create(user=user, owner=user, name="Của Lai Châu")
+    return token
+
+
+def _lai_chau_system_account(commune):
+    user = get_user_model().objects.create_user("system-lc")
+    return SystemAccount.objects.create(user=user, name="CSDL Lai Châu", unit=commune)
 
 
 TRIES = [
@@ -153,6 +180,67 @@ TRIES = [
     Try("api:school_detail", "post", 405, args="school"),
     Try("api:unit_detail", "get", 404, args="commune"),
     Try("api:unit_detail", "post", 405, args="commune"),
+    # The token pages: the outsider's own tokens; Lai Châu's tokens and system accounts are
+    # not found; creating system accounts is for province officers.
+    Try("api:tokens", "get", 200),
+    Try("api:tokens", "post", 400, data={"name": ""}),
+    Try("api:token_revoke", "post", 404, args="token"),
+    Try("api:token_revoke", "get", 405, args="token"),
+    Try("api:system_accounts", "get", 403),
+    Try("api:system_accounts", "post", 403, data={"name": "X", "unit": "W03549"}),
+    Try("api:system_account", "get", 404, args="system_account"),
+    Try("api:system_account", "post", 404, args="system_account", data={"name": "X"}),
+    # /api/v1/ with the outsider's session: lists are empty, Lai Châu's objects are 404,
+    # writes into Lai Châu are refused.
+    Try("api:v1_root", "get", 200),
+    Try("api:v1_root", "post", 405),
+    Try("api:v1_schema", "get", 200),
+    Try("api:v1_schema", "post", 405),
+    Try("api:v1_docs", "get", 200),
+    Try("api:v1_docs", "post", 405),
+    Try("api:v1_me", "get", 200),
+    Try("api:v1_me", "post", 405),
+    Try("api:v1_units", "get", 200),
+    Try("api:v1_units", "post", 405),
+    Try("api:v1_unit", "get", 404, args="commune"),
+    Try("api:v1_unit", "post", (404, 405), args="commune"),
+    Try("api:v1_schools", "get", 200),
+    Try("api:v1_schools", "post", 400, data={"form": "api-into-lai-chau"}),
+    Try("api:v1_schools_export", "get", 200),
+    Try("api:v1_schools_export", "post", 405),
+    Try("api:v1_school", "get", 404, args="school"),
+    Try("api:v1_school", "patch", 404, args="school"),
+    Try("api:v1_school", "delete", (404, 405), args="school"),
+    Try("api:v1_school_year_data", "get", 404, args="school"),
+    Try("api:v1_school_year_data", "post", (404, 405), args="school"),
+    Try("api:v1_school_recognitions", "get", 404, args="school"),
+    Try("api:v1_school_recognitions", "post", 404, args="school", data={"number": "1"}),
+    Try("api:v1_school_assessments", "get", 404, args="school"),
+    Try("api:v1_school_assessments", "post", (404, 405), args="school"),
+    Try("api:v1_assessment", "get", 404, args="school_year"),
+    Try("api:v1_assessment", "post", (404, 405), args="school_year"),
+    Try("api:v1_assessment_evidence", "get", 404, args="school_year"),
+    Try("api:v1_assessment_evidence", "post", (404, 405), args="school_year"),
+    Try("api:v1_recognitions", "get", 200),
+    Try("api:v1_recognitions", "post", 405),
+    Try("api:v1_assessments", "get", 200),
+    Try("api:v1_assessments", "post", 405),
+    Try("api:v1_frameworks", "get", 200),
+    Try("api:v1_frameworks", "post", 405),
+    Try("api:v1_framework", "get", 404, args="framework"),  # none loaded in this world
+    Try("api:v1_framework", "post", (404, 405), args="framework"),
+    Try("api:v1_indicators", "get", 404, args="framework"),
+    Try("api:v1_indicators", "post", (404, 405), args="framework"),
+    Try("api:v1_indicator", "get", 404, args="indicator"),
+    Try("api:v1_indicator", "post", (404, 405), args="indicator"),
+    Try("api:v1_plans", "get", 200),
+    Try("api:v1_plans", "post", 405),
+    Try("api:v1_plan", "get", 404, args="plan"),
+    Try("api:v1_plan", "post", (404, 405), args="plan"),
+    Try("api:v1_investments", "get", 200),
+    Try("api:v1_investments", "post", 405),
+    Try("api:v1_monthly_reports", "get", 200),
+    Try("api:v1_monthly_reports", "post", 405),
 ]
 
 
@@ -182,6 +270,8 @@ def _snapshot() -> tuple:
         list(ImprovementAction.objects.order_by("pk").values()),
         list(ProgressNote.objects.order_by("pk").values()),
         list(ImprovementReview.objects.order_by("pk").values()),
+        list(ApiToken.objects.order_by("pk").values()),
+        list(SystemAccount.objects.order_by("pk").values()),
     )
 
 
@@ -208,8 +298,8 @@ def test_outsider_gets_nothing_of_another_province(
     settings.MEDIA_ROOT = tmp_path
     SchoolSite.objects.create(school=school, name="Điểm trường Nậm Cúm")
     client.force_login(outsider)
-    action_args = []
-    if attempt.args == "action":
+
+    def _action_args() -> list:
         framework_load_dir()
         action = ImprovementAction.objects.create(
             school=school,
@@ -221,14 +311,26 @@ def test_outsider_gets_nothing_of_another_province(
             start=dt.date(2025, 9, 1),
             due=dt.date(2025, 10, 1),
         )
-        action_args = [action.pk]
-    args = {"school": [school.code], "commune": [commune.uid], "action": action_args, "": []}[
-        attempt.args
-    ]
+        return [action.pk]
+
+    args = {
+        "school": lambda: [school.code],
+        "commune": lambda: [commune.uid],
+        "school_year": lambda: [school.code, "2024-2025"],
+        "framework": lambda: ["TT17-2018"],
+        "indicator": lambda: ["TT17-2018", "1.1-M1a"],
+        "plan": lambda: [_lai_chau_plan(commune).pk],
+        "token": lambda: [_lai_chau_token(school).pk],
+        "system_account": lambda: [_lai_chau_system_account(commune).user.username],
+        "action": _action_args,
+        "": lambda: [],
+    }[attempt.args]()
     url = reverse(attempt.name, args=args)
     data = dict(attempt.data)
     if data.get("form") == "into-lai-chau":
         data = _school_form(commune.pk)
+    if data.get("form") == "api-into-lai-chau":
+        data = {**_school_form(commune.pk), "unit": commune.uid}
     if data.get("file") == "xlsx":
         data = {"file": _xlsx_row_into_lai_chau()}
     before = _snapshot()

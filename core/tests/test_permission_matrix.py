@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from accounts.permissions import CriterionOf, has_perm, resolve, scope_for
+from api.models import ApiToken, SystemAccount
 from assessments import services as assessment_services
 from assessments.models import Assessment, CriterionSheet
 from core.models import ProcessHeartbeat
@@ -242,6 +243,38 @@ ROUTES: dict[str, Route] = {
     "publication:province": R(None, "province", public=True),
     "publication:school": R(None, "public_school", public=True),
     "publication:manage": R("school.view", "school", post=True, post_action="publication.publish"),
+    # The token pages (a person's own tokens; system accounts for an administrator's unit).
+    "api:tokens": R(None, post=True),
+    "api:token_revoke": R(None, "token", get=False, post=True, owner=True),
+    "api:system_accounts": R("api.system_account", post=True),
+    "api:system_account": R("api.system_account", "system_account", post=True),
+    # /api/v1/: the schema, its docs page and the index are public; the rest answers 401.
+    "api:v1_root": R(None, public=True),
+    "api:v1_schema": R(None, public=True),
+    "api:v1_docs": R(None, public=True),
+    "api:v1_me": R(None, anonymous="401"),
+    "api:v1_units": R(None, anonymous="401"),
+    "api:v1_unit": R("unit.view", "unit", anonymous="401"),
+    "api:v1_schools": R(None, post=True, post_action="school.create", anonymous="401"),
+    "api:v1_schools_export": R(None, anonymous="401"),
+    "api:v1_school": R("school.view", "school", anonymous="401"),
+    "api:v1_school_year_data": R("school.view", "school", anonymous="401"),
+    "api:v1_school_recognitions": R(
+        "recognition.view", "school", post=True, post_action="recognition.record", anonymous="401"
+    ),
+    "api:v1_school_assessments": R("school.view", "school", anonymous="401"),
+    "api:v1_assessment": R("assessment.view", "assessment_year", anonymous="401"),
+    "api:v1_assessment_evidence": R("evidence.view", "assessment_year", anonymous="401"),
+    "api:v1_recognitions": R(None, anonymous="401"),
+    "api:v1_assessments": R(None, anonymous="401"),
+    "api:v1_frameworks": R(None, anonymous="401"),
+    "api:v1_framework": R(None, "framework", anonymous="401"),
+    "api:v1_indicators": R(None, "framework", anonymous="401"),
+    "api:v1_indicator": R(None, "indicator_ident", anonymous="401"),
+    "api:v1_plans": R(None, anonymous="401"),
+    "api:v1_plan": R(None, "plan_number", anonymous="401"),
+    "api:v1_investments": R(None, anonymous="401"),
+    "api:v1_monthly_reports": R(None, anonymous="401"),
     "admin:*": R("admin.access", refused=302),
 }
 
@@ -313,6 +346,7 @@ def _evaluation_of(side: Side, leader) -> None:
     side.team_member = TeamMember.objects.create(
         evaluation=side.evaluation, user=leader, full_name="Trưởng đoàn", role="leader"
     )
+    system_account: SystemAccount | None = None
 
 
 def _side(prefix: str, commune: AdminUnit, principal) -> Side:
@@ -390,6 +424,8 @@ def _side(prefix: str, commune: AdminUnit, principal) -> Side:
         start=dt.date(year, 1, 1),
         due=dt.date(year, 2, 1),
     )
+    system_user = get_user_model().objects.create_user(f"system-{prefix.lower()}")
+    system_account = SystemAccount.objects.create(user=system_user, name="CSDL", unit=commune)
     return Side(
         school,
         commune,
@@ -402,6 +438,7 @@ def _side(prefix: str, commune: AdminUnit, principal) -> Side:
         report,
         investment,
         action,
+        system_account,
     )
 
 
@@ -452,10 +489,20 @@ def world(db, settings, tmp_path):
         )
         for name, user in owners.items()
     }
+    tokens = {
+        name: ApiToken.objects.create(user=user, name="Mã", prefix="tc_x", key_hash=f"h-{name}")
+        for name, user in owners.items()
+    }
     # A worker beat just now: /healthz/ answers 200 (503 without one is test_health's).
     now = timezone.now()
     ProcessHeartbeat.objects.create(process_id="matrix", role="worker", started_at=now, seen_at=now)
-    return {"inside": inside, "outside": outside, "users": users, "jobs": jobs}
+    return {
+        "inside": inside,
+        "outside": outside,
+        "users": users,
+        "jobs": jobs,
+        "tokens": tokens,
+    }
 
 
 def _target(side: Side, obj: str, world, role: str):
@@ -464,6 +511,8 @@ def _target(side: Side, obj: str, world, role: str):
     month = f"{s.report.month:%Y-%m}"
     jobs = world["jobs"]
     job = jobs.get(role) if side is world["inside"] else jobs["_other"]
+    tokens = world["tokens"]
+    token = tokens.get(role) if side is world["inside"] else tokens["_other"]
     result = {
         "": ({}, "", None),
         "unit": ({"uid": s.unit.uid}, "", s.unit),
@@ -556,6 +605,26 @@ def _target(side: Side, obj: str, world, role: str):
             s.evaluation,
         ),
         "evidence_sheet": ({"pk": s.evidence.pk, "sheet_id": s.sheet.pk}, "", s.sheet),
+        "token": ({"pk": token.pk if token else 0}, "", None),
+        "system_account": (
+            {"username": s.system_account.user.username},
+            "",
+            s.system_account,
+        ),
+        "assessment_year": (
+            {"code": s.school.code, "school_year": s.assessment.school_year},
+            "",
+            s.assessment,
+        ),
+        "indicator_ident": (
+            {
+                "code": s.assessment.framework.code,
+                "ident": s.assessment.framework.indicators.order_by("position").first().ident,
+            },
+            "",
+            None,
+        ),
+        "plan_number": ({"number": s.plan.pk}, "", s.plan),
     }
     return result[obj]
 

@@ -1,0 +1,413 @@
+"""What the API shows and accepts. Every field says in Vietnamese what it holds (the schema's
+descriptions come from `help_text`); objects are named by their public codes (school code, unit
+uid, framework code, indicator id), never by database ids."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import Role
+from assessments.models import Status as AssessmentStatus
+from recognition.models import DecisionKind
+from schools.models import Ownership, SchoolKind, SpecialType, StandardLevel
+from units.models import AdminUnit
+
+F = serializers
+
+
+# --------------------------------------------------------------------------------------------
+# Units
+
+
+class UnitRefSerializer(F.Serializer):
+    uid = F.CharField(help_text=_("Mã định danh ổn định của đơn vị (P12, W03549, HD110…)."))
+    code = F.CharField(help_text=_("Mã đơn vị hành chính theo danh mục nhà nước."))
+    name = F.CharField(help_text=_("Tên đơn vị hành chính."))
+    valid_to = F.DateField(
+        allow_null=True, help_text=_("Ngày đơn vị hết hiệu lực (trống: đơn vị hiện hành).")
+    )
+
+
+class UnitSerializer(F.Serializer):
+    uid = F.CharField(help_text=_("Mã định danh ổn định của đơn vị (dùng trong địa chỉ API)."))
+    code = F.CharField(help_text=_("Mã đơn vị hành chính theo danh mục nhà nước."))
+    name = F.CharField(help_text=_("Tên đơn vị hành chính."))
+    division_type = F.CharField(help_text=_("Loại đơn vị: tỉnh, thành phố, xã, phường, huyện…"))
+    parent = F.CharField(
+        source="parent.uid",
+        allow_null=True,
+        help_text=_("Mã định danh của đơn vị cấp trên (trống: cấp tỉnh)."),
+    )
+    valid_from = F.DateField(allow_null=True, help_text=_("Ngày đơn vị bắt đầu có hiệu lực."))
+    valid_to = F.DateField(
+        allow_null=True, help_text=_("Ngày đơn vị hết hiệu lực (trống: đơn vị hiện hành).")
+    )
+    is_current = F.BooleanField(help_text=_("Đơn vị còn hiệu lực (sau sắp xếp năm 2025)."))
+
+
+class UnitDetailSerializer(UnitSerializer):
+    predecessors = UnitRefSerializer(
+        many=True, help_text=_("Các đơn vị cũ đã sáp nhập vào đơn vị này (sắp xếp năm 2025).")
+    )
+    successors = UnitRefSerializer(
+        many=True, help_text=_("Các đơn vị kế thừa đơn vị này sau khi sáp nhập, giải thể.")
+    )
+    successors_are_guess = F.BooleanField(
+        source="mapping_is_guess",
+        help_text=_("Ánh xạ sang đơn vị kế thừa là ước đoán, chưa đối chiếu văn bản."),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Schools
+
+
+class RecognitionStatusSerializer(F.Serializer):
+    level = F.IntegerField(
+        help_text=_("Mức chuẩn quốc gia đang có hiệu lực hôm nay: 0 chưa đạt, 1, 2.")
+    )
+    decision_number = F.CharField(
+        allow_null=True, help_text=_("Số quyết định công nhận gần nhất của chuẩn quốc gia.")
+    )
+    signed_on = F.DateField(allow_null=True, help_text=_("Ngày ký quyết định đó."))
+    valid_until = F.DateField(
+        allow_null=True, help_text=_("Hiệu lực của công nhận đến ngày (trống: không có).")
+    )
+    accreditation_level = F.IntegerField(
+        help_text=_("Cấp độ kiểm định chất lượng đang có hiệu lực: 0 chưa đạt, 1–4.")
+    )
+
+
+class LatestAssessmentSerializer(F.Serializer):
+    school_year = F.CharField(help_text=_("Năm học của đợt tự đánh giá gần nhất (2024-2025)."))
+    status = F.ChoiceField(
+        choices=AssessmentStatus.choices, help_text=_("Trạng thái của đợt tự đánh giá.")
+    )
+    level = F.IntegerField(help_text=_("Mức tự đánh giá của trường trong đợt đó."))
+
+
+class SchoolSerializer(F.Serializer):
+    code = F.CharField(help_text=_("Mã trường (dùng trong địa chỉ API)."))
+    name = F.CharField(help_text=_("Tên trường."))
+    kind = F.ChoiceField(choices=SchoolKind.choices, help_text=_("Cấp học."))
+    ownership = F.ChoiceField(choices=Ownership.choices, help_text=_("Loại hình."))
+    special_type = F.ChoiceField(
+        choices=SpecialType.choices, help_text=_("Loại trường đặc thù (trống: không).")
+    )
+    unit = F.CharField(source="unit.uid", help_text=_("Mã định danh của xã/phường."))
+    unit_name = F.CharField(source="unit.name", help_text=_("Tên xã/phường."))
+    province = F.CharField(
+        allow_null=True, help_text=_("Mã định danh của tỉnh/thành phố chứa trường.")
+    )
+    standard_level = F.ChoiceField(
+        choices=StandardLevel.choices, help_text=_("Mức chuẩn quốc gia hiện tại (0, 1, 2).")
+    )
+    recognition = RecognitionStatusSerializer(
+        help_text=_("Tình trạng công nhận hiện tại theo sổ quyết định.")
+    )
+    latest_assessment = LatestAssessmentSerializer(
+        allow_null=True, help_text=_("Đợt tự đánh giá gần nhất (trống: chưa có).")
+    )
+
+
+class SchoolDetailSerializer(SchoolSerializer):
+    managing_body = F.CharField(help_text=_("Cơ quan quản lý trực tiếp."))
+    founded_year = F.IntegerField(allow_null=True, help_text=_("Năm thành lập."))
+    principal_name = F.CharField(help_text=_("Họ tên hiệu trưởng."))
+    phone = F.CharField(help_text=_("Điện thoại."))
+    email = F.CharField(help_text=_("Thư điện tử."))
+    address = F.CharField(help_text=_("Địa chỉ."))
+    website = F.CharField(help_text=_("Trang web."))
+    note = F.CharField(help_text=_("Ghi chú."))
+    is_illustrative = F.BooleanField(
+        help_text=_("Tên hoặc số liệu không có trong văn bản gốc, chỉ để minh họa.")
+    )
+    version = F.IntegerField(
+        help_text=_("Phiên bản của bản ghi; gửi lại trong If-Match (ETag) khi sửa.")
+    )
+
+
+_WRITE_TEXT = {"required": False, "allow_blank": True}
+
+
+class SchoolWriteSerializer(F.Serializer):
+    """The registry fields a client may send; which of them the caller may change is the
+    service's answer (the managing unit: all; the principal: contacts)."""
+
+    name = F.CharField(max_length=255, required=False, help_text=_("Tên trường."))
+    kind = F.ChoiceField(choices=SchoolKind.choices, required=False, help_text=_("Cấp học."))
+    ownership = F.ChoiceField(choices=Ownership.choices, required=False, help_text=_("Loại hình."))
+    special_type = F.ChoiceField(
+        choices=SpecialType.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_("Loại trường đặc thù (trống: không)."),
+    )
+    managing_body = F.CharField(
+        max_length=255, help_text=_("Cơ quan quản lý trực tiếp."), **_WRITE_TEXT
+    )
+    unit = F.SlugRelatedField(
+        slug_field="uid",
+        queryset=AdminUnit.objects.current().filter(parent__isnull=False),
+        required=False,
+        help_text=_("Mã định danh của xã/phường hiện hành chứa trường."),
+        error_messages={
+            "does_not_exist": _("Không có xã/phường hiện hành mã «{value}»."),
+            "invalid": _("Mã xã/phường không hợp lệ."),
+        },
+    )
+    founded_year = F.IntegerField(
+        min_value=1800,
+        max_value=2100,
+        required=False,
+        allow_null=True,
+        help_text=_("Năm thành lập."),
+    )
+    principal_name = F.CharField(max_length=120, help_text=_("Họ tên hiệu trưởng."), **_WRITE_TEXT)
+    phone = F.CharField(max_length=40, help_text=_("Điện thoại."), **_WRITE_TEXT)
+    email = F.EmailField(max_length=254, help_text=_("Thư điện tử."), **_WRITE_TEXT)
+    address = F.CharField(max_length=255, help_text=_("Địa chỉ."), **_WRITE_TEXT)
+    website = F.CharField(max_length=200, help_text=_("Trang web."), **_WRITE_TEXT)
+    note = F.CharField(help_text=_("Ghi chú."), **_WRITE_TEXT)
+
+
+class SchoolCreateSerializer(SchoolWriteSerializer):
+    code = F.RegexField(
+        r"^[A-Za-z0-9&._-]{1,32}$",
+        help_text=_("Mã trường: chữ không dấu, số, dấu gạch; tối đa 32 ký tự."),
+        error_messages={"invalid": _("Mã trường chỉ gồm chữ không dấu, số, «-», «_», «.»,«&».")},
+    )
+    name = F.CharField(max_length=255, help_text=_("Tên trường."))
+    kind = F.ChoiceField(choices=SchoolKind.choices, help_text=_("Cấp học."))
+    unit = F.SlugRelatedField(
+        slug_field="uid",
+        queryset=AdminUnit.objects.current().filter(parent__isnull=False),
+        help_text=_("Mã định danh của xã/phường hiện hành chứa trường."),
+        error_messages={
+            "does_not_exist": _("Không có xã/phường hiện hành mã «{value}»."),
+            "invalid": _("Mã xã/phường không hợp lệ."),
+        },
+    )
+
+
+class SchoolYearDataSerializer(F.Serializer):
+    school_year = F.CharField(help_text=_("Năm học (2024-2025)."))
+    values = F.DictField(help_text=_("Số liệu đã nhập, theo mã dòng của biểu Phần I."))
+    version = F.IntegerField(help_text=_("Phiên bản của bản ghi."))
+    updated_at = F.DateTimeField(help_text=_("Thời điểm cập nhật gần nhất."))
+
+
+# --------------------------------------------------------------------------------------------
+# Frameworks
+
+
+class FrameworkSerializer(F.Serializer):
+    code = F.CharField(help_text=_("Mã bộ tiêu chuẩn (dùng trong địa chỉ API), ví dụ TT17-2018."))
+    title = F.CharField(help_text=_("Tên văn bản."))
+    short_title = F.CharField(help_text=_("Tên ngắn."))
+    legal_basis = F.CharField(help_text=_("Căn cứ pháp lý."))
+    effective_from = F.DateField(help_text=_("Hiệu lực từ ngày."))
+    effective_to = F.DateField(allow_null=True, help_text=_("Hiệu lực đến ngày (trống: còn)."))
+    school_kinds = F.ListField(child=F.CharField(), help_text=_("Các cấp học áp dụng."))
+
+
+class IndicatorSerializer(F.Serializer):
+    ident = F.CharField(help_text=_("Mã chỉ báo (dùng trong địa chỉ API), ví dụ 1.1-M1a."))
+    criterion = F.CharField(
+        source="criterion.code", allow_null=True, help_text=_("Mã tiêu chí chứa chỉ báo.")
+    )
+    standard = F.CharField(
+        source="criterion.standard.code",
+        allow_null=True,
+        help_text=_("Mã tiêu chuẩn chứa chỉ báo."),
+    )
+    level = F.IntegerField(help_text=_("Mức của chỉ báo (1–4)."))
+    text = F.CharField(allow_null=True, help_text=_("Nội dung chỉ báo theo văn bản."))
+
+
+# --------------------------------------------------------------------------------------------
+# Self-assessments and evidence
+
+
+class SnapshotSerializer(F.Serializer):
+    kind = F.CharField(help_text=_("Loại bản chụp (khi nộp, khi chấp nhận…)."))
+    created_at = F.DateTimeField(help_text=_("Thời điểm chụp."))
+    sha256 = F.CharField(help_text=_("Mã băm SHA-256 của nội dung bản chụp."))
+
+
+class CriterionLevelSerializer(F.Serializer):
+    criterion = F.CharField(help_text=_("Mã tiêu chí."))
+    level = F.IntegerField(help_text=_("Mức đạt của tiêu chí theo các chỉ báo đã đánh giá."))
+    explanation = F.CharField(help_text=_("Còn thiếu gì để đạt mức tiếp theo."))
+
+
+class AssessmentSerializer(F.Serializer):
+    school = F.CharField(source="school.code", help_text=_("Mã trường."))
+    school_year = F.CharField(help_text=_("Năm học (dùng trong địa chỉ API)."))
+    framework = F.CharField(source="framework.code", help_text=_("Mã bộ tiêu chuẩn áp dụng."))
+    status = F.ChoiceField(choices=AssessmentStatus.choices, help_text=_("Trạng thái."))
+    level = F.IntegerField(source="computed_level", help_text=_("Mức tự đánh giá của trường."))
+    started_on = F.DateField(help_text=_("Ngày bắt đầu đợt."))
+    locked = F.BooleanField(help_text=_("Đã khóa (đã nộp hoặc đã chấp nhận)."))
+
+
+class AssessmentDetailSerializer(AssessmentSerializer):
+    explanation = F.CharField(help_text=_("Điều còn thiếu để trường đạt mức tiếp theo."))
+    criteria = CriterionLevelSerializer(many=True, help_text=_("Mức đạt của từng tiêu chí."))
+    snapshots = SnapshotSerializer(many=True, help_text=_("Các bản chụp đã lưu và mã băm."))
+
+
+class EvidenceSerializer(F.Serializer):
+    code = F.CharField(help_text=_("Mã minh chứng."))
+    name = F.CharField(help_text=_("Tên minh chứng."))
+    criterion = F.CharField(
+        source="first_criterion.code", help_text=_("Mã tiêu chí đầu tiên sử dụng minh chứng.")
+    )
+    number = F.CharField(help_text=_("Số/ký hiệu văn bản."))
+    issued_on = F.DateField(allow_null=True, help_text=_("Ngày ban hành."))
+    issuer = F.CharField(help_text=_("Nơi ban hành."))
+    link = F.CharField(help_text=_("Đường dẫn ngoài (nếu có)."))
+    file_name = F.CharField(source="original_name", help_text=_("Tên tệp gốc (nếu có tệp)."))
+    download_url = F.CharField(
+        allow_null=True,
+        help_text=_("Địa chỉ tải tệp (kiểm tra phạm vi, ghi nhật ký); trống nếu không có tệp."),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Recognition
+
+
+class DecisionSerializer(F.Serializer):
+    school = F.CharField(source="school.code", help_text=_("Mã trường."))
+    number = F.CharField(help_text=_("Số quyết định."))
+    signed_on = F.DateField(help_text=_("Ngày ký."))
+    signing_body = F.CharField(help_text=_("Cơ quan ban hành."))
+    signer_title = F.CharField(help_text=_("Chức vụ người ký."))
+    signer_name = F.CharField(help_text=_("Người ký."))
+    kind = F.ChoiceField(choices=DecisionKind.choices, help_text=_("Loại quyết định."))
+    level = F.IntegerField(
+        allow_null=True, help_text=_("Mức (chuẩn quốc gia 1–2, kiểm định 1–4; thu hồi: trống).")
+    )
+    framework_code = F.CharField(help_text=_("Mã bộ tiêu chuẩn áp dụng."))
+    valid_until = F.DateField(allow_null=True, help_text=_("Hiệu lực đến ngày."))
+    note = F.CharField(help_text=_("Ghi chú."))
+    has_scan = F.BooleanField(help_text=_("Có bản quét quyết định (tải trên giao diện)."))
+
+
+class DecisionWriteSerializer(F.Serializer):
+    kind = F.ChoiceField(
+        choices=DecisionKind.choices,
+        help_text=_("Loại quyết định."),
+        error_messages={"invalid_choice": _("Loại quyết định «{input}» không hợp lệ.")},
+    )
+    number = F.CharField(max_length=60, help_text=_("Số quyết định."))
+    signed_on = F.DateField(
+        help_text=_("Ngày ký (YYYY-MM-DD)."),
+        error_messages={"invalid": _("Ngày ký không hợp lệ; dùng dạng YYYY-MM-DD.")},
+    )
+    signing_body = F.CharField(max_length=200, help_text=_("Cơ quan ban hành."))
+    signer_title = F.CharField(max_length=120, help_text=_("Chức vụ người ký."), **_WRITE_TEXT)
+    signer_name = F.CharField(max_length=120, help_text=_("Người ký."), **_WRITE_TEXT)
+    level = F.IntegerField(
+        min_value=1,
+        max_value=4,
+        required=False,
+        allow_null=True,
+        help_text=_("Mức (chuẩn quốc gia 1–2, kiểm định 1–4; thu hồi: bỏ trống)."),
+    )
+    framework_code = F.CharField(
+        max_length=40,
+        help_text=_("Mã bộ tiêu chuẩn; bỏ trống để hệ thống chọn theo cấp học và ngày ký."),
+        **_WRITE_TEXT,
+    )
+    note = F.CharField(help_text=_("Ghi chú."), **_WRITE_TEXT)
+
+
+# --------------------------------------------------------------------------------------------
+# Plans, investment, monthly reports
+
+
+class SchoolTargetSerializer(F.Serializer):
+    school = F.CharField(source="school.code", help_text=_("Mã trường."))
+    year = F.IntegerField(allow_null=True, help_text=_("Năm phải đạt."))
+    target = F.CharField(help_text=_("Chỉ tiêu (công nhận mới, công nhận lại, nâng mức…)."))
+    state = F.CharField(
+        help_text=_("Kết quả theo sổ công nhận: achieved, missed, in_progress, pending…")
+    )
+    state_label = F.CharField(help_text=_("Kết quả, bằng lời."))
+
+
+class YearRowSerializer(F.Serializer):
+    year = F.IntegerField(allow_null=True, help_text=_("Năm (trống: cả giai đoạn)."))
+    targeted = F.IntegerField(help_text=_("Số chỉ tiêu giao."))
+    achieved = F.IntegerField(help_text=_("Số chỉ tiêu đã đạt."))
+    missed = F.IntegerField(help_text=_("Số chỉ tiêu không đạt."))
+    in_progress = F.IntegerField(help_text=_("Số chỉ tiêu đang thực hiện (năm nay)."))
+    pending = F.IntegerField(help_text=_("Số chỉ tiêu chưa đến hạn."))
+    without_target = F.IntegerField(help_text=_("Số trường đạt chuẩn ngoài chỉ tiêu."))
+
+
+class PlanSerializer(F.Serializer):
+    number = F.IntegerField(
+        source="pk", help_text=_("Số thứ tự kế hoạch trong hệ thống (như trên giao diện).")
+    )
+    unit = F.CharField(source="unit.uid", help_text=_("Mã định danh đơn vị ban hành."))
+    kind = F.CharField(help_text=_("Loại văn bản (kế hoạch, đề án…)."))
+    document_number = F.CharField(source="number", help_text=_("Số, ký hiệu văn bản."))
+    issued_on = F.DateField(allow_null=True, help_text=_("Ngày ban hành."))
+    title = F.CharField(help_text=_("Trích yếu."))
+    start_year = F.IntegerField(help_text=_("Từ năm."))
+    end_year = F.IntegerField(help_text=_("Đến năm."))
+    status = F.CharField(help_text=_("Trạng thái."))
+
+
+class PlanDetailSerializer(PlanSerializer):
+    targets = SchoolTargetSerializer(
+        many=True, help_text=_("Chỉ tiêu giao cho từng trường và kết quả thực hiện.")
+    )
+    years = YearRowSerializer(many=True, help_text=_("Kế hoạch và thực hiện theo từng năm."))
+
+
+class InvestmentSerializer(F.Serializer):
+    school = F.CharField(
+        source="school.code", allow_null=True, help_text=_("Mã trường (trống: của đơn vị).")
+    )
+    unit = F.CharField(source="unit.uid", help_text=_("Mã định danh đơn vị."))
+    name = F.CharField(help_text=_("Tên dự án."))
+    category = F.CharField(help_text=_("Nhóm dự án."))
+    total_million = F.DecimalField(
+        max_digits=14, decimal_places=2, help_text=_("Tổng mức đầu tư (triệu đồng).")
+    )
+    funding_source = F.CharField(help_text=_("Nguồn vốn."))
+    year = F.IntegerField(help_text=_("Năm."))
+    status = F.CharField(help_text=_("Trạng thái."))
+    progress_percent = F.IntegerField(help_text=_("Tiến độ (%)."))
+
+
+class MonthlyReportSerializer(F.Serializer):
+    plan = F.IntegerField(source="plan_id", help_text=_("Số thứ tự kế hoạch."))
+    school = F.CharField(source="school.code", help_text=_("Mã trường."))
+    month = F.DateField(help_text=_("Tháng báo cáo (ngày đầu tháng)."))
+    progress = F.CharField(help_text=_("Tiến độ thực hiện."))
+    results = F.CharField(help_text=_("Kết quả đạt được."))
+    difficulties = F.CharField(help_text=_("Khó khăn, vướng mắc."))
+    submitted_at = F.DateTimeField(help_text=_("Thời điểm gửi."))
+
+
+# --------------------------------------------------------------------------------------------
+# The caller
+
+
+class MeSerializer(F.Serializer):
+    username = F.CharField(help_text=_("Tên đăng nhập."))
+    name = F.CharField(help_text=_("Họ tên."))
+    seats = F.ListField(
+        child=F.CharField(),
+        help_text=_("Các vai trò đang giữ, dạng «vai trò@đơn vị hoặc mã trường»."),
+    )
+    token = F.CharField(allow_null=True, help_text=_("Tên mã truy cập đang dùng (nếu có)."))
+
+
+ROLE_CHOICES = Role.choices
