@@ -93,6 +93,8 @@ def _division_type(name: str, kind: str | None) -> str:
 @cache
 def read_legacy_map() -> LegacyMap:
     """Everything the package says about the 63-province map, ordered parents first."""
+    if not DATASET.is_file():  # sqlite3.connect would create an empty file instead
+        raise FileNotFoundError(f"Không thấy dữ liệu của gói vietnamadminunits: {DATASET}")
     with sqlite3.connect(DATASET) as conn:
         conn.row_factory = sqlite3.Row
         old_rows = [dict(r) for r in conn.execute("SELECT * FROM admin_units_legacy")]
