@@ -316,6 +316,7 @@ class Side:
     registration: Registration | None = None
     evaluation: Evaluation | None = None
     team_member: TeamMember | None = None
+    system_account: SystemAccount | None = None
 
 
 def _evaluation_of(side: Side, leader) -> None:
@@ -346,7 +347,6 @@ def _evaluation_of(side: Side, leader) -> None:
     side.team_member = TeamMember.objects.create(
         evaluation=side.evaluation, user=leader, full_name="Trưởng đoàn", role="leader"
     )
-    system_account: SystemAccount | None = None
 
 
 def _side(prefix: str, commune: AdminUnit, principal) -> Side:
