@@ -68,6 +68,8 @@ MIDDLEWARE = [
     # The audit trail (core.audit) records the request's user on every write.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An account made by someone else changes its password before anything else.
+    "accounts.first_login.FirstLoginMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
