@@ -286,7 +286,7 @@ class AccountImportSpec(ImportSpec):
 
     def reference_sheets(self, *, user, context) -> list[Sheet]:
         scope = scope_for(user)
-        units = scope.units().filter(valid_until__isnull=True).order_by("depth", "sort_key")
+        units = scope.units().current().order_by("depth", "sort_key")
         schools = scope.schools().select_related("unit").order_by("unit__sort_key", "code")
         rows = [[u.code, str(u), "Đơn vị"] for u in units.iterator(chunk_size=2000)]
         rows += [[s.code, s.name, s.unit.name] for s in schools.iterator(chunk_size=2000)]

@@ -291,6 +291,8 @@ def person_active(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_seat_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.account_get_or_404(request.user, pk)
+    if not has_perm(request.user, "account.manage", person):
+        raise PermissionDenied
     form = _seat_form(request, request.POST)
     status = 400
     if form.is_valid():

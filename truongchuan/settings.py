@@ -162,6 +162,8 @@ if os.environ.get("S3_BUCKET"):
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGIN_URL = "accounts:login"
+# A refused form (expired or missing CSRF token) gets a Vietnamese page in the app's layout.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
