@@ -335,7 +335,7 @@ def passwords_xlsx(rows: list[tuple]) -> bytes:
     ws.title = "Mật khẩu ban đầu"
     ws.append(["Họ và tên", "Tên đăng nhập", "Mật khẩu ban đầu", "Vai trò", "Đơn vị/trường"])
     for row in rows:
-        ws.append(list(row))
+        ws.append([str(v) for v in row])  # labels are lazy translations
     for col, width in zip("ABCDE", (28, 20, 18, 30, 40), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()
