@@ -86,6 +86,7 @@ class Seat:
     unit_path: str
     unit_depth: int
     school_id: int | None
+    admin: bool = False  # Membership.is_admin: manages the accounts below the unit
 
 
 @dataclass
@@ -193,6 +194,7 @@ def scope_for(user) -> Scope:
                 unit_path=m.unit.path if m.unit_id else "",
                 unit_depth=m.unit.depth if m.unit_id else -1,
                 school_id=m.school_id,
+                admin=m.is_admin,
             )
             for m in Membership.objects.filter(user=user).select_related("unit")
         ]
@@ -271,6 +273,9 @@ OBJECT_PATHS: dict[str, dict[str, str]] = {
     "Registration": {"school": "school"},
     "Evaluation": {"evaluation": "", "school": "school"},
     "SystemAccount": {"unit": "unit"},
+    # A seat given or taken away (saved or not yet); a person is judged by all their seats.
+    "Membership": {"school": "school", "unit": "unit"},
+    "User": {},
 }
 OBJECT_LABELS = {
     "School": _("trường"),
@@ -290,6 +295,8 @@ OBJECT_LABELS = {
     "Registration": _("đăng ký đánh giá ngoài → trường"),
     "Evaluation": _("đợt đánh giá ngoài → trường"),
     "SystemAccount": _("tài khoản hệ thống (API) → đơn vị"),
+    "Membership": _("phân quyền (vai trò tại đơn vị/trường) → đơn vị hoặc trường"),
+    "User": _("tài khoản → mọi phân quyền của người đó"),
 }
 
 
@@ -438,6 +445,57 @@ def _anywhere(scope: Scope, roles: set[str], t: Target) -> bool:
     return _is_empty(t) and any(s.role in roles for s in scope.seats)
 
 
+# Who may give which role (accounts, never a role above one's own): an administrator of a Sở
+# any role of its province, of a commune any role of its schools and its own level, a
+# principal only the school's staff (council members, teachers).
+GRANTABLE_ROLES: dict[str, tuple[str, ...]] = {
+    P: (P, C, H, S, R, V),
+    C: (C, H, S, R, V),
+    H: (S,),
+}
+
+
+def _seat_gives(seat: Seat, role: str, admin: bool, unit_path: str, school_id: int | None) -> bool:
+    """May the holder of `seat` give (or take away) a seat `role` at the unit `unit_path` /
+    school `school_id` (`admin`: with the account administrator flag)?"""
+    if role not in GRANTABLE_ROLES.get(seat.role, ()):
+        return False
+    if admin and not (seat.admin and seat.unit_id):
+        return False  # only an administrator makes administrators
+    if seat.unit_id:
+        return seat.admin and bool(unit_path) and unit_path.startswith(seat.unit_path)
+    return school_id is not None and school_id == seat.school_id
+
+
+def _membership_places(m) -> tuple[str, int | None]:
+    if m.school_id:
+        return m.school.unit.path, m.school_id
+    return (m.unit.path if m.unit_id else ""), None
+
+
+def _account_target(scope: Scope, roles: set[str], t: Target) -> bool:
+    """The object is a seat (Membership) these roles may give or take, or a person (User) all
+    of whose seats they may: never oneself, never a support account (superuser)."""
+    seats = [s for s in scope.seats if s.role in roles]
+    if not seats:
+        return False
+    obj = t.obj
+    if isinstance(obj, Membership):
+        if obj.user_id and obj.user_id == getattr(scope.user, "pk", None):
+            return False
+        place = _membership_places(obj)
+        return any(_seat_gives(s, obj.role, obj.is_admin, *place) for s in seats)
+    if type(obj).__name__ == "User":
+        if obj.pk == getattr(scope.user, "pk", None) or obj.is_superuser:
+            return False
+        held = list(obj.memberships.select_related("unit", "school__unit"))
+        return bool(held) and all(
+            any(_seat_gives(s, m.role, m.is_admin, *_membership_places(m)) for s in seats)
+            for m in held
+        )
+    return False
+
+
 def _is_empty(t: Target) -> bool:
     return (
         t.obj is None
@@ -464,6 +522,12 @@ _SCHOOL_RELATIONS = {
 
 def _somewhere(scope: Scope, grant: Grant) -> bool:
     roles = grant.role_set()
+    if grant.relation == "account":
+        # Account pages: an administrator's unit seat, or a role that gives roles at a school.
+        return any(
+            s.role in roles and s.role in GRANTABLE_ROLES and (s.admin or s.school_id)
+            for s in scope.seats
+        )
     return any(
         s.role in roles
         and (
@@ -516,6 +580,15 @@ RELATIONS: dict[str, Relation] = {
         _("trưởng đoàn hoặc thư ký đoàn đánh giá ngoài đang làm việc tại trường"), _ee_lead
     ),
     "ee_leader": Relation(_("trưởng đoàn đánh giá ngoài đang làm việc tại trường"), _ee_leader),
+    "account": Relation(
+        _(
+            "quản trị tài khoản của đơn vị chứa đơn vị/trường của phân quyền (cán bộ có cờ quản "
+            "trị), hoặc hiệu trưởng của chính trường; chỉ cấp vai trò không cao hơn vai trò của "
+            "mình (GRANTABLE_ROLES); với một tài khoản: mọi phân quyền của người đó; không phải "
+            "chính mình"
+        ),
+        _account_target,
+    ),
 }
 
 
@@ -573,6 +646,11 @@ ACTIONS: dict[str, Action] = {
         _("Tạo tài khoản hệ thống (kết nối phần mềm khác qua API) cho đơn vị, cấp mã truy cập"),
         (G((P,), "unit"),),
         ("AdminUnit", "SystemAccount"),
+    ),
+    "account.manage": Action(
+        _("Tạo, sửa, khóa tài khoản; cấp và thu hồi vai trò"),
+        (G((P, C, H), "account"),),
+        ("Membership", "User"),
     ),
     # Units and schools
     "unit.view": Action(_("Xem đơn vị, bảng điều khiển"), (G(ALL_ROLES, "scope"),), ("AdminUnit",)),
@@ -990,6 +1068,20 @@ def render_markdown() -> str:
         ]
         for kind, level in DEFAULT_MANAGING_LEVEL_BY_KIND.items():
             lines.append(f"| {kind} | {LEVEL_LABELS[level]} |")
+        lines += [
+            "",
+            "## Cấp vai trò (`GRANTABLE_ROLES`)",
+            "",
+            "Người quản lý tài khoản chỉ cấp (hoặc thu hồi) các vai trò sau, trong phạm vi của "
+            "mình; cán bộ cấp tỉnh, cấp xã cần cờ «quản trị tài khoản» trên phân quyền của mình, "
+            "và chỉ người có cờ đó mới cấp cờ đó cho người khác.",
+            "",
+            "| Vai trò của người cấp | Được cấp |",
+            "|---|---|",
+        ]
+        for giver, given in GRANTABLE_ROLES.items():
+            names = ", ".join(str(ROLE_LABELS[r]) for r in given)
+            lines.append(f"| {ROLE_LABELS[giver]} | {names} |")
         lines += [
             "",
             "## Vai trò",

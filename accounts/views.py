@@ -1,20 +1,25 @@
 """The lockout page: the login page itself with a Vietnamese message (django-axes calls
-`locked_out` through settings.AXES_LOCKOUT_CALLABLE after too many failed logins); and the
-page where an administrator sees the accounts locked right now and lifts a lock."""
+`locked_out` through settings.AXES_LOCKOUT_CALLABLE after too many failed logins); the
+page where an administrator sees the accounts locked right now and lifts a lock; the password
+pages (change, forced at the first login; reset by mail)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts import selectors, services
+from accounts import first_login, selectors, services
 from accounts.forms import LoginForm
+from core import audit
+from core.models import AuditEvent
 
 
 def lockout_message() -> str:
@@ -62,3 +67,66 @@ def lockouts(request: HttpRequest) -> HttpResponse:
         "minutes": max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)),
     }
     return render(request, "accounts/lockouts.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Passwords: the change form (forced at the first login), "Quên mật khẩu" by mail. The
+# templates have their own names: Django's admin ships registration/password_* templates
+# that would win over this app's (INSTALLED_APPS order).
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["forced"] = first_login.is_pending(self.request)
+        return context
+
+    def form_valid(self, form):
+        forced = first_login.is_pending(self.request)
+        response = super().form_valid(form)
+        services.password_changed(person=form.user, request=self.request)
+        first_login.clear(self.request)
+        if forced:
+            messages.success(self.request, _("Đã đổi mật khẩu. Chào mừng bạn đến Trường Chuẩn."))
+            return redirect("home")
+        return response
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/mail/password_reset.txt"
+    subject_template_name = "accounts/mail/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # Recorded whatever the address (Django says nothing about whether it has an account).
+        audit.event_record(
+            kind=AuditEvent.Kind.PASSWORD_RESET,
+            request=self.request,
+            username=form.cleaned_data.get("email", ""),
+        )
+        return super().form_valid(form)
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(person=form.user, request=self.request)
+        return response
+
+
+password_change_done = auth_views.PasswordChangeDoneView.as_view(
+    template_name="accounts/password_change_done.html"
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)

@@ -58,6 +58,7 @@ AUDITED: dict[str, dict[str, Any]] = {
     "schools.SchoolYearData": {},
     # people and rights (the user model's history lives in the accounts app)
     "accounts.Membership": {},
+    "accounts.Profile": {"excluded_fields": _DERIVED},
     "auth.User": {"excluded_fields": ["password", "last_login"], "app": "accounts"},
     # recognition register, plans, investment, monthly reports
     "recognition.RecognitionDecision": {},

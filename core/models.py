@@ -45,6 +45,8 @@ class AuditEvent(models.Model):
         LOCKOUT = "lockout", _("Tạm khóa đăng nhập")
         UNLOCK = "unlock", _("Mở khóa đăng nhập")
         DOWNLOAD = "download", _("Tải tệp")
+        PASSWORD_CHANGE = "password_change", _("Đổi mật khẩu")
+        PASSWORD_RESET = "password_reset", _("Gửi thư đặt lại mật khẩu")
 
     kind = models.CharField(_("sự kiện"), max_length=16, choices=Kind.choices)
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # The audit trail (core.audit) records the request's user on every write.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An account made by someone else changes its password before anything else.
+    "accounts.first_login.FirstLoginMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -166,6 +168,8 @@ if os.environ.get("S3_BUCKET"):
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGIN_URL = "accounts:login"
+# A refused form (expired or missing CSRF token) gets a Vietnamese page in the app's layout.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 

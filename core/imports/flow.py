@@ -231,7 +231,8 @@ class ImportFlow:
             extra.update(preview_context(self.spec, exc.plan))
             return self._page(request, context, kwargs, 409, **extra)
         messages.success(request, self.spec.success_message(result, original))
-        return redirect(self.spec.done_url(context))
+        after = self.spec.after_confirm(request, context, result)
+        return after if after is not None else redirect(self.spec.done_url(context))
 
     def views(self) -> tuple[Callable, Callable, Callable]:
         """(upload, template, confirm) ready for urls.py."""

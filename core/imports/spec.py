@@ -258,5 +258,11 @@ class ImportSpec:
     def success_message(self, result: ImportResult, name: str) -> str:
         return _("Đã nhập tệp «%(name)s»: %(n)s dòng.") % {"name": name, "n": result.total}
 
+    def after_confirm(self, request, context, result: ImportResult) -> Any:
+        """A response to answer the confirm with instead of the redirect to `done_url` (what
+        exists only in this response: the account import's initial passwords); None = the
+        redirect."""
+        return None
+
     def done_url(self, context) -> str:
         raise NotImplementedError

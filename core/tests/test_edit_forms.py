@@ -353,6 +353,13 @@ def _council_milestone(w):
     return _council(w)
 
 
+def _person(w):
+    """A teacher of the school, whose name and contact the principal keeps."""
+    teacher = get_user_model().objects.create_user(username="gv_ba", first_name="Lường Văn Ba")
+    Membership.objects.create(user=teacher, role=Role.STAFF, school=w.school)
+    return reverse("accounts:person", args=[teacher.pk]), w.principal
+
+
 def _draft_text(kind, key):
     def read(w):
         draft = ReportDraft.objects.filter(kind=kind).first()
@@ -374,6 +381,12 @@ def _team_reason(w):
 
 EDIT_FORMS = [
     EditForm("evaluation:consolidate", _consolidate, "reason", _team_reason),
+    EditForm(
+        "accounts:person",
+        _person,
+        "full_name",
+        lambda w: get_user_model().objects.get(username="gv_ba").first_name,
+    ),
     EditForm(
         "schools:edit",
         _school_edit,
@@ -467,6 +480,18 @@ NOT_EDIT_FORMS = {
     "accounts:password_change": "the user's own password (Django's form, asks the old one)",
     "accounts:password_change_done": "read-only",
     "accounts:lockouts": "lifts a login lockout (axes' failure counter, no versioned object)",
+    "accounts:password_reset": "sends a mail",
+    "accounts:password_reset_done": "read-only",
+    "accounts:password_reset_confirm": "sets a new password (one-time token, Django's form)",
+    "accounts:password_reset_complete": "read-only",
+    "accounts:people": "read-only",
+    "accounts:person_create": "creates an account",
+    "accounts:people_import": "import preview",
+    "accounts:people_import_confirm": "import (all or nothing, rows checked again)",
+    "accounts:people_import_template": "read-only",
+    "accounts:person_active": "locks or unlocks (idempotent: the state asked for is set)",
+    "accounts:person_seat_add": "adds a seat (a duplicate is refused)",
+    "accounts:person_seat_remove": "removes a seat",
     "api:school_detail": "read-only API",
     "api:me": "read-only API",
     "api:school_list": "read-only API",

@@ -95,6 +95,7 @@ IMPORTS = [
     Import("evidence:import", "principal", "assessment"),
     Import("programme:plan_targets_import", "commune_officer", "plan"),
     Import("schools:year_data_import", "principal", "school"),
+    Import("accounts:people_import", "principal"),
 ]
 
 

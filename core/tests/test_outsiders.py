@@ -39,7 +39,7 @@ class Try:
     name: str
     method: str
     status: int | tuple[int, ...]
-    args: str = ""  # "school" → school code, "commune" → commune uid, "action" → an action
+    args: str = ""  # "school" → school code, "commune" → commune uid, "action" → an action, "person" → principal
     data: dict = field(default_factory=dict)
     secrets: tuple[str, ...] = SECRETS
 
@@ -110,6 +110,25 @@ TRIES = [
     Try("accounts:password_change_done", "get", 200),
     Try("accounts:lockouts", "get", 403),  # administrators only (account.unlock)
     Try("accounts:lockouts", "post", 403, data={"attempt": "1"}),
+    # "Quên mật khẩu": the same answer whoever's address is typed.
+    Try("accounts:password_reset", "get", 200),
+    Try("accounts:password_reset", "post", 302, data={"email": "ht@huoiluong.example"}),
+    Try("accounts:password_reset_done", "get", 200),
+    Try("accounts:password_reset_confirm", "get", 200, args="reset"),
+    Try("accounts:password_reset_complete", "get", 200),
+    # Account management: the outsider (no administrator flag) has none; Lai Châu's people
+    # do not exist for them.
+    Try("accounts:people", "get", 404),
+    Try("accounts:person_create", "get", 404),
+    Try("accounts:person_create", "post", 404, data={"form": "account-into-lai-chau"}),
+    Try("accounts:people_import", "get", 404),
+    Try("accounts:people_import_template", "get", 404),
+    Try("accounts:people_import_confirm", "post", 404, data={"token": "x"}),
+    Try("accounts:person", "get", 404, args="person"),
+    Try("accounts:person", "post", 404, args="person", data={"full_name": "Kẻ Lạ"}),
+    Try("accounts:person_active", "post", 404, args="person", data={"active": "0"}),
+    Try("accounts:person_seat_add", "post", 404, args="person", data={"role": "staff"}),
+    Try("accounts:person_seat_remove", "post", 404, args="person_seat"),
     Try("units:list", "get", 200),
     Try("units:list", "post", 405),
     Try("units:detail", "get", 404, args="commune"),
@@ -272,6 +291,7 @@ def _snapshot() -> tuple:
         list(ImprovementReview.objects.order_by("pk").values()),
         list(ApiToken.objects.order_by("pk").values()),
         list(SystemAccount.objects.order_by("pk").values()),
+        list(get_user_model().objects.order_by("pk").values("pk", "is_active", "first_name")),
     )
 
 
@@ -293,10 +313,12 @@ def _texts(response) -> str:
 
 @pytest.mark.parametrize("attempt", TRIES, ids=lambda t: f"{t.method}-{t.name}")
 def test_outsider_gets_nothing_of_another_province(
-    client, outsider, school, commune, attempt, settings, tmp_path
+    client, outsider, school, commune, principal, attempt, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     SchoolSite.objects.create(school=school, name="Điểm trường Nậm Cúm")
+    principal.email = "ht@huoiluong.example"
+    principal.save()
     client.force_login(outsider)
 
     def _action_args() -> list:
@@ -323,6 +345,9 @@ def test_outsider_gets_nothing_of_another_province(
         "token": lambda: [_lai_chau_token(school).pk],
         "system_account": lambda: [_lai_chau_system_account(commune).user.username],
         "action": _action_args,
+        "person": lambda: [principal.pk],
+        "person_seat": lambda: [principal.pk, principal.memberships.get().pk],
+        "reset": lambda: ["MQ", "not-a-token"],
         "": lambda: [],
     }[attempt.args]()
     url = reverse(attempt.name, args=args)
@@ -331,6 +356,13 @@ def test_outsider_gets_nothing_of_another_province(
         data = _school_form(commune.pk)
     if data.get("form") == "api-into-lai-chau":
         data = {**_school_form(commune.pk), "unit": commune.uid}
+    if data.get("form") == "account-into-lai-chau":
+        data = {
+            "full_name": "Kẻ Lạ",
+            "username": "ke.la",
+            "role": "principal",
+            "school": school.code,
+        }
     if data.get("file") == "xlsx":
         data = {"file": _xlsx_row_into_lai_chau()}
     before = _snapshot()

@@ -28,6 +28,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts import selectors as account_selectors
 from accounts.models import Membership, Role
 from accounts.permissions import CriterionOf, has_perm, resolve, scope_for
 from api.models import ApiToken, SystemAccount
@@ -99,6 +100,21 @@ ROUTES: dict[str, Route] = {
     "accounts:password_change": R(None),
     "accounts:password_change_done": R(None),
     "accounts:lockouts": R("account.unlock", post=True),
+    "accounts:password_reset": R(None, public=True, post=True),
+    "accounts:password_reset_done": R(None, public=True),
+    "accounts:password_reset_confirm": R(None, "reset_token", public=True),
+    "accounts:password_reset_complete": R(None, public=True),
+    "accounts:people": R("account.manage", refused=404),
+    "accounts:person_create": R("account.manage", post=True, refused=404),
+    "accounts:people_import": R("account.manage", post=True, refused=404),
+    "accounts:people_import_template": R("account.manage", refused=404),
+    "accounts:people_import_confirm": R("account.manage", get=False, post=True, refused=404),
+    # A person: seen by who manages accounts where they hold a seat (else 404), changed by
+    # who may manage every seat of theirs (else 403).
+    "accounts:person": R(None, "person", post=True, post_action="account.manage"),
+    "accounts:person_active": R("account.manage", "person", get=False, post=True),
+    "accounts:person_seat_add": R("account.manage", "person", get=False, post=True),
+    "accounts:person_seat_remove": R("account.manage", "person_seat", get=False, post=True),
     "units:list": R(None),
     "units:detail": R("unit.view", "unit"),
     "schools:list": R(None),
@@ -466,7 +482,8 @@ def world(db, settings, tmp_path):
     users = {"principal": inside_principal, "anonymous": None}
     users["superuser"] = User.objects.create_superuser("admin", "a@example.org", "x")
     for role, where in (
-        ("province_officer", {"unit": lc}),
+        # The Sở officer administers the province's accounts; the commune officer does not.
+        ("province_officer", {"unit": lc, "is_admin": True}),
         ("commune_officer", {"unit": lc_commune}),
         ("staff", {"school": inside.school}),
         ("reviewer", {"school": inside.school}),
@@ -496,12 +513,14 @@ def world(db, settings, tmp_path):
     # A worker beat just now: /healthz/ answers 200 (503 without one is test_health's).
     now = timezone.now()
     ProcessHeartbeat.objects.create(process_id="matrix", role="worker", started_at=now, seen_at=now)
+    people = {"inside": users["staff"], "outside": outside_principal}
     return {
         "inside": inside,
         "outside": outside,
         "users": users,
         "jobs": jobs,
         "tokens": tokens,
+        "people": people,
     }
 
 
@@ -513,6 +532,8 @@ def _target(side: Side, obj: str, world, role: str):
     job = jobs.get(role) if side is world["inside"] else jobs["_other"]
     tokens = world["tokens"]
     token = tokens.get(role) if side is world["inside"] else tokens["_other"]
+    person = world["people"]["inside" if side is world["inside"] else "outside"]
+    seat = person.memberships.order_by("pk").first()
     result = {
         "": ({}, "", None),
         "unit": ({"uid": s.unit.uid}, "", s.unit),
@@ -625,6 +646,9 @@ def _target(side: Side, obj: str, world, role: str):
             None,
         ),
         "plan_number": ({"number": s.plan.pk}, "", s.plan),
+        "reset_token": ({"uidb64": "MQ", "token": "not-a-token"}, "", None),
+        "person": ({"pk": person.pk}, "", person),
+        "person_seat": ({"pk": person.pk, "seat_id": seat.pk}, "", seat),
     }
     return result[obj]
 
@@ -647,6 +671,11 @@ def _fingerprint() -> tuple:
         list(Evaluation.objects.order_by("pk").values_list("pk", "status", "version")),
         list(TeamMember.objects.order_by("pk").values_list("pk")),
         list(Publication.objects.order_by("pk").values_list("pk", "withdrawn_at")),
+        list(
+            get_user_model()
+            .objects.order_by("pk")
+            .values("pk", "is_active", "first_name", "email", "password")
+        ),
     )
 
 
@@ -671,6 +700,10 @@ def _expected(route: Route, role: str, user, where: str, obj, method: str) -> st
 def _visible(user, obj) -> bool:
     """Inside the user's scope (the scoped querysets): else the object does not exist."""
     scope = scope_for(user)
+    if isinstance(obj, Membership):
+        obj = obj.user
+    if isinstance(obj, get_user_model()):
+        return account_selectors.accounts_visible(user).filter(pk=obj.pk).exists()
     if isinstance(obj, ProgrammePlan):
         return plan_list(user=user).filter(pk=obj.pk).exists()
     target = resolve(obj)
