@@ -504,6 +504,9 @@ _SHEET_EDITORS = (*_MANAGERS, G((S,), "assigned"))
 ACTIONS: dict[str, Action] = {
     "admin.access": Action(_("Vào trang quản trị Django (chỉ hỗ trợ kỹ thuật)"), ()),
     "account.unlock": Action(_("Xem các tài khoản đang bị tạm khóa đăng nhập và mở khóa"), ()),
+    "notification.outbox": Action(
+        _("Xem thư hệ thống đã gửi (bản trình diễn lưu thư trong cơ sở dữ liệu)"), ()
+    ),
     # Units and schools
     "unit.view": Action(_("Xem đơn vị, bảng điều khiển"), (G(ALL_ROLES, "scope"),), ("AdminUnit",)),
     "unit.documents": Action(

@@ -32,5 +32,6 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("evidence/", include("evidence.urls")),
     path("api/", include("api.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

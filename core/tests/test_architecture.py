@@ -43,6 +43,7 @@ LAYERS = [
     "programme",
     "dashboard",
     "api",
+    "notifications",
 ]
 TOP = "truongchuan"
 
@@ -54,6 +55,7 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("schools/apps.py", "ready"): "labels its JSON keys in core.audit once models are ready",
     ("dashboard/apps.py", "ready"): "registers the document kinds once models are ready",
     ("programme/apps.py", "ready"): "registers the document kinds once models are ready",
+    ("notifications/apps.py", "ready"): "connects its receivers once models are ready",
 }
 
 
