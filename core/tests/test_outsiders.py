@@ -14,12 +14,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership
+from notifications.models import Notification
 from schools.importing import HELP_SHEET
 from schools.models import School, SchoolSite
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("accounts", "units", "schools", "api")
+APPS = ("accounts", "units", "schools", "api", "notifications")
 ROOT_NAMES = {"home"}  # core's page, mounted at the root
 SECRETS = ("Huổi Luông", "LC-TH-HUOILUONG", "Xã Phong Thổ", "Điểm trường Nậm Cúm")
 
@@ -31,7 +32,7 @@ class Try:
     name: str
     method: str
     status: int | tuple[int, ...]
-    args: str = ""  # "school" → school code, "commune" → commune uid
+    args: str = ""  # "school" → school code, "commune" → commune uid, "notification" → its pk
     data: dict = field(default_factory=dict)
     secrets: tuple[str, ...] = SECRETS
 
@@ -125,6 +126,17 @@ TRIES = [
     Try("api:school_detail", "post", 405, args="school"),
     Try("api:unit_detail", "get", 404, args="commune"),
     Try("api:unit_detail", "post", 405, args="commune"),
+    # A person sees only what was told to them: the principal's notification is not there.
+    Try("notifications:list", "get", 200),
+    Try("notifications:list", "post", 405),
+    Try("notifications:read", "post", 404, args="notification", data={"open": "1"}),
+    Try("notifications:read", "get", 405, args="notification"),
+    Try("notifications:read_all", "post", 302),  # the outsider's own, nobody else's
+    Try("notifications:read_all", "get", 405),
+    Try("notifications:preferences", "get", 200),
+    Try("notifications:preferences", "post", 302, data={"kind-assessment_submitted": "off"}),
+    Try("notifications:outbox", "get", 403),  # support only (notification.outbox)
+    Try("notifications:outbox", "post", 405),
 ]
 
 
@@ -151,6 +163,7 @@ def _snapshot() -> tuple:
         list(School.objects.order_by("pk").values()),
         list(SchoolSite.objects.order_by("pk").values()),
         list(Membership.objects.order_by("pk").values()),
+        list(Notification.objects.order_by("pk").values("pk", "read_at")),
     )
 
 
@@ -172,12 +185,20 @@ def _texts(response) -> str:
 
 @pytest.mark.parametrize("attempt", TRIES, ids=lambda t: f"{t.method}-{t.name}")
 def test_outsider_gets_nothing_of_another_province(
-    client, outsider, school, commune, attempt, settings, tmp_path
+    client, outsider, school, commune, principal, attempt, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     SchoolSite.objects.create(school=school, name="Điểm trường Nậm Cúm")
+    told = Notification.objects.create(
+        recipient=principal, kind="assessment_returned", title="Trường PTDTBT TH Huổi Luông"
+    )
     client.force_login(outsider)
-    args = {"school": [school.code], "commune": [commune.uid], "": []}[attempt.args]
+    args = {
+        "school": [school.code],
+        "commune": [commune.uid],
+        "notification": [told.pk],
+        "": [],
+    }[attempt.args]
     url = reverse(attempt.name, args=args)
     data = dict(attempt.data)
     if data.get("form") == "into-lai-chau":

@@ -37,6 +37,7 @@ from documents.models import GeneratedDocument
 from evidence import services as evidence_services
 from evidence.models import Evidence
 from frameworks.services import framework_load_dir
+from notifications.models import Notification
 from programme.models import (
     InvestmentProject,
     MonthlyReport,
@@ -198,6 +199,11 @@ ROUTES: dict[str, Route] = {
     "api:school_list": R(None, anonymous="401"),
     "api:school_detail": R("school.view", "school", anonymous="401"),
     "api:unit_detail": R("unit.view", "unit", anonymous="401"),
+    "notifications:list": R(None),
+    "notifications:read": R(None, "notification", get=False, post=True, owner=True),
+    "notifications:read_all": R(None, get=False, post=True),
+    "notifications:preferences": R(None, post=True),
+    "notifications:outbox": R("notification.outbox"),
     "admin:*": R("admin.access", refused=302),
 }
 
@@ -355,7 +361,18 @@ def world(db, settings, tmp_path):
     # A worker beat just now: /healthz/ answers 200 (503 without one is test_health's).
     now = timezone.now()
     ProcessHeartbeat.objects.create(process_id="matrix", role="worker", started_at=now, seen_at=now)
-    return {"inside": inside, "outside": outside, "users": users, "jobs": jobs}
+    # Each person's own notification (the list marks it read); "_other": someone else's.
+    notifications = {
+        name: Notification.objects.create(recipient=user, kind="assessment_submitted", title="x")
+        for name, user in owners.items()
+    }
+    return {
+        "inside": inside,
+        "outside": outside,
+        "users": users,
+        "jobs": jobs,
+        "notifications": notifications,
+    }
 
 
 def _target(side: Side, obj: str, world, role: str):
@@ -384,6 +401,15 @@ def _target(side: Side, obj: str, world, role: str):
         "kind": ({"kind": "statistics"}, "", None),
         "job": ({"pk": job.pk if job else 0}, "", None),
         "job_file": ({"pk": job.pk if job else 0, "fmt": "docx"}, "", None),
+        "notification": (
+            {
+                "pk": world["notifications"][role].pk
+                if role in world["notifications"] and side is world["inside"]
+                else world["notifications"]["_other"].pk
+            },
+            "",
+            None,
+        ),
         "assessment": ({"pk": s.assessment.pk}, "", s.assessment),
         "assessment_id": ({"assessment_id": s.assessment.pk}, "", s.assessment),
         "assessment_kind": ({"pk": s.assessment.pk, "kind": "sa-decision"}, "", s.assessment),
