@@ -23,7 +23,10 @@ def _tell(user, n=1, link="/schools/"):
     out = []
     for i in range(n):
         out += services.notify(
-            kind=kinds.ASSESSMENT_SUBMITTED, recipients=[user], title=f"Trường {i} đã nộp", link=link
+            kind=kinds.ASSESSMENT_SUBMITTED,
+            recipients=[user],
+            title=f"Trường {i} đã nộp",
+            link=link,
         )
     return out
 
