@@ -652,6 +652,9 @@ ACTIONS: dict[str, Action] = {
         (G((P, C, H), "account"),),
         ("Membership", "User"),
     ),
+    "notification.outbox": Action(
+        _("Xem thư hệ thống đã gửi (bản trình diễn lưu thư trong cơ sở dữ liệu)"), ()
+    ),
     # Units and schools
     "unit.view": Action(_("Xem đơn vị, bảng điều khiển"), (G(ALL_ROLES, "scope"),), ("AdminUnit",)),
     "unit.documents": Action(

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from frameworks import codes
 from frameworks.models import Criterion, Indicator, Standard
 from frameworks.selectors import framework_for
 
-from . import levels
+from . import levels, signals
 from .changelog import assessment_touch as _touch
 from .changelog import change_log_row as _log
 from .documents import checks
@@ -973,6 +974,18 @@ def _transition(assessment, user, new_status, *, locked: bool, note: str = "") -
     _touch(assessment)
 
 
+def _announce(signal, assessment: Assessment, user, **words: Any) -> None:
+    """Tell the listeners (assessments.signals) inside the transaction of the change."""
+    signal.send(
+        sender=Assessment,
+        assessment=assessment,
+        school=assessment.school,
+        actor=user,
+        link=reverse("assessments:detail", args=[assessment.pk]),
+        **words,
+    )
+
+
 @transaction.atomic
 def assessment_submit(
     *, user, assessment: Assessment, acknowledged: bool | None = None
@@ -1011,7 +1024,9 @@ def assessment_submit(
         locked=True,
         note=_("Nộp lại") if was_returned else _("Nộp"),
     )
-    return _snapshot(user, assessment, SnapshotKind.SUBMIT)
+    snapshot = _snapshot(user, assessment, SnapshotKind.SUBMIT)
+    _announce(signals.assessment_submitted, assessment, user, resubmitted=was_returned)
+    return snapshot
 
 
 assessment_resubmit = assessment_submit
@@ -1029,6 +1044,7 @@ def assessment_return(*, user, assessment: Assessment, reason: str) -> Assessmen
         raise AssessmentError(_("Hãy ghi lý do trả lại để nhà trường biết cần sửa gì."))
     assessment.return_reason = reason
     _transition(assessment, user, Status.RETURNED, locked=False, note=reason)
+    _announce(signals.assessment_returned, assessment, user, reason=reason)
     return assessment
 
 
@@ -1041,7 +1057,9 @@ def assessment_accept(*, user, assessment: Assessment) -> Snapshot:
         raise AssessmentError(_("Chỉ chấp nhận được báo cáo đã nộp."))
     assessment.return_reason = ""
     _transition(assessment, user, Status.ACCEPTED, locked=True)
-    return _snapshot(user, assessment, SnapshotKind.ACCEPT)
+    snapshot = _snapshot(user, assessment, SnapshotKind.ACCEPT)
+    _announce(signals.assessment_accepted, assessment, user)
+    return snapshot
 
 
 @transaction.atomic

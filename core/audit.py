@@ -104,6 +104,8 @@ AUDITED: dict[str, dict[str, Any]] = {
     # hash and the last-use time are not history)
     "api.ApiToken": {"excluded_fields": ["key_hash", "last_used_at"]},
     "api.SystemAccount": {},
+    # what each person chose to be told, and how
+    "notifications.NotificationPreference": {},
 }
 
 # label → why its writes are not copied into a history table.
@@ -124,6 +126,9 @@ NOT_AUDITED: dict[str, str] = {
     "recognition.StatusTally": "số đếm suy ra từ sổ quyết định và danh sách trường cho bảng "
     "điều khiển (recognition.tally); đếm lại bất cứ lúc nào",
     "recognition.TallyState": "trạng thái của số đếm suy ra (ngày đếm, dấu mốc dữ liệu)",
+    "notifications.Notification": "thông báo gửi cho một người (chỉ thêm; chỉ đổi thời điểm "
+    "đã đọc, đã gửi thư); chính việc gây ra nó đã có lịch sử",
+    "notifications.OutboxMail": "bản lưu thư đã gửi của bản trình diễn (chỉ thêm)",
     "core.ProcessHeartbeat": "tín hiệu sống của tiến trình nền, ghi đè vài giây một lần; "
     "không phải dữ liệu nghiệp vụ",
 }

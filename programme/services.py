@@ -9,13 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import has_perm
 from core.concurrency import EditConflict, version_claim
 from core.text import nfc
 from evidence.uploads import UploadRejected, check_upload
-from programme import plans, selectors
+from programme import plans, selectors, signals
 from programme.models import (
     InvestmentProject,
     MonthlyReport,
@@ -307,6 +308,16 @@ def reminder_send(
     if MonthlyReport.objects.filter(plan=plan, school=school, month=month).exists():
         raise Rejected({"": [f"{school.name} đã gửi báo cáo tháng {month:%m/%Y}."]})
     text = message or f"Đề nghị nhà trường gửi báo cáo tiến độ tháng {month:%m/%Y}."
-    return Reminder.objects.create(
+    reminder = Reminder.objects.create(
         plan=plan, school=school, month=month, message=text, sent_by=user
     )
+    signals.reminder_sent.send(
+        sender=Reminder,
+        reminder=reminder,
+        plan=plan,
+        school=school,
+        month=month,
+        actor=user,
+        link=reverse("programme:monthly_school", args=[plan.pk, school.code]),
+    )
+    return reminder

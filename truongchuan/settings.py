@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "publication",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +94,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The bell in the navbar: the unread count (notifications).
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -322,6 +325,10 @@ SCHEDULED_TASKS: list[tuple[str, dict[str, str]]] = [
     ("recognition.tasks.count_tallies", {"minute": "*"}),
     # Finished task rows older than TASK_RESULTS_KEEP_DAYS are deleted.
     ("core.tasks.prune_task_results", {"hour": "3", "minute": "30"}),
+    # Notifications (idempotent: an event is told once per person, whatever the retries).
+    ("notifications.tasks.send_expiry_alerts", {"hour": "6", "minute": "0"}),
+    ("notifications.tasks.send_monthly_reminders", {"hour": "6", "minute": "10"}),
+    ("notifications.delivery.send_daily_digest", {"hour": "6", "minute": "30"}),
 ]
 TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "30"))
 
@@ -392,3 +399,25 @@ SPECTACULAR_SETTINGS = {
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
+# ---- Mail (notifications) ----------------------------------------------------------------
+# SMTP from the environment in production (EMAIL_HOST set); without it, the demo's backend keeps
+# every mail in the database and shows it to the administrator (/notifications/outbox/). Mails
+# are sent by the background worker only, never inside a request (notifications.delivery).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "notifications.mail.DatabaseBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Trường Chuẩn <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address the mails' links start with (the site as people reach it).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# From this day of the month, a school that has not sent the month's report is reminded.
+MONTHLY_DUE_FROM_DAY = int(os.environ.get("MONTHLY_DUE_FROM_DAY", "25"))

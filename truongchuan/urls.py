@@ -36,5 +36,6 @@ urlpatterns = [
     path("api/", include("api.urls")),
     # Public pages (công khai): no login.
     path("cong-khai/", include("publication.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

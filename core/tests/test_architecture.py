@@ -46,6 +46,7 @@ LAYERS = [
     "dashboard",
     "api",
     "publication",
+    "notifications",
 ]
 TOP = "truongchuan"
 
@@ -58,6 +59,7 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("dashboard/apps.py", "ready"): "registers the document kinds once models are ready",
     ("programme/apps.py", "ready"): "registers the document kinds once models are ready",
     ("evaluation/apps.py", "ready"): "registers the document kinds once models are ready",
+    ("notifications/apps.py", "ready"): "connects its receivers once models are ready",
 }
 
 

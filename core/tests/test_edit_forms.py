@@ -602,6 +602,11 @@ NOT_EDIT_FORMS = {
     "schools:year_data_import_confirm": "import (all or nothing, rows checked again)",
     "schools:year_data_import_template": "read-only",
     "set_language": "the session's language",
+    "notifications:list": "read-only",
+    "notifications:read": "marks one's own notification read",
+    "notifications:read_all": "marks one's own notifications read",
+    "notifications:preferences": "one's own choice per kind (one person; the last choice wins)",
+    "notifications:outbox": "read-only",
     "units:detail": "read-only",
     "units:list": "read-only",
 }

@@ -21,13 +21,14 @@ from api.models import ApiToken, SystemAccount
 from frameworks.models import Framework
 from frameworks.services import framework_load_dir
 from improvement.models import ImprovementAction, ImprovementReview, ProgressNote
+from notifications.models import Notification
 from programme.models import ProgrammePlan
 from schools.importing import HELP_SHEET
 from schools.models import School, SchoolSite
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("accounts", "units", "schools", "improvement", "api")
+APPS = ("accounts", "units", "schools", "improvement", "api", "notifications")
 ROOT_NAMES = {"home"}  # core's page, mounted at the root
 SECRETS = ("Huổi Luông", "LC-TH-HUOILUONG", "Xã Phong Thổ", "Điểm trường Nậm Cúm")
 
@@ -39,7 +40,7 @@ class Try:
     name: str
     method: str
     status: int | tuple[int, ...]
-    args: str = ""  # "school" → school code, "commune" → commune uid, "action" → an action, "person" → principal
+    args: str = ""  # "school" → school code, "commune" → commune uid, "action" → an action, "person" → principal, "notification" → its pk
     data: dict = field(default_factory=dict)
     secrets: tuple[str, ...] = SECRETS
 
@@ -260,6 +261,17 @@ TRIES = [
     Try("api:v1_investments", "post", 405),
     Try("api:v1_monthly_reports", "get", 200),
     Try("api:v1_monthly_reports", "post", 405),
+    # A person sees only what was told to them: the principal's notification is not there.
+    Try("notifications:list", "get", 200),
+    Try("notifications:list", "post", 405),
+    Try("notifications:read", "post", 404, args="notification", data={"open": "1"}),
+    Try("notifications:read", "get", 405, args="notification"),
+    Try("notifications:read_all", "post", 302),  # the outsider's own, nobody else's
+    Try("notifications:read_all", "get", 405),
+    Try("notifications:preferences", "get", 200),
+    Try("notifications:preferences", "post", 302, data={"kind-assessment_submitted": "off"}),
+    Try("notifications:outbox", "get", 403),  # support only (notification.outbox)
+    Try("notifications:outbox", "post", 405),
 ]
 
 
@@ -292,6 +304,7 @@ def _snapshot() -> tuple:
         list(ApiToken.objects.order_by("pk").values()),
         list(SystemAccount.objects.order_by("pk").values()),
         list(get_user_model().objects.order_by("pk").values("pk", "is_active", "first_name")),
+        list(Notification.objects.order_by("pk").values("pk", "read_at")),
     )
 
 
@@ -319,6 +332,9 @@ def test_outsider_gets_nothing_of_another_province(
     SchoolSite.objects.create(school=school, name="Điểm trường Nậm Cúm")
     principal.email = "ht@huoiluong.example"
     principal.save()
+    told = Notification.objects.create(
+        recipient=principal, kind="assessment_returned", title="Trường PTDTBT TH Huổi Luông"
+    )
     client.force_login(outsider)
 
     def _action_args() -> list:
@@ -348,6 +364,7 @@ def test_outsider_gets_nothing_of_another_province(
         "person": lambda: [principal.pk],
         "person_seat": lambda: [principal.pk, principal.memberships.get().pk],
         "reset": lambda: ["MQ", "not-a-token"],
+        "notification": lambda: [told.pk],
         "": lambda: [],
     }[attempt.args]()
     url = reverse(attempt.name, args=args)

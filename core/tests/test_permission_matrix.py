@@ -42,6 +42,7 @@ from evidence.models import Evidence
 from frameworks.models import Framework
 from frameworks.services import framework_load_dir
 from improvement.models import ImprovementAction
+from notifications.models import Notification
 from programme.models import (
     InvestmentProject,
     MonthlyReport,
@@ -291,6 +292,11 @@ ROUTES: dict[str, Route] = {
     "api:v1_plan": R(None, "plan_number", anonymous="401"),
     "api:v1_investments": R(None, anonymous="401"),
     "api:v1_monthly_reports": R(None, anonymous="401"),
+    "notifications:list": R(None),
+    "notifications:read": R(None, "notification", get=False, post=True, owner=True),
+    "notifications:read_all": R(None, get=False, post=True),
+    "notifications:preferences": R(None, post=True),
+    "notifications:outbox": R("notification.outbox"),
     "admin:*": R("admin.access", refused=302),
 }
 
@@ -514,6 +520,11 @@ def world(db, settings, tmp_path):
     now = timezone.now()
     ProcessHeartbeat.objects.create(process_id="matrix", role="worker", started_at=now, seen_at=now)
     people = {"inside": users["staff"], "outside": outside_principal}
+    # Each person's own notification (the list marks it read); "_other": someone else's.
+    notifications = {
+        name: Notification.objects.create(recipient=user, kind="assessment_submitted", title="x")
+        for name, user in owners.items()
+    }
     return {
         "inside": inside,
         "outside": outside,
@@ -521,6 +532,7 @@ def world(db, settings, tmp_path):
         "jobs": jobs,
         "tokens": tokens,
         "people": people,
+        "notifications": notifications,
     }
 
 
@@ -557,6 +569,15 @@ def _target(side: Side, obj: str, world, role: str):
         "kind": ({"kind": "statistics"}, "", None),
         "job": ({"pk": job.pk if job else 0}, "", None),
         "job_file": ({"pk": job.pk if job else 0, "fmt": "docx"}, "", None),
+        "notification": (
+            {
+                "pk": world["notifications"][role].pk
+                if role in world["notifications"] and side is world["inside"]
+                else world["notifications"]["_other"].pk
+            },
+            "",
+            None,
+        ),
         "assessment": ({"pk": s.assessment.pk}, "", s.assessment),
         "assessment_id": ({"assessment_id": s.assessment.pk}, "", s.assessment),
         "assessment_kind": ({"pk": s.assessment.pk, "kind": "sa-decision"}, "", s.assessment),
