@@ -53,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
         status = "submitted"
     reviews = has_perm(user, "evaluation.review_registration")
     context = {
-        "queue": list(selectors.registration_queue(user, status=status)[:200]) if reviews else [],
+        "queue": list(selectors.registration_queue(user, status=status)) if reviews else [],
         "reviews": reviews,
         "status": status,
         "evaluations": list(selectors.evaluations_for(user)[:200]),
