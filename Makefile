@@ -42,6 +42,7 @@ demo: install
 	$(PY) manage.py load_programme_demo
 	$(PY) manage.py refresh_recognition_status
 	$(PY) manage.py load_assessment_demo
+	$(PY) manage.py load_evaluation_demo
 	@HOST="$(HOST)" PORT="$(PORT)" $(PY) manage.py demo_accounts
 	HOST="$(HOST)" TC_PORT="$(PORT)" $(PY) -m honcho -f Procfile.dev start
 

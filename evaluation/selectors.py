@@ -15,11 +15,13 @@ from accounts.permissions import has_perm, school_filter_where, scope_for
 from assessments import levels
 from assessments.models import Assessment, IndicatorResult
 from assessments.selectors import live_levels
+from core.text import format_date_short
 from evaluation import rules
 from evaluation.models import (
     OPEN_EVALUATION_STATES,
     Evaluation,
     MemberJudgment,
+    Purpose,
     Registration,
     RegistrationStatus,
     TeamJudgment,
@@ -66,6 +68,29 @@ def registration_queue(user, *, status: str = "submitted") -> QuerySet[Registrat
     return qs.select_related("school__unit", "assessment").order_by(
         "submitted_at", "school__sort_key", "pk"
     )
+
+
+def registration_queue_rows(user, *, status: str = "submitted") -> list[dict[str, Any]]:
+    """The queue as plain rows (no model instances, labels looked up once)."""
+    purposes = dict(Purpose.choices)
+    statuses = dict(RegistrationStatus.choices)
+    rows = list(
+        registration_queue(user, status=status).values(
+            "pk",
+            "purpose",
+            "target_level",
+            "deadline",
+            "late",
+            "status",
+            "school__name",
+            "school__unit__name",
+        )
+    )
+    for row in rows:
+        row["purpose_label"] = purposes.get(row["purpose"], "")
+        row["status_label"] = statuses.get(row["status"], "")
+        row["deadline_text"] = format_date_short(row["deadline"]) if row["deadline"] else ""
+    return rows
 
 
 def my_team_evaluations(user) -> QuerySet[Evaluation]:

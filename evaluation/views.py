@@ -9,8 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -53,7 +55,10 @@ def index(request: HttpRequest) -> HttpResponse:
         status = "submitted"
     reviews = has_perm(user, "evaluation.review_registration")
     context = {
-        "queue": list(selectors.registration_queue(user, status=status)[:200]) if reviews else [],
+        # Plain rows, labels and links made once: the province's queue holds 1,500 schools.
+        "queue": selectors.registration_queue_rows(user, status=status) if reviews else [],
+        "registration_base": reverse("evaluation:registration", args=[0])[:-2],
+        "late_label": _("sau hạn"),
         "reviews": reviews,
         "status": status,
         "evaluations": list(selectors.evaluations_for(user)[:200]),
@@ -481,11 +486,30 @@ def consolidate(request: HttpRequest, pk: int, indicator_id: int) -> HttpRespons
 def divergence(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
     only = request.GET.get("chi_khac") == "1"
+    div = selectors.divergence(evaluation, only_differences=only)
+    # Each badge rendered once per value, not once per row (a 28-criterion school: ~300 rows).
+    met = {
+        value: render_to_string("evaluation/_met.html", {"met": value}, request)
+        for value in (None, True, False)
+    }
+    change = {
+        value: render_to_string("evaluation/_change.html", {"change": value}, request)
+        for value in (rules.RAISED, rules.LOWERED, rules.EQUAL, rules.PENDING)
+    }
+    criterion_base = reverse("evaluation:criterion", args=[evaluation.pk, "x"])[:-2]
+    for line in div.criteria:
+        line.change_badge = mark_safe(change[line.change])  # noqa: S308 (our own template)
+        for ind in line.indicators:
+            ind.self_badge = mark_safe(met[ind.self_met])  # noqa: S308
+            ind.team_badge = mark_safe(met[ind.team_met])  # noqa: S308
+            ind.change_badge = mark_safe(change[ind.change])  # noqa: S308
     context = {
         "evaluation": evaluation,
         "school": evaluation.school,
-        "div": selectors.divergence(evaluation, only_differences=only),
+        "div": div,
         "only": only,
+        "criterion_base": criterion_base,
+        "level_word": _("Mức"),
     }
     return render(request, "evaluation/divergence.html", context)
 

@@ -460,7 +460,7 @@ def _side(prefix: str, commune: AdminUnit, principal) -> Side:
         report,
         investment,
         action,
-        system_account,
+        system_account=system_account,
     )
 
 

@@ -215,6 +215,13 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         full_name="Thành viên đoàn đánh giá ngoài",
     ),
     DemoAccount(
+        "dgn_truongdoan",
+        Role.REVIEWER,
+        "Trưởng đoàn đánh giá ngoài THCS Dào San",
+        school_code="LC-PT-THCS-DAOSAN",
+        full_name="Trưởng đoàn đánh giá ngoài",
+    ),
+    DemoAccount(
         "xem_laichau", Role.VIEWER, "Tỉnh Lai Châu (chỉ xem)", unit_uid="P12", full_name="Người xem"
     ),
 )
