@@ -164,9 +164,14 @@ def school_blockers(*, school: School) -> SchoolBlockers:
 
 
 def _serves(project: InvestmentProject, ident: str, criterion: str) -> bool:
-    indicators = getattr(project, "indicators", None) or []
-    codes = [c.strip() for c in (project.criteria_codes or "").split(",") if c.strip()]
-    return ident in indicators or criterion in codes
+    """The project serves the blocker: it picked the indicator or its criterion (or, before
+    projects picked them from a framework, typed the criterion's code)."""
+    if ident in project.indicators or criterion in project.criteria:
+        return True
+    if project.framework_id is None:
+        codes = [c.strip() for c in (project.criteria_codes or "").split(",") if c.strip()]
+        return criterion in codes
+    return False
 
 
 def met_links(*, school: School, actions: Iterable[ImprovementAction]) -> dict[int, bool]:
@@ -335,14 +340,17 @@ def unit_costs(
 def _project_indicators(
     project: InvestmentProject, fw: engine.Framework, framework: Framework
 ) -> set[str]:
-    if getattr(project, "framework_id", None) not in (None, framework.pk):
+    """The indicators a project serves under `framework`: those it picked and every indicator
+    of the criteria it picked (typed codes for a project that predates picking)."""
+    if project.framework_id not in (None, framework.pk):
         return set()
-    served = set(getattr(project, "indicators", None) or []) & fw.all_ids
-    codes = [c.strip() for c in (project.criteria_codes or "").split(",") if c.strip()]
+    served = set(project.indicators) & fw.every_id
+    codes = list(project.criteria)
+    if project.framework_id is None:
+        codes = [c.strip() for c in (project.criteria_codes or "").split(",") if c.strip()]
     for code in codes:
         if code in fw.criterion_codes:
-            index = fw.criterion_codes.index(code)
-            served.update(fw.field_ids[index])
+            served.update(fw.field_ids[fw.criterion_codes.index(code)])
     return served
 
 
