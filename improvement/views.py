@@ -28,6 +28,9 @@ from programme.services import Rejected as MonthlyRejected
 from schools.models import School
 
 
+PAGE_SIZE = 100  # the managing unit's list: the first hundred, overdue first
+
+
 def _apply_errors(form, exc: services.Rejected) -> None:
     for field, msgs in exc.errors.items():
         for msg in msgs:
@@ -329,17 +332,20 @@ def unit_actions(request: HttpRequest, uid: str) -> HttpResponse:
     if status not in {"", "overdue", *ActionStatus.values}:
         status = ""
     qs = selectors.unit_actions(user=request.user, unit=unit, today=today, status=status)
-    rows = list(qs[:500])
+    rows = list(qs[:PAGE_SIZE])
     return render(
         request,
         "improvement/unit_actions.html",
         {
             "unit": unit,
             "rows": [(a, a.overdue == 0) for a in rows],
-            "total": qs.count(),
-            "overdue_count": selectors.overdue_actions(
-                selectors.unit_actions(user=request.user, unit=unit, today=today), today=today
+            "total": selectors.unit_actions_filtered(
+                user=request.user, unit=unit, today=today, status=status
             ).count(),
+            "overdue_count": selectors.unit_actions_filtered(
+                user=request.user, unit=unit, today=today, status="overdue"
+            ).count(),
+            "page_size": PAGE_SIZE,
             "status": status,
             "statuses": ActionStatus.choices,
         },
