@@ -196,8 +196,12 @@ def monthly_send(request: HttpRequest, code: str) -> HttpResponse:
     except MonthlyRejected as exc:
         messages.error(request, str(exc))
     except concurrency.EditConflict as exc:
+        # Someone sent this month's report since the page was opened: say so, send nothing.
         messages.error(request, str(exc))
-        return redirect("improvement:school", code=school.code)
+        context = _school_context(request, school)
+        return render(
+            request, "improvement/school.html", context, status=concurrency.CONFLICT_STATUS
+        )
     else:
         messages.success(
             request,

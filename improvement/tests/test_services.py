@@ -248,3 +248,22 @@ def test_the_facility_standard_comes_first_among_the_choices(tt17):
 
     (_label, options), *_ = framework_target_choices([tt17])
     assert options[0][1].startswith("Tiêu chí 3.")
+
+
+def test_the_unit_sees_planned_cost_against_the_indicators_it_would_unblock(
+    principal, commune_officer, commune, school, assessment, tt17
+):
+    from programme import services as programme_services
+
+    programme_services.investment_save(
+        user=commune_officer,
+        school=school,
+        data=_project_data(framework=tt17, targets=["TT17-2018:1.1"]),
+    )
+    result = selectors.unit_analysis(user=commune_officer, unit=commune, framework=tt17)
+    costs = selectors.unit_costs(user=commune_officer, unit=commune, framework=tt17, result=result)
+    blocked_here = set(result.schools[school.pk].blockers) & set(costs)
+    assert blocked_here, "the project serves criterion 1.1, which blocks the school"
+    ident = sorted(blocked_here)[0]
+    assert costs[ident]["cost"] == 1200
+    assert costs[ident]["unblocks"] == {school.pk}
