@@ -27,7 +27,6 @@ from programme.services import NotAllowed as MonthlyNotAllowed
 from programme.services import Rejected as MonthlyRejected
 from schools.models import School
 
-
 PAGE_SIZE = 100  # the managing unit's list: the first hundred, overdue first
 
 
