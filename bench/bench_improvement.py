@@ -10,14 +10,19 @@ is printed. Goals: province ≤ 300 ms, national ≤ 3 s."""
 from __future__ import annotations
 
 import random
+import sys
 from collections import defaultdict
 
 from bench.bench_engine import _emit_ratio, _figures, _interleaved, generate
-from bench.common import emit
+from bench.common import BENCH_DIR, emit, median_ms, run_worker
 from frameworks import engine
 from improvement import analysis
 
 PROVINCE = 1_500
+ACTIONS_PER_SCHOOL = 4
+COMMUNES = 60
+PROVINCE_UID = "PIMPROVE"
+DB_PATH = BENCH_DIR / "improvement.sqlite3"
 
 
 def _inputs(schools: list) -> dict[str, list[analysis.SchoolInput]]:
@@ -51,6 +56,12 @@ def _analyse(groups: dict[str, list[analysis.SchoolInput]]) -> list[analysis.Uni
 
 
 def run() -> None:
+    _run_analysis()
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    run_worker("bench_improvement", [], f"sqlite:///{DB_PATH}")
+
+
+def _run_analysis() -> None:
     schools = generate()
     national = _inputs(schools)
     province = _inputs(random.Random(16).sample(schools, PROVINCE))
@@ -80,3 +91,148 @@ def run() -> None:
         f"{'met' if n_best <= 3 else 'NOT met'}); {lifted:,} single-indicator lifts found",
         flush=True,
     )
+
+
+# -- the managing unit's overdue-actions list (Django, its own SQLite file) --------------------
+
+
+def _generate_actions(province, user_model) -> None:
+    import datetime as dt
+
+    from accounts.models import Membership, Role
+    from frameworks.models import Framework
+    from improvement.models import ImprovementAction
+    from schools.models import School
+    from units.models import AdminUnit
+
+    rng = random.Random(16)
+    framework = Framework.objects.get(code="TT17-2018")
+    ids = sorted(framework.compiled().all_ids)
+    communes = [
+        AdminUnit.objects.create(
+            uid=f"WIMP{i:03d}",
+            code=f"9{i:04d}",
+            name=f"Xã Thử {i}",
+            division_type="xã",
+            parent=province,
+        )  # fmt: skip
+        for i in range(COMMUNES)
+    ]
+    schools = School.objects.bulk_create(
+        School(code=f"BI-{i:05d}", name=f"Trường Thử {i}", kind="TH", unit=communes[i % COMMUNES])
+        for i in range(PROVINCE)
+    )
+    today = dt.date.today()
+    actions = []
+    for school in schools:
+        for k in range(ACTIONS_PER_SCHOOL):
+            start = today - dt.timedelta(days=rng.randrange(30, 300))
+            due = start + dt.timedelta(days=rng.randrange(20, 400))
+            actions.append(
+                ImprovementAction(
+                    school=school,
+                    framework=framework,
+                    year=start.year,
+                    indicators=[rng.choice(ids)],
+                    title=f"Hành động {k + 1}",
+                    responsible="Phó hiệu trưởng",
+                    start=start,
+                    due=due,
+                    status=rng.choice(["planned", "in_progress", "in_progress", "done"]),
+                )  # fmt: skip
+            )
+    ImprovementAction.objects.bulk_create(actions, batch_size=2000)
+    officer = user_model.objects.create_user("bench_so_imp", password="Bench-So-2025!")
+    Membership.objects.create(user=officer, unit=province, role=Role.PROVINCE_OFFICER)
+
+
+def _worker() -> None:
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from frameworks.services import framework_load_dir
+    from improvement import selectors
+    from improvement.models import ImprovementAction
+    from units.models import AdminUnit
+
+    call_command("migrate", verbosity=0, interactive=False)
+    user_model = get_user_model()
+    province = AdminUnit.objects.filter(uid=PROVINCE_UID).first()
+    if province is None or ImprovementAction.objects.count() != PROVINCE * ACTIONS_PER_SCHOOL:
+        if province is not None:
+            connection.close()
+            DB_PATH.unlink()
+            call_command("migrate", verbosity=0, interactive=False)
+        framework_load_dir()
+        province = AdminUnit.objects.create(
+            uid=PROVINCE_UID, code="98", name="Tỉnh Thử Cải Tiến", division_type="tỉnh"
+        )
+        _generate_actions(province, user_model)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    officer = user_model.objects.get(username="bench_so_imp")
+    today = timezone.localdate()
+    url = f"/improvement/don-vi/{PROVINCE_UID}/?status=overdue"
+    client = Client()
+    client.force_login(officer)
+    response = client.get(url)
+    if response.status_code != 200:
+        print(f"# {url} trả về {response.status_code}", flush=True)
+        return
+    overdue = selectors.overdue_actions(ImprovementAction.objects.all(), today=today).count()
+    print(
+        f"# sqlite: {PROVINCE} trường, {ImprovementAction.objects.count()} hành động,"
+        f" {overdue} quá hạn; GET {url}",
+        flush=True,
+    )
+    view_ms = median_ms(lambda: client.get(url), repeat=15)
+    emit("improvement_overdue_list_1500", view_ms, "ms")
+
+    def selector() -> None:
+        user = user_model.objects.get(pk=officer.pk)
+        qs = selectors.unit_actions(user=user, unit=province, today=today, status="overdue")
+        qs.count()
+        list(qs[:100])
+
+    emit("improvement_overdue_selector_1500", median_ms(selector, repeat=15), "ms")
+    sql = (
+        "SELECT a.id, a.title, a.due, s.name FROM improvement_improvementaction a"
+        " JOIN schools_school s ON s.id = a.school_id JOIN units_adminunit u ON u.id = s.unit_id"
+        " WHERE u.path LIKE %s AND a.status IN ('planned', 'in_progress') AND a.due < %s"
+        " ORDER BY a.due, a.id LIMIT 100"
+    )
+    count_sql = (
+        "SELECT COUNT(*) FROM improvement_improvementaction a"
+        " JOIN schools_school s ON s.id = a.school_id JOIN units_adminunit u ON u.id = s.unit_id"
+        " WHERE u.path LIKE %s AND a.status IN ('planned', 'in_progress') AND a.due < %s"
+    )
+    params = [province.path + "%", today]
+
+    def floor() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(count_sql, params)
+            cursor.fetchone()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    floor_ms = median_ms(floor, repeat=15)
+    emit("improvement_overdue_floor_1500", floor_ms, "ms")
+    emit("improvement_overdue_ratio", view_ms / floor_ms if floor_ms else 0.0, "x")
+    print(
+        f"# improvement: overdue list {view_ms:.0f} ms (goal ≤ 200 ms:"
+        f" {'met' if view_ms <= 200 else 'NOT met'})",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    if "--worker" in sys.argv:
+        _worker()
+    else:
+        run()

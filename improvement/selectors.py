@@ -27,9 +27,10 @@ from units.models import AdminUnit
 
 
 def actions_in_scope(*, user) -> QuerySet[ImprovementAction]:
+    # Not the framework: its row carries the whole circular as JSON, read once per action.
     return ImprovementAction.objects.filter(
         scope_for(user).school_filter(prefix="school__")
-    ).select_related("school", "framework")
+    ).select_related("school")
 
 
 def action_get_or_404(*, user, pk: int) -> ImprovementAction:
@@ -70,16 +71,39 @@ def school_actions(*, school: School) -> QuerySet[ImprovementAction]:
 def unit_actions(*, user, unit: AdminUnit, today: dt.date, status: str = "") -> QuerySet:
     """The managing unit's view: its schools' actions, overdue ones first (then by due date).
     The scope comes from the user; the unit narrows it to its subtree."""
-    qs = actions_in_scope(user=user).filter(school__unit__path__startswith=unit.path)
-    if status == "overdue":
-        qs = qs.filter(overdue_q(today))
-    elif status:
-        qs = qs.filter(status=status)
-    return qs.annotate(
-        overdue=Case(
-            When(overdue_q(today), then=Value(0)), default=Value(1), output_field=IntegerField()
+    qs = unit_actions_filtered(user=user, unit=unit, today=today, status=status)
+    return (
+        qs.only(
+            "id",
+            "title",
+            "responsible",
+            "due",
+            "status",
+            "indicators",
+            "criteria",
+            "school_id",
+            "school__code",
+            "school__name",
         )
-    ).order_by("overdue", "due", "id")
+        .annotate(
+            overdue=Case(
+                When(overdue_q(today), then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("overdue", "due", "id")
+    )
+
+
+def unit_actions_filtered(*, user, unit: AdminUnit, today: dt.date, status: str = "") -> QuerySet:
+    """unit_actions without the order (for counting)."""
+    qs = ImprovementAction.objects.filter(
+        scope_for(user).school_filter(prefix="school__"), school__unit__path__startswith=unit.path
+    )
+    if status == "overdue":
+        return qs.filter(overdue_q(today))
+    if status:
+        return qs.filter(status=status)
+    return qs
 
 
 def reviews(*, school: School, school_year: str) -> QuerySet[ImprovementReview]:
@@ -164,9 +188,14 @@ def school_blockers(*, school: School) -> SchoolBlockers:
 
 
 def _serves(project: InvestmentProject, ident: str, criterion: str) -> bool:
-    indicators = getattr(project, "indicators", None) or []
-    codes = [c.strip() for c in (project.criteria_codes or "").split(",") if c.strip()]
-    return ident in indicators or criterion in codes
+    """The project serves the blocker: it picked the indicator or its criterion (or, before
+    projects picked them from a framework, typed the criterion's code)."""
+    if ident in project.indicators or criterion in project.criteria:
+        return True
+    if project.framework_id is None:
+        codes = [c.strip() for c in (project.criteria_codes or "").split(",") if c.strip()]
+        return criterion in codes
+    return False
 
 
 def met_links(*, school: School, actions: Iterable[ImprovementAction]) -> dict[int, bool]:
@@ -335,14 +364,17 @@ def unit_costs(
 def _project_indicators(
     project: InvestmentProject, fw: engine.Framework, framework: Framework
 ) -> set[str]:
-    if getattr(project, "framework_id", None) not in (None, framework.pk):
+    """The indicators a project serves under `framework`: those it picked and every indicator
+    of the criteria it picked (typed codes for a project that predates picking)."""
+    if project.framework_id not in (None, framework.pk):
         return set()
-    served = set(getattr(project, "indicators", None) or []) & fw.all_ids
-    codes = [c.strip() for c in (project.criteria_codes or "").split(",") if c.strip()]
+    served = set(project.indicators) & fw.every_id
+    codes = list(project.criteria)
+    if project.framework_id is None:
+        codes = [c.strip() for c in (project.criteria_codes or "").split(",") if c.strip()]
     for code in codes:
         if code in fw.criterion_codes:
-            index = fw.criterion_codes.index(code)
-            served.update(fw.field_ids[index])
+            served.update(fw.field_ids[fw.criterion_codes.index(code)])
     return served
 
 

@@ -27,6 +27,8 @@ from programme.services import NotAllowed as MonthlyNotAllowed
 from programme.services import Rejected as MonthlyRejected
 from schools.models import School
 
+PAGE_SIZE = 100  # the managing unit's list: the first hundred, overdue first
+
 
 def _apply_errors(form, exc: services.Rejected) -> None:
     for field, msgs in exc.errors.items():
@@ -193,8 +195,12 @@ def monthly_send(request: HttpRequest, code: str) -> HttpResponse:
     except MonthlyRejected as exc:
         messages.error(request, str(exc))
     except concurrency.EditConflict as exc:
+        # Someone sent this month's report since the page was opened: say so, send nothing.
         messages.error(request, str(exc))
-        return redirect("improvement:school", code=school.code)
+        context = _school_context(request, school)
+        return render(
+            request, "improvement/school.html", context, status=concurrency.CONFLICT_STATUS
+        )
     else:
         messages.success(
             request,
@@ -329,17 +335,20 @@ def unit_actions(request: HttpRequest, uid: str) -> HttpResponse:
     if status not in {"", "overdue", *ActionStatus.values}:
         status = ""
     qs = selectors.unit_actions(user=request.user, unit=unit, today=today, status=status)
-    rows = list(qs[:500])
+    rows = list(qs[:PAGE_SIZE])
     return render(
         request,
         "improvement/unit_actions.html",
         {
             "unit": unit,
             "rows": [(a, a.overdue == 0) for a in rows],
-            "total": qs.count(),
-            "overdue_count": selectors.overdue_actions(
-                selectors.unit_actions(user=request.user, unit=unit, today=today), today=today
+            "total": selectors.unit_actions_filtered(
+                user=request.user, unit=unit, today=today, status=status
             ).count(),
+            "overdue_count": selectors.unit_actions_filtered(
+                user=request.user, unit=unit, today=today, status="overdue"
+            ).count(),
+            "page_size": PAGE_SIZE,
             "status": status,
             "statuses": ActionStatus.choices,
         },

@@ -212,15 +212,27 @@ class InvestmentForm(BootstrapForm):
         required=False,
         help_text=_("Mã tiêu chí, cách nhau bằng dấu phẩy, ví dụ: 3.1, 3.3."),
     )
+    framework = forms.ChoiceField(label=_("Bộ tiêu chuẩn"), required=False, choices=())
+    targets = forms.MultipleChoiceField(
+        label=_("Tiêu chí, chỉ báo dự án phục vụ"),
+        required=False,
+        choices=(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Tiêu chuẩn cơ sở vật chất đứng đầu danh sách."),
+    )
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     version = version_field()
 
-    def __init__(self, *args, schools=(), plans=(), **kwargs):
+    def __init__(self, *args, schools=(), plans=(), frameworks=(), targets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].choices = [(s.code, f"{s.name} ({s.code})") for s in schools]
         self.fields["plan"].choices = [("", "—")] + [(p.pk, str(p)) for p in plans]
+        self.fields["framework"].choices = [("", "—")] + [
+            (f.code, f.short_title or f.title) for f in frameworks
+        ]
+        self.fields["targets"].choices = list(targets)
 
 
 class MonthlyReportForm(BootstrapForm):

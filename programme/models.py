@@ -316,11 +316,23 @@ class InvestmentProject(models.Model):
     )
     progress_percent = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     criteria_codes = models.CharField(
-        _("tiêu chí liên quan"),
+        _("tiêu chí liên quan (ghi tay, trước khi chọn theo bộ tiêu chuẩn)"),
         max_length=200,
         blank=True,
         help_text=_("Mã tiêu chí, cách nhau bằng dấu phẩy, ví dụ: 3.1, 3.3."),
     )
+    # The criteria and indicators the project serves, picked from one framework (issue 16 §4):
+    # a school's blocker list and the unit analysis read these.
+    framework = models.ForeignKey(
+        "frameworks.Framework",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("bộ tiêu chuẩn"),
+    )
+    criteria = models.JSONField(_("tiêu chí phục vụ"), default=list, blank=True)
+    indicators = models.JSONField(_("chỉ báo phục vụ"), default=list, blank=True)
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
     is_illustrative = models.BooleanField(_("dữ liệu minh họa"), default=False)
     note = models.TextField(_("ghi chú"), blank=True)

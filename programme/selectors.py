@@ -540,3 +540,35 @@ def report_for_download(*, user, pk: int) -> MonthlyReport | None:
         .exclude(attachment="")
         .first()
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# What an investment project serves: the criteria and indicators of a framework
+
+
+FACILITY_WORDS = "cơ sở vật chất"
+
+
+def framework_target_choices(frameworks) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Per framework, its criteria then their indicators as "<framework>:<id>" choices; the
+    facility standard ("Cơ sở vật chất …") first, since investment mostly serves it."""
+    groups = []
+    for framework in frameworks:
+        data = framework.data or {}
+        standards = sorted(
+            data.get("standards", ()),
+            key=lambda st: FACILITY_WORDS not in (st.get("title") or "").lower(),
+        )
+        options: list[tuple[str, str]] = []
+        for standard in standards:
+            for criterion in standard.get("criteria", ()):
+                code = criterion["code"]
+                title = (criterion.get("title") or "")[:80]
+                options.append((f"{framework.code}:{code}", f"Tiêu chí {code}. {title}"))
+                for indicator in criterion.get("indicators", ()):
+                    text = (indicator.get("text") or "")[:70]
+                    options.append(
+                        (f"{framework.code}:{indicator['id']}", f"  {indicator['id']} {text}")
+                    )
+        groups.append((framework.short_title or framework.title, options))
+    return groups

@@ -215,6 +215,8 @@ def investment_save(
         errors.setdefault("progress_percent", []).append("Tiến độ phải từ 0 đến 100%.")
     if data.get("funding_source") == "khac" and not (data.get("funding_note") or "").strip():
         errors.setdefault("funding_note", []).append("Chọn «Nguồn khác» thì ghi rõ nguồn vốn.")
+    framework = data.get("framework")
+    serves = _serves(framework, data.get("targets") or [], errors)
     if errors:
         raise Rejected(errors)
     if project is None:
@@ -225,8 +227,43 @@ def investment_save(
         if key in data:
             setattr(project, key, data[key] if data[key] is not None else "")
     project.school, project.unit, project.plan = school, school.unit, plan
+    if "targets" in data:
+        project.framework = framework if serves != ([], []) else None
+        project.criteria, project.indicators = serves
     project.save()
     return project
+
+
+def _serves(framework, targets: list[str], errors: dict[str, list[str]]):
+    """(criteria, indicators) a project serves, from targets written "<framework>:<id>"; a
+    target of another framework than the one chosen is refused, naming it."""
+    criteria: list[str] = []
+    indicators: list[str] = []
+    if not targets:
+        return criteria, indicators
+    if framework is None:
+        errors.setdefault("framework", []).append(
+            "Hãy chọn bộ tiêu chuẩn của các tiêu chí, chỉ báo mà dự án phục vụ."
+        )
+        return criteria, indicators
+    fw = framework.compiled()
+    wrong = []
+    for target in targets:
+        code, _sep, ident = target.partition(":")
+        if code != framework.code:
+            wrong.append(ident or target)
+        elif ident in fw.criterion_codes:
+            criteria.append(ident)
+        elif ident in fw.every_id:
+            indicators.append(ident)
+        else:
+            wrong.append(ident)
+    if wrong:
+        errors.setdefault("targets", []).append(
+            f"{', '.join(wrong)} không thuộc bộ tiêu chuẩn {framework.short_title or framework.code}"
+            " đã chọn: dự án chỉ phục vụ tiêu chí, chỉ báo của một bộ tiêu chuẩn."
+        )
+    return criteria, indicators
 
 
 # ---------------------------------------------------------------------------------------------

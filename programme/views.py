@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import get_school_or_404, has_perm, schools_where, scope_for
 from core import audit, concurrency
 from core.models import AuditEvent
+from frameworks.models import Framework
 from programme import plans, selectors, services
 from programme.forms import (
     ActivityForm,
@@ -524,22 +525,36 @@ def _investment_form(request: HttpRequest, project: InvestmentProject | None) ->
     if not schools:
         raise Http404
     plans_qs = list(selectors.plan_list(user=request.user))
+    frameworks = list(Framework.objects.order_by("-effective_from", "code"))
     initial = {"year": timezone.localdate().year, "progress_percent": 0}
     if project is not None:
         initial = {k: getattr(project, k) for k in services.INVESTMENT_FIELDS}
+        code = project.framework.code if project.framework else ""
+        initial["framework"] = code
+        initial["targets"] = [f"{code}:{i}" for i in (*project.criteria, *project.indicators)]
         initial["total_million"] = plans.format_million(project.total_million)
         initial["school"] = project.school.code if project.school else ""
         initial["plan"] = project.plan_id
         initial["version"] = project.version
     elif request.GET.get("school"):
         initial["school"] = request.GET["school"]
-    form = InvestmentForm(request.POST or None, initial=initial, schools=schools, plans=plans_qs)
+    form = InvestmentForm(
+        request.POST or None,
+        initial=initial,
+        schools=schools,
+        plans=plans_qs,
+        frameworks=frameworks,
+        targets=selectors.framework_target_choices(frameworks),
+    )
     status, conflict = 200, None
     if request.method == "POST":
         if form.is_valid():
             data = dict(form.cleaned_data)
             school = get_school_or_404(request.user, code=data.pop("school"))
             plan_id, version = data.pop("plan"), data.pop("version")
+            data["framework"] = next(
+                (f for f in frameworks if f.code == data.pop("framework")), None
+            )
             plan = next((p for p in plans_qs if p.pk == plan_id), None)
             try:
                 saved = services.investment_save(

@@ -188,3 +188,82 @@ def test_a_commune_officer_cannot_register_for_a_school(commune_officer, school,
             user=commune_officer, school=school, framework=tt17, data=action_data()
         )
     assert Role.PRINCIPAL  # the table grants registering to the principal only
+
+
+# Investment tied to criteria (issue 16 §4)
+
+
+def _project_data(**extra):
+    from decimal import Decimal
+
+    return {
+        "name": "Xây phòng học bộ môn",
+        "category": "xay_dung_moi",
+        "total_million": Decimal("1200"),
+        "funding_source": "ngan_sach",
+        "year": 2026,
+        "status": "ke_hoach",
+        "progress_percent": 0,
+        **extra,
+    }
+
+
+def test_a_project_citing_an_indicator_of_another_framework_is_refused(
+    commune_officer, school, tt17
+):
+    from programme import services as programme_services
+    from programme.models import InvestmentProject
+
+    with pytest.raises(programme_services.Rejected) as refused:
+        programme_services.investment_save(
+            user=commune_officer,
+            school=school,
+            data=_project_data(framework=tt17, targets=["TT17-2018:3.3", "TT57-2026-PT:3.1-M1"]),
+        )
+    assert refused.value.errors["targets"] == [
+        "3.1-M1 không thuộc bộ tiêu chuẩn "
+        f"{tt17.short_title or tt17.code} đã chọn: dự án chỉ phục vụ tiêu chí, chỉ báo của một"
+        " bộ tiêu chuẩn."
+    ]
+    assert not InvestmentProject.objects.exists()
+
+
+def test_the_blocker_list_shows_the_project_serving_it(
+    principal, commune_officer, school, assessment, tt17
+):
+    from programme import services as programme_services
+
+    programme_services.investment_save(
+        user=commune_officer,
+        school=school,
+        data=_project_data(framework=tt17, targets=["TT17-2018:1.1"]),
+    )
+    blockers = selectors.school_blockers(school=school)
+    first = next(b for b in blockers.blockers if b.criterion == "1.1")
+    assert [p.name for p in first.projects] == ["Xây phòng học bộ môn"]
+
+
+def test_the_facility_standard_comes_first_among_the_choices(tt17):
+    from programme.selectors import framework_target_choices
+
+    (_label, options), *_ = framework_target_choices([tt17])
+    assert options[0][1].startswith("Tiêu chí 3.")
+
+
+def test_the_unit_sees_planned_cost_against_the_indicators_it_would_unblock(
+    principal, commune_officer, commune, school, assessment, tt17
+):
+    from programme import services as programme_services
+
+    programme_services.investment_save(
+        user=commune_officer,
+        school=school,
+        data=_project_data(framework=tt17, targets=["TT17-2018:1.1"]),
+    )
+    result = selectors.unit_analysis(user=commune_officer, unit=commune, framework=tt17)
+    costs = selectors.unit_costs(user=commune_officer, unit=commune, framework=tt17, result=result)
+    blocked_here = set(result.schools[school.pk].blockers) & set(costs)
+    assert blocked_here, "the project serves criterion 1.1, which blocks the school"
+    ident = sorted(blocked_here)[0]
+    assert costs[ident]["cost"] == 1200
+    assert costs[ident]["unblocks"] == {school.pk}

@@ -163,3 +163,28 @@ def test_the_action_page_edits_with_a_version(client, principal, school, tt17, a
     stale = client.post(url, {**form, "title": "Bản cũ"})
     assert stale.status_code == 409
     assert "Bản cũ" in stale.content.decode()
+
+
+def test_the_monthly_report_is_drafted_from_the_actions_and_sent_in_one_click(
+    client, principal, commune, school, tt17, action_data
+):
+    from django.utils import timezone
+
+    from programme.models import MonthlyReport, PlanSchoolTarget, ProgrammePlan
+
+    year = timezone.localdate().year
+    plan = ProgrammePlan.objects.create(
+        unit=commune, kind="ke_hoach", number="5/KH", issued_on=dt.date(year, 1, 1),
+        issuing_body="UBND xã", title="Kế hoạch", start_year=year, end_year=year,
+        monthly_reports=True,
+    )  # fmt: skip
+    PlanSchoolTarget.objects.create(plan=plan, school=school, year=year, target="new_1")
+    services.action_register(user=principal, school=school, framework=tt17, data=action_data())
+    client.force_login(principal)
+    url = reverse("improvement:monthly_send", args=[school.code])
+    assert client.post(url, {"plan": plan.pk, "version": 0}).status_code == 302
+    report = MonthlyReport.objects.get()
+    assert "Trường đăng ký 1 hành động cải tiến." in report.progress
+    stale = client.post(url, {"plan": plan.pk, "version": 0})
+    assert stale.status_code == 409
+    assert MonthlyReport.objects.get().version == report.version
