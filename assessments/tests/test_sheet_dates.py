@@ -46,9 +46,7 @@ def test_sheets_are_dated_at_the_timeline_step_for_writing_them(principal, schoo
     assert format_date_long(dt.date(2025, 1, 6)) in sheets_text(principal, a, date="2025-01-06")
 
 
-def test_without_a_timeline_step_a_past_cycle_is_dated_within_its_school_year(
-    principal, school
-):
+def test_without_a_timeline_step_a_past_cycle_is_dated_within_its_school_year(principal, school):
     framework_load_dir()
     a = asm.assessment_start(
         user=principal, school=school, school_year="2024-2025", on_date=dt.date(2024, 10, 1)
