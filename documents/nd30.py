@@ -812,6 +812,12 @@ class NDDocument:
             style.paragraph_format.left_indent = Cm(0.6 * (level - 1))
             style.paragraph_format.space_after = Pt(2)
 
+    def single_spacing(self) -> None:
+        """Body text at single line spacing (NĐ30's minimum) instead of 1.15: for a one-page
+        document — a decision — whose signer would otherwise be pushed alone onto page 2."""
+        for name in (BODY_STYLE, "Heading 1", "Heading 2", "Heading 3"):
+            self.doc.styles[name].paragraph_format.line_spacing = 1.0
+
     def _page_numbers(self, section) -> None:
         section.different_first_page_header_footer = True
         section.first_page_header.is_linked_to_previous = False  # explicit, empty

@@ -90,7 +90,9 @@ def test_member_ticks_indicators_and_sees_level_and_explanation_change(
 
     _radio(page, "1.1-M1a", "1").check()
     expect(explanation).to_contain_text("thiếu chỉ báo b), c) của Mức 1 để đạt Mức 1")
-    expect(page.get_by_test_id("evidence-warning")).to_contain_text("1.1-M1a được đánh giá đạt")
+    expect(page.get_by_test_id("evidence-warning")).to_contain_text(
+        "Đã đánh giá đạt chỉ báo a) của Mức 1"
+    )
     _radio(page, "1.1-M1b", "1").check()
     _radio(page, "1.1-M1c", "1").check()
     expect(level).to_have_text("Mức 1")
@@ -107,7 +109,7 @@ def test_member_ticks_indicators_and_sees_level_and_explanation_change(
     insert.click()
     expect(box).to_have_value("Nhà trường có kế hoạch chiến lược [H1-1.1-01]")
     expect(page.get_by_test_id("cited-evidence")).to_contain_text("[H1-1.1-01]")
-    expect(page.get_by_test_id("evidence-warning")).not_to_contain_text("được đánh giá đạt")
+    expect(page.get_by_test_id("evidence-warning")).not_to_contain_text("Đã đánh giá đạt")
     status = page.get_by_test_id("autosave-status")
     # "saved" only once the server has everything on the screen (sheet.js).
     expect(status).to_have_attribute("data-state", "ok")
@@ -170,7 +172,7 @@ def test_a_citation_lands_even_if_the_search_replaces_the_list_meanwhile(
     login(member.username)
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/tieu-chi/1.1/")
     warning = page.get_by_test_id("evidence-warning")
-    expect(warning).to_contain_text("1.1-M1a được đánh giá đạt")
+    expect(warning).to_contain_text("Đã đánh giá đạt chỉ báo a) của Mức 1")
     button = "#evidence-picker-results button[data-evidence-code='[H1-1.1-01]']"
     expect(page.locator(button)).to_be_visible()
     _watch_htmx_errors(page)
@@ -184,7 +186,7 @@ def test_a_citation_lands_even_if_the_search_replaces_the_list_meanwhile(
     )
     expect(page.get_by_test_id("cited-evidence")).to_contain_text("[H1-1.1-01]")
     expect(page.get_by_test_id("citation-count")).to_have_text("1")
-    expect(warning).not_to_contain_text("được đánh giá đạt")
+    expect(warning).not_to_contain_text("Đã đánh giá đạt")
     assert _htmx_errors(page) == []
     sheet = CriterionSheet.objects.get(assessment=assessment, criterion__code="1.1")
     assert sheet.evidence_citations.count() == 1

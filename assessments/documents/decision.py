@@ -24,6 +24,9 @@ def build_docx(req: DocumentRequest, data: SAData) -> nd30.NDDocument:
             recipients=["Như Điều 3;", "Cơ quan quản lý (để báo cáo);"],
         )
     )
+    # A decision is read and signed as one page: single spacing keeps Điều 3 and the signer
+    # with the rest for a council of the usual size.
+    doc.single_spacing()
     doc.centered(f"HIỆU TRƯỞNG {school.upper()}", bold=True, space_before=6)
     for line in prose.text(data, "decision_basis").splitlines():
         if line.strip():

@@ -73,10 +73,10 @@ def test_the_sheet_warns_until_evidence_is_cited_through_the_picker(client, asse
     # The warning is part of the answer's main swap, not out of band: an out-of-band target is
     # looked up from the clicked button, which a new search may have removed meanwhile.
     assert 'id="evidence-warning"' in fragment and "hx-swap-oob" not in fragment
-    assert "được đánh giá đạt" not in fragment
+    assert "Đã đánh giá đạt" not in fragment
 
     page = client.get(url).content.decode()
-    assert "được đánh giá đạt nhưng" not in page
+    assert "Đã đánh giá đạt" not in page
     uncite = reverse("evidence:uncite", kwargs={"pk": item.pk, "sheet_id": sheet.pk})
     assert uncite in page
     fragment = client.post(uncite, HTTP_HX_REQUEST="true").content.decode()
