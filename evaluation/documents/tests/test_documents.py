@@ -12,10 +12,10 @@ from django.core.management.base import CommandError
 from docx import Document
 
 from documents import check, pdf
-from documents.tests.helpers import needs_soffice
-from documents.tests.test_demo_documents import _families
 from documents.common import DocumentError, DocumentRequest, SystemUser
 from documents.registry import build_docx
+from documents.tests.helpers import needs_soffice
+from documents.tests.test_demo_documents import _families
 from evaluation.documents import data as ee_data
 from evaluation.documents.report import divergence
 from evaluation.documents.tests.conftest import make_evaluation
