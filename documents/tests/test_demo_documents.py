@@ -37,10 +37,20 @@ KINDS = [
     "sa-report",
     "sa-catalogue",
     "sa-improvement",
+    "ee-registration",
+    "ee-team-decision",
+    "ee-report",
+    "recognition-decision",
 ]
 
 # Findings that belong to the content of other work packages of issue 17.
-OPEN_CONTENT: dict[str, str] = {}
+OPEN_CONTENT: dict[str, str] = {
+    # The demo evaluation (a school through the whole chain) is loaded by wp-ee1's demo; until
+    # it is merged these kinds have no demo document. Each kind passes the same checks on its
+    # own fixture in evaluation/documents/tests/test_documents.py.
+    kind: "issue 12: the demo's external evaluation comes with the workflow's demo (wp-ee1)"
+    for kind in ("ee-registration", "ee-team-decision", "ee-report", "recognition-decision")
+}
 
 
 @pytest.fixture
@@ -85,7 +95,7 @@ def _families(pdf_path) -> set[str]:
 
 
 @needs_soffice
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", list(_params()))
 def test_every_kind_prints_in_one_font_family(made, kind, tmp_path):
     if shutil.which("pdffonts") is None:
         pytest.skip("pdffonts (poppler-utils) chưa cài")

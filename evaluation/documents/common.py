@@ -15,17 +15,30 @@ from .data import EEData
 SO_SYMBOL = "SGDĐT"
 
 
+def split_number(number: str, symbol: str) -> tuple[str, str]:
+    """A stored number "15/CV-THHL" carries its symbol: ("15", "CV-THHL"), so the header does
+    not print "15/CV-THHL/CV-…"."""
+    if "/" in number:
+        head, tail = number.split("/", 1)
+        return head.strip(), tail.strip()
+    return number, symbol
+
+
 def school_spec(data: EEData, req: DocumentRequest, **kw) -> nd30.DocumentSpec:
     day = req.header_date(kw.pop("default_date", None))
     given = req.header
     school = data.school
+    number, symbol = split_number(
+        given.get("number", "") or data.letter_number,
+        f"{kw.pop('kind_symbol')}-{header.school_symbol(school)}",
+    )
     return nd30.DocumentSpec(
         issuer=given.get("issuer") or school.name,
         managing_body=given.get("managing_body") or header.managing_body(school, day),
         place=given.get("place") or header.place_of(school),
         date=day,
-        number=given.get("number", "") or data.letter_number,
-        symbol=given.get("symbol") or f"{kw.pop('kind_symbol')}-{header.school_symbol(school)}",
+        number=number,
+        symbol=given.get("symbol") or symbol,
         signer_title=given.get("signer_title") or "HIỆU TRƯỞNG",
         signer_name=given.get("signer_name") or school.principal_name,
         signer_authority=given.get("signer_authority", ""),
@@ -45,13 +58,14 @@ def department_spec(
     day = req.header_date(default_date)
     given = req.header
     dept = data.department
+    number, symbol = split_number(given.get("number", "") or number, f"{kind_symbol}-{SO_SYMBOL}")
     return nd30.DocumentSpec(
         issuer=given.get("issuer") or dept.name,
         managing_body=given.get("managing_body") or dept.committee,
         place=given.get("place") or dept.place,
         date=day,
-        number=given.get("number", "") or number,
-        symbol=given.get("symbol") or f"{kind_symbol}-{SO_SYMBOL}",
+        number=number,
+        symbol=given.get("symbol") or symbol,
         signer_title=given.get("signer_title") or "GIÁM ĐỐC",
         signer_name=given.get("signer_name", ""),
         signer_authority=given.get("signer_authority", ""),
@@ -61,6 +75,11 @@ def department_spec(
 
 def level_phrase(data: EEData, level: int) -> str:
     return "Không đạt Mức 1" if level <= 0 else f"Đạt {data.level_name(level)}"
+
+
+def level_predicate(data: EEData, level: int) -> str:
+    """In a sentence: "đạt Mức 3", "không đạt Mức 1"."""
+    return "không đạt Mức 1" if level <= 0 else f"đạt {data.level_name(level)}"
 
 
 def team_table(data: EEData, *, signature: bool = False) -> tuple[list[Column], list[Row]]:

@@ -108,6 +108,7 @@ class EEData:
     framework_title: str
     family: str
     legal_basis: str
+    legal_document: str  # "Thông tư 17/2018/TT-BGDĐT"
     report_layout: str
     level_names: dict[int, str]
     criterion_top: int
@@ -266,6 +267,8 @@ def load(evaluation: Evaluation, *, day: dt.date | None = None) -> EEData:
         framework_title=nfc(framework.title),
         family=framework.family,
         legal_basis=nfc(legal.get("text") if isinstance(legal, dict) else str(legal)),
+        legal_document=nfc(legal.get("document") if isinstance(legal, dict) else "")
+        or nfc(framework.title),
         report_layout=str(documents.get("report_layout") or "moet-2018"),
         level_names={lv["level"]: lv["name"] for lv in framework.data.get("levels", [])},
         criterion_top=max((framework.data.get("rule") or {}).get("criterion_levels") or [1]),

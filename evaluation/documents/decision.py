@@ -58,13 +58,13 @@ def build_docx(req: DocumentRequest, items: list[EEData]) -> nd30.NDDocument:
         rows.append(Row(cells))
     columns = [
         Column("TT", 12, center=True),
-        Column("Tên trường", 55),
-        Column("Xã, phường", 35),
+        Column("Tên trường", 50),
+        Column("Xã, phường", 30),
         Column("Hình thức", 25),
     ]
     if with_accreditation:
-        columns.append(Column("Kiểm định chất lượng", 19, center=True))
-    columns.append(Column("Chuẩn quốc gia", 19, center=True))
+        columns.append(Column("Kiểm định", 24, center=True))
+    columns.append(Column("Chuẩn quốc gia", 24, center=True))
 
     dept = first.department
     subject = "Về việc công nhận trường đạt chuẩn quốc gia"
@@ -103,9 +103,8 @@ def build_docx(req: DocumentRequest, items: list[EEData]) -> nd30.NDDocument:
     doc.centered(opener, bold=True, space_before=6)
     for basis in dict.fromkeys(d.legal_basis for d in items):
         doc.paragraph(f"Căn cứ {basis};", italic=True)
-    doc.paragraph(
-        "Căn cứ kết quả đánh giá ngoài và đề nghị của các Đoàn đánh giá ngoài;", italic=True
-    )
+    teams = "các Đoàn đánh giá ngoài" if len(items) > 1 else "Đoàn đánh giá ngoài"
+    doc.paragraph(f"Căn cứ kết quả đánh giá ngoài và đề nghị của {teams};", italic=True)
     if signer() == "chairman":
         doc.paragraph(f"Theo đề nghị của Giám đốc {dept.name}.", italic=True)
     doc.centered("QUYẾT ĐỊNH:", bold=True, space_before=6)

@@ -35,8 +35,8 @@ def build_docx(req: DocumentRequest, data: EEData) -> nd30.NDDocument:
     doc.paragraph(f"Căn cứ {data.legal_basis};")
     doc.paragraph(
         f"{school} đã hoàn thành tự đánh giá năm học {data.school_year} theo"
-        f" {data.framework_title.lower()}. Kết quả tự đánh giá: nhà trường"
-        f" {common.level_phrase(data, data.self_levels.school_level).lower()}."
+        f" {data.legal_document}. Kết quả tự đánh giá: nhà trường"
+        f" {common.level_predicate(data, data.self_levels.school_level)}."
     )
     accreditation = registration.target_accreditation_level
     extra = (

@@ -95,13 +95,31 @@ def _part_one(doc: nd30.NDDocument, data: EEData) -> None:
 
 
 def _criterion_2018(doc: nd30.NDDocument, data: EEData, c: CriterionRow) -> None:
+    """Indicator by indicator, level by level (a group row per level), then the reasons the
+    team wrote."""
+    rows: list[Row] = []
     for level in c.levels():
-        doc.labelled(f"{data.level_name(level)}:", "")
+        rows.append(Row([data.level_name(level), "", ""], bold=True, merge=True))
         for ind in c.at(level):
-            text = ind.text or "." * 60
-            doc.paragraph(f"{ind.label} {text} — {_met_word(ind.team_met)}.".strip())
+            text = (ind.text or "." * 60).strip()
+            rows.append(Row([ind.label or "—", text, _met_word(ind.team_met)]))
+    doc.table(
+        [
+            Column("Chỉ báo", 18, center=True),
+            Column("Yêu cầu", 112),
+            Column("Đoàn đánh giá", 35, center=True),
+        ],
+        rows,
+        size=11,
+    )
+    for level in c.levels():
+        for ind in c.at(level):
             if ind.reason:
-                doc.paragraph(f"Nhận định của đoàn: {ind.reason}", italic=True)
+                where = f"{ind.label} " if ind.label else ""
+                doc.paragraph(
+                    f"Nhận định của đoàn ({where}{data.level_name(level)}): {ind.reason}",
+                    italic=True,
+                )
 
 
 def _criterion_tt57(doc: nd30.NDDocument, data: EEData, c: CriterionRow) -> None:
@@ -178,8 +196,7 @@ def _part_three(doc: nd30.NDDocument, data: EEData) -> None:
     level = data.team.school_level
     doc.heading("2. Kết luận và kiến nghị", 2)
     doc.paragraph(
-        f"{data.school.name} {common.level_phrase(data, level).lower()} theo"
-        f" {data.framework_title.lower()}.",
+        f"{data.school.name} {common.level_predicate(data, level)} theo {data.legal_document}.",
         bold=True,
     )
     accreditation, standard = data.grades(level)

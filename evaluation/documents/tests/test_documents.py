@@ -4,15 +4,18 @@ check, says what it must; the command line refuses an unknown id or one out of s
 from __future__ import annotations
 
 import io
+import shutil
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from docx import Document
 
-from documents import check
+from documents import check, pdf
 from documents.common import DocumentError, DocumentRequest, SystemUser
 from documents.registry import build_docx
+from documents.tests.helpers import needs_soffice
+from documents.tests.test_demo_documents import _families
 from evaluation.documents import data as ee_data
 from evaluation.documents.report import divergence
 from evaluation.documents.tests.conftest import make_evaluation
@@ -127,3 +130,13 @@ def test_export_document_exits_2_for_unknown_or_out_of_scope(evaluation, outside
         "export_document", "ee-report", "--evaluation", str(evaluation.pk), "--output", out
     )
     assert "BÁO CÁO ĐÁNH GIÁ NGOÀI" in _text(out.read_bytes())
+
+
+@needs_soffice
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_prints_in_one_font_family(evaluation, kind, tmp_path):
+    if shutil.which("pdffonts") is None:
+        pytest.skip("pdffonts (poppler-utils) chưa cài")
+    source = tmp_path / f"{kind}.docx"
+    source.write_bytes(_build(kind, evaluation.pk))
+    assert _families(pdf.docx_to_pdf(source)) == {"LiberationSerif"}
