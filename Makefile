@@ -79,6 +79,7 @@ preview: install install-system
 	$(PY) manage.py load_programme_demo >/dev/null; \
 	$(PY) manage.py refresh_recognition_status >/dev/null; \
 	$(PY) manage.py load_assessment_demo; \
+	$(PY) manage.py load_evaluation_demo >/dev/null; \
 	$(PY) manage.py preview_report --output-dir build/preview
 
 # The production stack (deploy/: gunicorn + WhiteNoise, db_worker, scheduler; DEBUG=0) on a

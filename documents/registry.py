@@ -48,6 +48,9 @@ class Kind:
     check: Callable[[DocumentRequest], None] | None = None
     # Made for an external evaluation (`--evaluation`), not offered on the unit form.
     needs_evaluation: bool = False
+    # The demo's documents of this kind, for `make preview` and the demo-document tests, when
+    # the kind's subject is not a unit, a plan or an assessment: (name suffix, params) pairs.
+    demo: Callable[[], list[tuple[str, dict[str, Any]]]] | None = None
 
 
 KINDS: dict[str, Kind] = {}

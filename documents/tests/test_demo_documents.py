@@ -43,14 +43,8 @@ KINDS = [
     "recognition-decision",
 ]
 
-# Findings that belong to the content of other work packages of issue 17.
-OPEN_CONTENT: dict[str, str] = {
-    # The demo evaluation (a school through the whole chain) is loaded by wp-ee1's demo; until
-    # it is merged these kinds have no demo document. Each kind passes the same checks on its
-    # own fixture in evaluation/documents/tests/test_documents.py.
-    kind: "issue 12: the demo's external evaluation comes with the workflow's demo (wp-ee1)"
-    for kind in ("ee-registration", "ee-team-decision", "ee-report", "recognition-decision")
-}
+# Findings that belong to the content of other work packages of issue 17 (none left).
+OPEN_CONTENT: dict[str, str] = {}
 
 
 @pytest.fixture
@@ -61,6 +55,7 @@ def made(request, db) -> dict[str, tuple[str, bytes]]:
         call_command("refresh_recognition_status", stdout=Sink())
         framework_load_dir()
         call_command("load_assessment_demo", stdout=Sink())
+        call_command("load_evaluation_demo", stdout=Sink())
         for document in demo_documents():
             _MADE[document.name] = (document.kind, render(document, "docx"))
     return _MADE

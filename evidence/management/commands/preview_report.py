@@ -70,6 +70,10 @@ def demo_documents(user=None) -> list[DemoDocument]:
             out.append(
                 DemoDocument(f"{kind.code}-{framework}", kind.code, {"assessment": assessment.pk})
             )
+    # Kinds of the apps above (external evaluation) name their own demo subjects.
+    for kind in sorted(registry.KINDS.values(), key=lambda k: (k.order, k.code)):
+        for suffix, params in kind.demo() if kind.demo else []:
+            out.append(DemoDocument(f"{kind.code}-{suffix}", kind.code, params))
     return out
 
 
