@@ -200,6 +200,7 @@ ROUTES: dict[str, Route] = {
     "api:school_detail": R("school.view", "school", anonymous="401"),
     "api:unit_detail": R("unit.view", "unit", anonymous="401"),
     "notifications:list": R(None),
+    "notifications:bell": R(None),
     "notifications:read": R(None, "notification", get=False, post=True, owner=True),
     "notifications:read_all": R(None, get=False, post=True),
     "notifications:preferences": R(None, post=True),
