@@ -32,11 +32,11 @@ REPEAT = 20
 def run() -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     for label, url in targets(BENCH_DIR / "dashboard.sqlite3", PG_BASE + "truongchuan_bench_dash"):
-        run_worker("bench_notify", ["home", label], url)
+        run_worker("bench_notify", ["home", label], url, STATIC_MANIFEST="0")
     for label, url in targets(
         BENCH_DIR / "notify_digest.sqlite3", PG_BASE + "truongchuan_bench_notify"
     ):
-        run_worker("bench_notify", ["digest", label], url)
+        run_worker("bench_notify", ["digest", label], url, STATIC_MANIFEST="0")
 
 
 HOME_FLOOR_SQL = [
