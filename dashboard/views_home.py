@@ -1,11 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dashboard.home import home_summary
+from dashboard.todo import home_todo
 
 
 @login_required
 @require_GET
 def home(request):
-    return render(request, "home.html", home_summary(user=request.user))
+    context = home_summary(user=request.user)
+    context["todo"] = home_todo(user=request.user, today=timezone.localdate())
+    return render(request, "home.html", context)

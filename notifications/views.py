@@ -19,6 +19,17 @@ PAGE_SIZE = 30
 
 @login_required
 @require_GET
+def bell(request: HttpRequest) -> HttpResponse:
+    """The navbar's bell (templates/base.html loads it with htmx): icon and unread count."""
+    response = render(
+        request, "notifications/_bell.html", {"unread": selectors.unread_count(user=request.user)}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     page = Paginator(
@@ -27,7 +38,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/list.html",
-        {"page": page, "unread_only": unread_only},
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "unread_notifications": selectors.unread_count(user=request.user),
+        },
     )
 
 

@@ -94,8 +94,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                # The bell in the navbar: the unread count (notifications).
-                "notifications.context_processors.bell",
             ],
         },
     },

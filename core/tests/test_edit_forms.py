@@ -632,6 +632,7 @@ NOT_EDIT_FORMS = {
     "schools:year_data_import_template": "read-only",
     "set_language": "the session's language",
     "notifications:list": "read-only",
+    "notifications:bell": "read-only",
     "notifications:read": "marks one's own notification read",
     "notifications:read_all": "marks one's own notifications read",
     "notifications:preferences": "one's own choice per kind (one person; the last choice wins)",

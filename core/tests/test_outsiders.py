@@ -264,6 +264,8 @@ TRIES = [
     # A person sees only what was told to them: the principal's notification is not there.
     Try("notifications:list", "get", 200),
     Try("notifications:list", "post", 405),
+    Try("notifications:bell", "get", 200),  # the outsider's own count
+    Try("notifications:bell", "post", 405),
     Try("notifications:read", "post", 404, args="notification", data={"open": "1"}),
     Try("notifications:read", "get", 405, args="notification"),
     Try("notifications:read_all", "post", 302),  # the outsider's own, nobody else's

@@ -293,6 +293,7 @@ ROUTES: dict[str, Route] = {
     "api:v1_investments": R(None, anonymous="401"),
     "api:v1_monthly_reports": R(None, anonymous="401"),
     "notifications:list": R(None),
+    "notifications:bell": R(None),
     "notifications:read": R(None, "notification", get=False, post=True, owner=True),
     "notifications:read_all": R(None, get=False, post=True),
     "notifications:preferences": R(None, post=True),

@@ -12,7 +12,10 @@ from assessments.tests.conftest import assessment, loaded  # noqa: F401
 
 # (role fixture, page, most queries: session + user + scope included)
 PAGES = [
-    ("principal", "/", 7),
+    # 39 since the home page says what needs the principal today (issue 14 §2): the open
+    # cycle's criteria not judged, its timeline, evidence to renew and the pre-print checks,
+    # which read the document data (as the assessment page's submit dialog does).
+    ("principal", "/", 39),
     ("principal", "/schools/", 7),
     ("principal", "/dashboard/", 7),
     # 34: the submit dialog lists the open pre-print checks (issue 17 §8), which read the
@@ -21,7 +24,9 @@ PAGES = [
     ("principal", "/assessments/{a}/tieu-chi/1.1/", 10),
     ("principal", "/api/schools/", 5),
     ("principal", "/api/me/", 3),
-    ("commune_officer", "/", 6),
+    # 15 since the officer's home lists the to-do (issue 14 §2): reports waiting, expiring
+    # recognitions, missing monthly reports (two per plan, not per school), the chart's counts.
+    ("commune_officer", "/", 15),
     ("commune_officer", "/schools/", 6),
     ("commune_officer", "/dashboard/", 14),
     ("commune_officer", "/api/schools/", 5),

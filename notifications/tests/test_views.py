@@ -31,16 +31,21 @@ def _tell(user, n=1, link="/schools/"):
     return out
 
 
-def test_the_bell_shows_the_unread_count_on_every_page(commune_officer):
-    _tell(commune_officer, 3)
+def test_every_page_has_the_bell_which_loads_its_count(commune_officer):
     page = _client(commune_officer).get("/schools/").content.decode()
-    assert 'id="bell-count">3<' in page
-    assert "3 thông báo chưa đọc" in page
+    assert 'id="bell"' in page and 'hx-get="/notifications/bell/"' in page
+
+
+def test_the_bell_shows_the_unread_count(commune_officer):
+    _tell(commune_officer, 3)
+    bell = _client(commune_officer).get("/notifications/bell/").content.decode()
+    assert 'id="bell-count" data-unread="3">3<' in bell
+    assert "3 thông báo chưa đọc" in bell
 
 
 def test_no_count_when_all_is_read(commune_officer):
-    page = _client(commune_officer).get("/").content.decode()
-    assert 'id="bell"' in page and "bell-count" not in page
+    bell = _client(commune_officer).get("/notifications/bell/").content.decode()
+    assert "bell-count" not in bell and "không có thông báo mới" in bell
 
 
 def test_the_list_shows_only_ones_own_notifications(commune_officer, principal):
