@@ -83,7 +83,7 @@ def _name(url: str) -> str | None:
     return match.view_name
 
 
-def _pages(world, role):
+def _pages(world, role):  # noqa: F811
     for name, route in sorted(ROUTES.items()):
         if name == "admin:*" or not route.get or name in SKIP:
             continue
