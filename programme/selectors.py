@@ -431,7 +431,9 @@ def investment_list(
         qs = qs.filter(category=f.category)
     if f.source:
         qs = qs.filter(funding_source=f.source)
-    return qs.select_related("school", "unit", "plan").order_by("year", "category", "order", "id")
+    return qs.select_related("school", "school__unit", "unit", "plan").order_by(
+        "year", "category", "order", "id"
+    )
 
 
 def investment_get(*, user, pk: int) -> InvestmentProject:

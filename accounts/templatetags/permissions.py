@@ -12,3 +12,10 @@ register = template.Library()
 @register.filter
 def may(user, action: str) -> bool:
     return has_perm(user, action)
+
+
+@register.simple_tag
+def may_on(user, action: str, obj) -> bool:
+    """`{% may_on user "investment.edit" project as can_edit %}`: the same question about one
+    object, for the rows of a list (a link shown only to who may follow it)."""
+    return has_perm(user, action, obj)
