@@ -33,6 +33,14 @@ def is_pending(request: HttpRequest) -> bool:
     return state == PENDING
 
 
+def on_login(sender, request, user, **kwargs) -> None:
+    """Read the flag when the person signs in (the session is written then anyway), so the
+    first page after the login costs no query and no second session write."""
+    if request is not None and hasattr(request, "session"):
+        pending = Profile.objects.filter(user=user, must_change_password=True).exists()
+        request.session[SESSION_KEY] = PENDING if pending else DONE
+
+
 def clear(request: HttpRequest) -> None:
     request.session[SESSION_KEY] = DONE
 

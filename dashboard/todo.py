@@ -30,7 +30,6 @@ from evidence.selectors import evidence_warnings
 from programme import plans as plan_rules
 from programme.models import MonthlyReport, PlanSchoolTarget, PlanStatus
 from programme.selectors import open_reminders, plan_list
-from recognition import rules
 from recognition import selectors as register_selectors
 from schools.models import School, SchoolKind
 
@@ -114,20 +113,23 @@ def expiring_recognitions(*, user, today: dt.date) -> Todo:
     qs = register_selectors.expiring(user=user, on=today, months=EXPIRING_MONTHS)
     rows = []
     for d in qs[:ROWS]:
-        deadline = rules.renewal_deadline(d.valid_until)
-        days = (deadline - today).days
-        when = (
-            f"còn {format_int(days)} ngày"
-            if days >= 0
-            else f"đã quá hạn đăng ký {format_int(-days)} ngày"
-        )
+        deadline = d.renewal_deadline  # the certificate's own circular sets the lead time
+        days = (deadline - today).days if deadline else None
+        if days is None:
+            when = "không có hạn đăng ký lại theo văn bản áp dụng"
+        elif days >= 0:
+            when = f"còn {format_int(days)} ngày"
+        else:
+            when = f"đã quá hạn đăng ký {format_int(-days)} ngày"
         rows.append(
             TodoRow(
                 d.school.name,
                 reverse("programme:school", args=[d.school.code]),
                 f"hết hạn {format_date_short(d.valid_until)}; hạn đăng ký lại "
-                f"{format_date_short(deadline)} ({when})",
-                "danger" if days < 31 else "",
+                f"{format_date_short(deadline)} ({when})"
+                if deadline
+                else f"hết hạn {format_date_short(d.valid_until)} ({when})",
+                "danger" if days is not None and days < 31 else "",
             )
         )
     return Todo(

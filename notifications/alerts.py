@@ -12,15 +12,25 @@ import datetime as dt
 
 from recognition import rules
 
-EXPIRY_THRESHOLDS = (12, 6, rules.RENEWAL_MONTHS_BEFORE_EXPIRY)
+# Months before the end; the certificate's own registration lead time (the framework data's
+# renewal_months_before_expiry: 5 under the 2018 circulars) is added per decision.
+EXPIRY_THRESHOLDS = (12, 6)
+LONGEST = max(EXPIRY_THRESHOLDS)
 
 
-def expiry_threshold(until: dt.date | None, on: dt.date) -> int | None:
+def thresholds(renewal_months: int | None) -> tuple[int, ...]:
+    return tuple(sorted({*EXPIRY_THRESHOLDS, *([renewal_months] if renewal_months else [])}))
+
+
+def expiry_threshold(
+    until: dt.date | None, on: dt.date, renewal_months: int | None = 5
+) -> int | None:
     """The most urgent threshold (months before `until`) reached on `on`; None before the
-    first one and after the end."""
+    first one and after the end. `renewal_months`: the registration deadline's lead time
+    (None where the circular sets none: no deadline alert)."""
     if until is None or on > until:
         return None
-    reached = [t for t in EXPIRY_THRESHOLDS if on >= rules.add_months(until, -t)]
+    reached = [t for t in thresholds(renewal_months) if on >= rules.add_months(until, -t)]
     return min(reached) if reached else None
 
 

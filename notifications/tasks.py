@@ -38,33 +38,36 @@ class _System:
 
 
 def expiry_messages(on: dt.date) -> list[Message]:
-    decisions = list(register.expiring(user=_System(), on=on, months=max(alerts.EXPIRY_THRESHOLDS)))
+    decisions = list(register.expiring(user=_System(), on=on, months=alerts.LONGEST))
     due = []
     for d in decisions:
-        months = alerts.expiry_threshold(d.valid_until, on)
+        lead = rules.renewal_months(d.framework_code, d.signed_on)
+        months = alerts.expiry_threshold(d.valid_until, on, lead)
         if months is not None:
-            due.append((d, months))
-    schools = School.objects.select_related("unit").in_bulk([d.school_id for d, _ in due])
+            due.append((d, months, lead))
+    schools = School.objects.select_related("unit").in_bulk([d.school_id for d, *_ in due])
     resolver = Resolver()
     resolver.prefetch_schools(schools)
     out: list[Message] = []
-    for d, months in due:
+    for d, months, lead in due:
         school = schools[d.school_id]
-        deadline = rules.renewal_deadline(d.valid_until)
-        days = (deadline - on).days
+        deadline = d.renewal_deadline
         title = kinds.title_for(
             kinds.RECOGNITION_EXPIRY, school=school.name, until=format_date_short(d.valid_until)
         )
-        if months == rules.RENEWAL_MONTHS_BEFORE_EXPIRY:
+        if months == lead and deadline is not None:
             body = (
                 f"Hôm nay là hạn đăng ký đánh giá ngoài để công nhận lại ({format_date_short(deadline)}"
-                f", trước ngày hết hạn {rules.RENEWAL_MONTHS_BEFORE_EXPIRY} tháng)."
+                f", trước ngày hết hạn {lead} tháng)."
             )
-        else:
+        elif deadline is not None:
+            days = (deadline - on).days
             body = (
                 f"Còn {months} tháng đến ngày hết hạn. Hạn đăng ký đánh giá ngoài để công nhận "
                 f"lại: {format_date_short(deadline)} (còn {format_int(max(days, 0))} ngày)."
             )
+        else:
+            body = f"Còn {months} tháng đến ngày hết hạn công nhận."
         link = reverse("programme:school", args=[school.code])
         key = alerts.expiry_key(d.pk, months)
         people = resolver.audience(kinds.MANAGERS, school) + resolver.audience(kinds.SCHOOL, school)

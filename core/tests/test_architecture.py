@@ -60,6 +60,7 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("programme/apps.py", "ready"): "registers the document kinds once models are ready",
     ("evaluation/apps.py", "ready"): "registers the document kinds once models are ready",
     ("notifications/apps.py", "ready"): "connects its receivers once models are ready",
+    ("accounts/apps.py", "ready"): "connects the first-login check to the login signal",
 }
 
 
