@@ -26,7 +26,10 @@ from accounts.permissions import assigned_criterion_ids, school_filter_where, sc
 from assessments.models import Assessment, CriterionSheet, MilestoneStatus, PlanMilestone, Status
 from assessments.services import submission_checks
 from core.text import format_date_short, format_int
+from evaluation import selectors as ee_selectors
 from evidence.selectors import evidence_warnings
+from improvement import selectors as improvement_selectors
+from improvement.models import ImprovementAction
 from programme import plans as plan_rules
 from programme.models import MonthlyReport, PlanSchoolTarget, PlanStatus
 from programme.selectors import open_reminders, plan_list
@@ -473,3 +476,101 @@ def home_todo(*, user, today: dt.date) -> HomeTodo:
     if Role.REVIEWER in roles:
         out.reviewer = _extra(REVIEWER, user, today)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# External evaluation and improvement actions (apps below this one: read directly)
+
+
+def registrations_to_check(user, today: dt.date) -> list[Todo]:
+    """Registrations for external evaluation waiting for the user's units to check them."""
+    qs = ee_selectors.registration_queue(user)
+    count = qs.count()
+    if not count:
+        return []
+    rows = [
+        TodoRow(
+            r.school.name,
+            reverse("evaluation:registration", args=[r.pk]),
+            f"gửi {format_date_short(r.submitted_at.date())}" if r.submitted_at else "",
+            "danger" if r.late else "",
+        )
+        for r in qs[:ROWS]
+    ]
+    return [
+        Todo(
+            "registrations",
+            "Hồ sơ đăng ký đánh giá ngoài cần kiểm tra",
+            count,
+            reverse("evaluation:index"),
+            "Danh sách đăng ký",
+            rows,
+        )
+    ]
+
+
+def overdue_improvements(user, today: dt.date) -> list[Todo]:
+    """Improvement actions past their due date in the user's schools, the longest overdue
+    first (the managing unit's list has all of them)."""
+    qs = improvement_selectors.overdue_actions(
+        ImprovementAction.objects.filter(
+            school_filter_where(user, "improvement.view", "school__")
+        ).select_related("school"),
+        today=today,
+    )
+    count = qs.count()
+    if not count:
+        return []
+    rows = [
+        TodoRow(
+            f"{a.school.name}: {a.title}",
+            reverse("improvement:action", args=[a.pk]),
+            f"hạn {format_date_short(a.due)} (quá {format_int((today - a.due).days)} ngày)",
+            "danger",
+        )
+        for a in qs[:ROWS]
+    ]
+    return [
+        Todo(
+            "improvement-overdue",
+            "Biện pháp cải tiến quá hạn",
+            count,
+            "",
+            "",
+            rows,
+            tone="danger",
+        )
+    ]
+
+
+def my_evaluations(user, today: dt.date) -> list[Todo]:
+    """An evaluator's open evaluations, with the feedback deadline where one is set."""
+    qs = ee_selectors.my_team_evaluations(user).order_by("pk")
+    evaluations = list(qs[:ROWS])
+    if not evaluations:
+        return []
+    rows = [
+        TodoRow(
+            e.school.name,
+            reverse("evaluation:detail", args=[e.pk]),
+            e.get_status_display(),
+        )
+        for e in evaluations
+    ]
+    return [
+        Todo(
+            "evaluations",
+            "Đợt đánh giá ngoài của đoàn bạn tham gia",
+            qs.count(),
+            reverse("evaluation:index"),
+            "Tất cả đợt đánh giá ngoài",
+            rows,
+            tone="info",
+        )
+    ]
+
+
+register(MANAGER, registrations_to_check)
+register(MANAGER, overdue_improvements)
+register(PRINCIPAL, overdue_improvements)
+register(REVIEWER, my_evaluations)

@@ -18,8 +18,11 @@ import logging
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 
 from assessments import signals as assessment_signals
+from core.text import format_date_short
+from evaluation import signals as evaluation_signals
 from programme import signals as programme_signals
 
 from . import kinds
@@ -110,11 +113,56 @@ def connect_all() -> None:
     programme_signals.reminder_sent.connect(
         _reminder, weak=False, dispatch_uid="notifications.reminder_sent"
     )
-    # External evaluation (evaluation.signals, wp-ee1), when that app is installed:
-    #   subscribe(evaluation_signals.registration_submitted, kinds.REGISTRATION_RECEIVED)
-    #   subscribe(evaluation_signals.registration_returned, kinds.REGISTRATION_RETURNED)
-    #   subscribe(evaluation_signals.registration_accepted, kinds.REGISTRATION_ACCEPTED)
-    #   subscribe(evaluation_signals.team_member_added, kinds.TEAM_MEMBERSHIP)
-    #   subscribe(evaluation_signals.report_sent_for_feedback, kinds.REPORT_FEEDBACK)
-    #   subscribe(evaluation_signals.decision_recorded, kinds.DECISION_RECORDED)
-    # Improvement actions (wp-improve) send improvement_due / improvement_overdue likewise.
+    # External evaluation: its signals name the registration or evaluation; the words the
+    # notifications need (school, actor, link, key) are read from them.
+    for signal, kind in (
+        (evaluation_signals.registration_submitted, kinds.REGISTRATION_RECEIVED),
+        (evaluation_signals.registration_returned, kinds.REGISTRATION_RETURNED),
+        (evaluation_signals.registration_accepted, kinds.REGISTRATION_ACCEPTED),
+        (evaluation_signals.team_member_added, kinds.TEAM_MEMBERSHIP),
+        (evaluation_signals.report_sent_for_feedback, kinds.REPORT_FEEDBACK),
+        (evaluation_signals.decision_recorded, kinds.DECISION_RECORDED),
+    ):
+        signal.connect(_evaluation(kind), weak=False, dispatch_uid=f"notifications.{kind}")
+
+
+def evaluation_words(kind: str, words: dict[str, Any]) -> dict[str, Any]:
+    """The words of an external evaluation's signal, as tell() reads them."""
+    registration = words.get("registration")
+    evaluation = words.get("evaluation")
+    subject = evaluation or registration
+    out: dict[str, Any] = {
+        "school": subject.school,
+        "actor": words.get("user"),
+        "reason": words.get("reason", ""),
+    }
+    if evaluation is not None:
+        out["link"] = reverse("evaluation:detail", args=[evaluation.pk])
+    else:
+        out["link"] = reverse("evaluation:registration", args=[registration.pk])
+    if kind == kinds.TEAM_MEMBERSHIP:
+        member = words["member"]
+        out["recipients"] = [member.user] if member.user_id else []
+        out["key"] = f"team:{member.pk}"
+    elif kind == kinds.REPORT_FEEDBACK and words.get("deadline"):
+        out["body"] = f"Hạn góp ý của nhà trường: {format_date_short(words['deadline'])}."
+    elif kind == kinds.DECISION_RECORDED:
+        decision = words.get("decision")
+        out["body"] = (
+            f"Quyết định số {decision.number} ngày {format_date_short(decision.signed_on)}."
+            if decision is not None
+            else "Đoàn không đề nghị công nhận (quyết định không công nhận đã được ghi)."
+        )
+    return out
+
+
+def _evaluation(kind: str):
+    def receiver(sender, **words: Any) -> None:
+        try:
+            told = evaluation_words(kind, words)
+        except Exception:  # noqa: BLE001 — a notification must never undo the action
+            logger.exception("notification %s: unreadable signal", kind)
+            return
+        _safely(kind, told, None)
+
+    return receiver

@@ -16,6 +16,8 @@ from django_tasks import task
 from accounts.models import Membership
 from accounts.permissions import OFFICERS, has_perm
 from core.text import format_date_short, format_int
+from improvement import selectors as improvement_selectors
+from improvement.models import ImprovementAction
 from programme import plans
 from programme.models import MonthlyReport, PlanStatus, ProgrammePlan
 from recognition import rules
@@ -155,3 +157,31 @@ def monthly_messages(on: dt.date) -> list[Message]:
 def send_monthly_reminders() -> int:
     """Daily: this month's report due (from MONTHLY_DUE_FROM_DAY), last month's missing."""
     return len(notify_many(monthly_messages(timezone.localdate())))
+
+
+def improvement_messages(on: dt.date) -> list[Message]:
+    """Improvement actions due within a week (the school) and overdue (the school and its
+    managing officers); each action told once per due date (a new due date is a new event)."""
+    actions = ImprovementAction.objects.select_related("school__unit")
+    due = list(improvement_selectors.due_soon_actions(actions, today=on))
+    overdue = list(improvement_selectors.overdue_actions(actions, today=on))
+    resolver = Resolver()
+    resolver.prefetch_schools({a.school_id for a in due + overdue})
+    out: list[Message] = []
+    for kind, group in ((kinds.IMPROVEMENT_DUE, due), (kinds.IMPROVEMENT_OVERDUE, overdue)):
+        for a in group:
+            title = kinds.title_for(kind, school=a.school.name, title=a.title)
+            body = f"Hạn hoàn thành: {format_date_short(a.due)}. Người phụ trách: {a.responsible}."
+            link = reverse("improvement:action", args=[a.pk])
+            key = f"{kind}:{a.pk}:{a.due.isoformat()}"
+            people = resolver.audience(kinds.SCHOOL, a.school)
+            if kind == kinds.IMPROVEMENT_OVERDUE:
+                people += resolver.audience(kinds.MANAGERS, a.school)
+            out += [Message(u, kind, title, body, link, key) for u in people]
+    return out
+
+
+@task()
+def send_improvement_alerts() -> int:
+    """Daily: improvement actions due within a week, and those overdue."""
+    return len(notify_many(improvement_messages(timezone.localdate())))

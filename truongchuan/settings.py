@@ -326,6 +326,7 @@ SCHEDULED_TASKS: list[tuple[str, dict[str, str]]] = [
     # Notifications (idempotent: an event is told once per person, whatever the retries).
     ("notifications.tasks.send_expiry_alerts", {"hour": "6", "minute": "0"}),
     ("notifications.tasks.send_monthly_reminders", {"hour": "6", "minute": "10"}),
+    ("notifications.tasks.send_improvement_alerts", {"hour": "6", "minute": "20"}),
     ("notifications.delivery.send_daily_digest", {"hour": "6", "minute": "30"}),
 ]
 TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "30"))
