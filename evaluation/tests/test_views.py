@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from assessments.levels import requirement_refs
+from assessments.tests.test_no_internal_ids import INTERNAL_ID, visible_text
 from evaluation.models import Registration, TeamJudgment, TeamMember
 from evaluation.tests.conftest import TODAY
 from frameworks.models import Indicator
@@ -92,7 +94,11 @@ def test_members_judge_and_the_leader_consolidates_through_the_pages(
     assert "người khác" in body and "Bản khác" in body and "Theo ý kiến thành viên" in body
     assert TeamJudgment.objects.get().reason == "Theo ý kiến thành viên"
     page = client.get(reverse("evaluation:divergence", args=[started.pk]) + "?chi_khac=1")
-    assert ind.ident in page.content.decode()
+    # Named as the circular names it, never by the engine's id (issue 17).
+    assert requirement_refs([ind.ident]) in page.content.decode()
+    for url in (curl, url, reverse("evaluation:divergence", args=[started.pk])):
+        text = visible_text(client.get(url).content.decode())
+        assert not INTERNAL_ID.search(text), (url, INTERNAL_ID.findall(text))
 
 
 def test_outsiders_get_404_and_the_principal_403_on_team_work(client, started, outsider, principal):
