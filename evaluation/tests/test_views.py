@@ -96,9 +96,9 @@ def test_members_judge_and_the_leader_consolidates_through_the_pages(
     page = client.get(reverse("evaluation:divergence", args=[started.pk]) + "?chi_khac=1")
     # Named as the circular names it, never by the engine's id (issue 17).
     assert requirement_refs([ind.ident]) in page.content.decode()
-    for url in (curl, url, reverse("evaluation:divergence", args=[started.pk])):
-        text = visible_text(client.get(url).content.decode())
-        assert not INTERNAL_ID.search(text), (url, INTERNAL_ID.findall(text))
+    for seen in (curl, url, reverse("evaluation:divergence", args=[started.pk])):
+        text = visible_text(client.get(seen).content.decode())
+        assert not INTERNAL_ID.search(text), (seen, INTERNAL_ID.findall(text))
 
 
 def test_outsiders_get_404_and_the_principal_403_on_team_work(client, started, outsider, principal):
