@@ -62,12 +62,19 @@ def world(principal, commune_officer, province_officer, school, commune):
         start_year=2024,
         end_year=2026,
     )
+    commune_officer.memberships.update(is_admin=True)  # the commune's account administrator
     # An earlier cycle, accepted and locked: the list shows its lock.
     earlier = asm.assessment_start(
         user=principal, school=school, school_year="2023-2024", on_date=dt.date(2023, 10, 1)
     ).assessment
     Assessment.objects.filter(pk=earlier.pk).update(locked=True, status=Status.ACCEPTED)
-    return {"assessment": assessment, "plan": plan, "school": school}
+    return {
+        "assessment": assessment,
+        "plan": plan,
+        "school": school,
+        "earlier": earlier,
+        "commune": commune,
+    }
 
 
 def pages(world) -> list[tuple[str | None, str]]:
@@ -75,6 +82,9 @@ def pages(world) -> list[tuple[str | None, str]]:
     a = world["assessment"].pk
     code = world["school"].code
     plan = world["plan"].pk
+    earlier = world["earlier"].pk
+    uid = world["commune"].uid
+    province_uid = world["commune"].parent.uid
     return [
         (None, "/accounts/login/"),
         ("ht_huoiluong", "/"),
@@ -104,6 +114,24 @@ def pages(world) -> list[tuple[str | None, str]]:
         ("so_laichau", "/"),
         ("so_laichau", "/dashboard/"),
         ("so_laichau", "/frameworks/"),
+        # External evaluation, improvement actions, notifications, accounts, API tokens and
+        # the public pages (issues 12, 14, 15, 16).
+        ("ht_huoiluong", "/danh-gia-ngoai/"),
+        ("ht_huoiluong", f"/danh-gia-ngoai/dang-ky/{earlier}/"),
+        ("ht_huoiluong", f"/improvement/truong/{code}/"),
+        ("ht_huoiluong", "/notifications/"),
+        ("ht_huoiluong", "/notifications/preferences/"),
+        ("ht_huoiluong", "/api/tokens/"),
+        ("ht_huoiluong", f"/cong-khai/quan-ly/{code}/"),
+        ("xa_phongtho", f"/improvement/don-vi/{uid}/"),
+        ("xa_phongtho", f"/improvement/don-vi/{uid}/phan-tich/"),
+        ("xa_phongtho", "/accounts/people/"),
+        ("xa_phongtho", "/accounts/people/new/"),
+        ("xa_phongtho", "/danh-gia-ngoai/"),
+        (None, "/cong-khai/"),
+        (None, f"/cong-khai/tinh/{province_uid}/"),
+        (None, f"/cong-khai/truong/{code}/"),
+        (None, "/accounts/password/reset/"),
     ]
 
 
