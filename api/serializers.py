@@ -10,7 +10,14 @@ from rest_framework import serializers
 from accounts.models import Role
 from assessments.models import Status as AssessmentStatus
 from recognition.models import DecisionKind
-from schools.models import Ownership, SchoolKind, SpecialType, StandardLevel
+from schools.models import (
+    NATIONAL_CODE_MAX,
+    NATIONAL_CODE_RE,
+    Ownership,
+    SchoolKind,
+    SpecialType,
+    StandardLevel,
+)
 from units.models import AdminUnit
 
 F = serializers
@@ -89,6 +96,11 @@ class LatestAssessmentSerializer(F.Serializer):
 
 class SchoolSerializer(F.Serializer):
     code = F.CharField(help_text=_("Mã trường (dùng trong địa chỉ API)."))
+    national_code = F.CharField(
+        help_text=_(
+            "Mã trường CSDL ngành: mã do Cơ sở dữ liệu ngành giáo dục cấp (trống: chưa có)."
+        )
+    )
     name = F.CharField(help_text=_("Tên trường."))
     kind = F.ChoiceField(choices=SchoolKind.choices, help_text=_("Cấp học."))
     ownership = F.ChoiceField(choices=Ownership.choices, help_text=_("Loại hình."))
@@ -135,6 +147,20 @@ class SchoolWriteSerializer(F.Serializer):
     """The registry fields a client may send; which of them the caller may change is the
     service's answer (the managing unit: all; the principal: contacts)."""
 
+    national_code = F.RegexField(
+        NATIONAL_CODE_RE,
+        max_length=NATIONAL_CODE_MAX,
+        help_text=_(
+            "Mã trường CSDL ngành: chữ số và chữ cái không dấu, tối đa 20 ký tự; duy nhất khi có"
+            " (gửi chuỗi rỗng để xóa)."
+        ),
+        error_messages={
+            "invalid": _(
+                "Mã trường CSDL ngành chỉ gồm chữ số và chữ cái không dấu, tối đa 20 ký tự."
+            )
+        },
+        **_WRITE_TEXT,
+    )
     name = F.CharField(max_length=255, required=False, help_text=_("Tên trường."))
     kind = F.ChoiceField(choices=SchoolKind.choices, required=False, help_text=_("Cấp học."))
     ownership = F.ChoiceField(choices=Ownership.choices, required=False, help_text=_("Loại hình."))

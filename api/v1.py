@@ -242,6 +242,8 @@ def _schools(request):
     if p.get("q"):
         for word in fold(p["q"]).split():
             qs = qs.filter(search_text__contains=word)
+    if p.get("national_code"):
+        qs = qs.filter(national_code=p["national_code"].strip())
     qs = _unit_filter(qs, request, "unit__")
     if p.get("kind"):
         qs = qs.filter(kind=p["kind"])
@@ -251,11 +253,34 @@ def _schools(request):
 
 
 SCHOOL_FILTERS = [
-    Q_PARAM,
+    _param("q", _("Tìm theo tên, mã trường hoặc mã trường CSDL ngành, không cần dấu.")),
+    _param("national_code", _("Mã trường CSDL ngành (đúng từng ký tự).")),
     UNIT_PARAM,
     _param("kind", _("Cấp học (MN, TH, THCS, THPT…)."), enum=[k for k, _l in s.SchoolKind.choices]),
     _param("level", _("Mức chuẩn quốc gia hiện tại: 0, 1, 2."), enum=["0", "1", "2"]),
 ]
+
+
+def _national_code_taken(data: dict, *, exclude: School | None):
+    """The form's check (schools.forms): a national code belongs to one school at most. The
+    other school is not named: it may lie outside the caller's scope. The service still
+    refuses a concurrent taker (DuplicateNationalCode)."""
+    code = data.get("national_code", "")
+    if not code:
+        return None
+    taken = School.objects.filter(national_code=code)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if not taken.exists():
+        return None
+    return bad_request(
+        {
+            "national_code": [
+                _("Mã trường CSDL ngành %(code)s đã được dùng cho một trường khác.")
+                % {"code": code}
+            ]
+        }
+    )
 
 
 def _school_detail(school: School) -> dict:
@@ -276,6 +301,7 @@ class SchoolList(Api):
         qs = qs.select_related("unit").only(
             "id",
             "code",
+            "national_code",
             "name",
             "kind",
             "ownership",
@@ -304,8 +330,12 @@ class SchoolList(Api):
             return bad_request({"unit": [_("Không có xã/phường này trong phạm vi của bạn.")]})
         if School.objects.filter(code=data["code"]).exists():
             return bad_request({"code": [_("Mã trường này đã có trong hệ thống.")]})
+        if taken := _national_code_taken(data, exclude=None):
+            return taken
         try:
             school = school_services.school_create(user=request.user, data=data)
+        except school_services.DuplicateNationalCode as exc:
+            return bad_request({"national_code": [str(exc)]})
         except school_services.NotAllowed as exc:
             raise Forbidden(str(exc)) from exc
         response = Response(_school_detail(school), status=status.HTTP_201_CREATED)
@@ -356,10 +386,14 @@ class SchoolDetail(Api):
         data = dict(form.validated_data)
         if "unit" in data and not scope_for(request.user).can_see_unit(data["unit"]):
             return bad_request({"unit": [_("Không có xã/phường này trong phạm vi của bạn.")]})
+        if taken := _national_code_taken(data, exclude=school):
+            return taken
         try:
             school = school_services.school_update(
                 user=request.user, school=school, data=data, version=version
             )
+        except school_services.DuplicateNationalCode as exc:
+            return bad_request({"national_code": [str(exc)]})
         except school_services.NotAllowed as exc:
             raise Forbidden(str(exc)) from exc
         school = get_school_or_404(request.user, code=code)
