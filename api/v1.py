@@ -31,6 +31,9 @@ from api.errors import Forbidden, PreconditionRequired, bad_request
 from assessments import selectors as assessment_selectors
 from assessments.models import Assessment
 from core.text import fold
+from evaluation import rules as evaluation_rules
+from evaluation import selectors as evaluation_selectors
+from evaluation.models import Evaluation
 from evidence.models import Evidence
 from frameworks.models import Framework, Indicator
 from programme import selectors as programme_selectors
@@ -701,6 +704,130 @@ class AssessmentDetail(Api):
         data = s.AssessmentDetailSerializer(assessment).data
         data["snapshots"] = s.SnapshotSerializer(assessment.snapshots_list, many=True).data
         return Response(data)
+
+
+# --------------------------------------------------------------------------------------------
+# External evaluations (read). An evaluation has no public code: it is addressed by its
+# school's code and its number within the school (1 = the first, by creation), which never
+# changes because evaluations are never deleted (the registration and the decision protect it).
+
+
+def _school_evaluations(school: School) -> list[Evaluation]:
+    """The school's evaluations, oldest first, each with its `number`."""
+    found = list(
+        Evaluation.objects.filter(school=school)
+        .select_related("registration", "framework", "assessment", "school")
+        .order_by("created_at", "pk")
+    )
+    for number, evaluation in enumerate(found, start=1):
+        evaluation.number = number
+    return found
+
+
+def _evaluation_row(evaluation: Evaluation) -> dict:
+    reg = evaluation.registration
+    submitted = reg.submitted_at
+    return {
+        "school": evaluation.school.code,
+        "number": evaluation.number,
+        "status": evaluation.status,
+        "purpose": reg.purpose,
+        "target_level": reg.target_level,
+        "framework": evaluation.framework.code,
+        "school_year": evaluation.assessment.school_year,
+        "registered_on": timezone.localdate(submitted) if submitted else None,
+        "team_level": evaluation.team_level,
+        "proposal_level": evaluation.proposal_level,
+        "outcome": evaluation.outcome,
+    }
+
+
+def _counts(counts: dict[str, int]) -> dict[str, int]:
+    keys = (
+        evaluation_rules.RAISED,
+        evaluation_rules.LOWERED,
+        evaluation_rules.EQUAL,
+        evaluation_rules.PENDING,
+    )
+    return {key: counts.get(key, 0) for key in keys}
+
+
+class SchoolEvaluations(Api):
+    serializer_class = s.EvaluationSerializer
+
+    @extend_schema(
+        responses={
+            200: s.EvaluationSerializer(many=True),
+            **ERRORS,
+            403: WRITE_ERRORS[403],
+        },
+        summary=_("Các đợt đánh giá ngoài của một trường (mới nhất trước)"),
+    )
+    def get(self, request, code: str):
+        school = get_school_or_404(request.user, code=code)
+        if not has_perm(request.user, "evaluation.view", school):
+            raise Forbidden(_("Bạn không có quyền xem đánh giá ngoài của trường này."))
+        found = _school_evaluations(school)[::-1]
+        page = self.paginate_queryset(found)
+        data = s.EvaluationSerializer([_evaluation_row(e) for e in page], many=True).data
+        return self.get_paginated_response(data)
+
+
+class EvaluationDetail(Api):
+    serializer_class = s.EvaluationDetailSerializer
+
+    @extend_schema(
+        responses={200: s.EvaluationDetailSerializer, **ERRORS, 403: WRITE_ERRORS[403]},
+        summary=_("Một đợt đánh giá ngoài: đoàn, mức của đoàn, mức từng tiêu chí, đối chiếu"),
+    )
+    def get(self, request, code: str, number: int):
+        school = get_school_or_404(request.user, code=code)
+        found = _school_evaluations(school)
+        if not 1 <= number <= len(found):
+            raise Http404
+        listed = found[number - 1]
+        # The same scoped read and the same right as the evaluation's page.
+        evaluation = evaluation_selectors.get_evaluation_or_404(request.user, listed.pk)
+        if not has_perm(request.user, "evaluation.view", evaluation):
+            raise Forbidden(_("Bạn không có quyền xem đợt đánh giá ngoài này."))
+        evaluation.number = number
+        live = evaluation_selectors.team_levels(evaluation)
+        gap = evaluation_selectors.divergence(evaluation)
+        members = evaluation.members.prefetch_related("criteria").order_by("position", "pk")
+        data = {
+            **_evaluation_row(evaluation),
+            "team_decision_number": evaluation.team_decision_number,
+            "team_decision_date": evaluation.team_decision_date,
+            "preliminary_visit_on": evaluation.preliminary_visit_on,
+            "official_visit_on": evaluation.official_visit_on,
+            "report_sent_on": evaluation.report_sent_on,
+            "feedback_deadline": evaluation.feedback_deadline,
+            "final_at": evaluation.final_at,
+            "final_sha256": evaluation.final_sha256,
+            "decision_number": evaluation.decision.number if evaluation.decision else None,
+            "team": [
+                {
+                    "full_name": m.full_name,
+                    "role": m.role,
+                    "criteria": sorted(c.code for c in m.criteria.all()),
+                }
+                for m in members
+            ],
+            "explanation": live.explanation,
+            "supported_level": evaluation_selectors.supported_standard_level(live),
+            "criteria": [
+                {"criterion": c, "level": v.level, "explanation": v.explanation}
+                for c, v in live.criteria.items()
+            ],
+            "divergence": {
+                "self_level": gap.self_level,
+                "team_level": gap.team_level,
+                "school_change": gap.school_change,
+                "indicators": _counts(gap.indicator_counts),
+                "criteria": _counts(gap.criterion_counts),
+            },
+        }
+        return Response(s.EvaluationDetailSerializer(data).data)
 
 
 class EvidenceList(Api):
