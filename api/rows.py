@@ -76,6 +76,7 @@ def list_row(school: School) -> dict[str, Any]:
     r = school.recognition
     return {
         "code": school.code,
+        "national_code": school.national_code,
         "name": school.name,
         "kind": school.kind,
         "ownership": school.ownership,
@@ -93,7 +94,17 @@ def list_row(school: School) -> dict[str, Any]:
     }
 
 
-EXPORT_FIELDS = ("pk", "code", "name", "kind", "ownership", "unit__uid", "unit__name", "unit__path")
+EXPORT_FIELDS = (
+    "pk",
+    "code",
+    "national_code",
+    "name",
+    "kind",
+    "ownership",
+    "unit__uid",
+    "unit__name",
+    "unit__path",
+)
 
 
 def export_rows(schools, *, chunk: int = 5000) -> Iterator[list[dict[str, Any]]]:
@@ -113,12 +124,13 @@ def export_rows(schools, *, chunk: int = 5000) -> Iterator[list[dict[str, Any]]]
             Assessment.objects.filter(school_id__gte=low, school_id__lte=high),
         )
         out = []
-        for pk, code, name, kind, ownership, uid, unit_name, path in batch:
+        for pk, code, national_code, name, kind, ownership, uid, unit_name, path in batch:
             r = _recognition(decisions.get(pk, []), today)
             a = latest.get(pk) or {}
             out.append(
                 {
                     "code": code,
+                    "national_code": national_code,
                     "name": name,
                     "kind": kind,
                     "ownership": ownership,
@@ -142,6 +154,7 @@ def export_rows(schools, *, chunk: int = 5000) -> Iterator[list[dict[str, Any]]]
 EXPORT_COLUMNS = (
     "code",
     "name",
+    "national_code",
     "kind",
     "ownership",
     "unit",

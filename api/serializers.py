@@ -9,8 +9,16 @@ from rest_framework import serializers
 
 from accounts.models import Role
 from assessments.models import Status as AssessmentStatus
+from evaluation.models import EvaluationStatus, Outcome, Purpose, TeamRole
 from recognition.models import DecisionKind
-from schools.models import Ownership, SchoolKind, SpecialType, StandardLevel
+from schools.models import (
+    NATIONAL_CODE_MAX,
+    NATIONAL_CODE_RE,
+    Ownership,
+    SchoolKind,
+    SpecialType,
+    StandardLevel,
+)
 from units.models import AdminUnit
 
 F = serializers
@@ -89,6 +97,11 @@ class LatestAssessmentSerializer(F.Serializer):
 
 class SchoolSerializer(F.Serializer):
     code = F.CharField(help_text=_("Mã trường (dùng trong địa chỉ API)."))
+    national_code = F.CharField(
+        help_text=_(
+            "Mã trường CSDL ngành: mã do Cơ sở dữ liệu ngành giáo dục cấp (trống: chưa có)."
+        )
+    )
     name = F.CharField(help_text=_("Tên trường."))
     kind = F.ChoiceField(choices=SchoolKind.choices, help_text=_("Cấp học."))
     ownership = F.ChoiceField(choices=Ownership.choices, help_text=_("Loại hình."))
@@ -135,6 +148,20 @@ class SchoolWriteSerializer(F.Serializer):
     """The registry fields a client may send; which of them the caller may change is the
     service's answer (the managing unit: all; the principal: contacts)."""
 
+    national_code = F.RegexField(
+        NATIONAL_CODE_RE,
+        max_length=NATIONAL_CODE_MAX,
+        help_text=_(
+            "Mã trường CSDL ngành: chữ số và chữ cái không dấu, tối đa 20 ký tự; duy nhất khi có"
+            " (gửi chuỗi rỗng để xóa)."
+        ),
+        error_messages={
+            "invalid": _(
+                "Mã trường CSDL ngành chỉ gồm chữ số và chữ cái không dấu, tối đa 20 ký tự."
+            )
+        },
+        **_WRITE_TEXT,
+    )
     name = F.CharField(max_length=255, required=False, help_text=_("Tên trường."))
     kind = F.ChoiceField(choices=SchoolKind.choices, required=False, help_text=_("Cấp học."))
     ownership = F.ChoiceField(choices=Ownership.choices, required=False, help_text=_("Loại hình."))
@@ -394,6 +421,100 @@ class MonthlyReportSerializer(F.Serializer):
     results = F.CharField(help_text=_("Kết quả đạt được."))
     difficulties = F.CharField(help_text=_("Khó khăn, vướng mắc."))
     submitted_at = F.DateTimeField(help_text=_("Thời điểm gửi."))
+
+
+# --------------------------------------------------------------------------------------------
+# External evaluations (read)
+
+
+class EvaluationSerializer(F.Serializer):
+    school = F.CharField(help_text=_("Mã trường."))
+    number = F.IntegerField(
+        help_text=_(
+            "Số thứ tự đợt đánh giá ngoài của trường (1 là đợt đầu tiên; dùng trong địa chỉ API)."
+        )
+    )
+    status = F.ChoiceField(
+        choices=EvaluationStatus.choices, help_text=_("Trạng thái của đợt đánh giá ngoài.")
+    )
+    purpose = F.ChoiceField(
+        choices=Purpose.choices,
+        help_text=_("Mục đích đăng ký: công nhận mới, công nhận lại, nâng mức độ."),
+    )
+    target_level = F.IntegerField(help_text=_("Mức độ trường đề nghị công nhận."))
+    framework = F.CharField(help_text=_("Mã bộ tiêu chuẩn áp dụng."))
+    school_year = F.CharField(help_text=_("Năm học của đợt tự đánh giá được đánh giá ngoài."))
+    registered_on = F.DateField(
+        allow_null=True, help_text=_("Ngày trường gửi đăng ký đánh giá ngoài.")
+    )
+    team_level = F.IntegerField(help_text=_("Mức đánh giá của đoàn theo các kết luận đã có."))
+    proposal_level = F.IntegerField(
+        allow_null=True,
+        help_text=_("Mức độ đoàn đề nghị công nhận (trống: chưa có hoặc không đề nghị)."),
+    )
+    outcome = F.ChoiceField(
+        choices=[("", _("Chưa có")), *Outcome.choices],
+        help_text=_("Kết quả: công nhận, không công nhận (trống: chưa có quyết định)."),
+    )
+
+
+class TeamMemberSerializer(F.Serializer):
+    full_name = F.CharField(help_text=_("Họ và tên thành viên đoàn."))
+    role = F.ChoiceField(
+        choices=TeamRole.choices,
+        help_text=_("Vai trò trong đoàn: trưởng đoàn, thư ký, thành viên."),
+    )
+    criteria = F.ListField(
+        child=F.CharField(), help_text=_("Mã các tiêu chí được phân công đánh giá.")
+    )
+
+
+class DivergenceCountsSerializer(F.Serializer):
+    raised = F.IntegerField(help_text=_("Số mục đoàn đánh giá cao hơn trường tự đánh giá."))
+    lowered = F.IntegerField(help_text=_("Số mục đoàn đánh giá thấp hơn trường tự đánh giá."))
+    equal = F.IntegerField(help_text=_("Số mục đoàn và trường đánh giá như nhau."))
+    pending = F.IntegerField(help_text=_("Số mục đoàn chưa kết luận."))
+
+
+class DivergenceSerializer(F.Serializer):
+    self_level = F.IntegerField(help_text=_("Mức trường tự đánh giá."))
+    team_level = F.IntegerField(help_text=_("Mức theo kết luận của đoàn."))
+    school_change = F.ChoiceField(
+        choices=[(c, c) for c in ("raised", "lowered", "equal", "pending")],
+        help_text=_("So với tự đánh giá, mức của trường: cao hơn, thấp hơn, như nhau, chưa rõ."),
+    )
+    indicators = DivergenceCountsSerializer(help_text=_("Đối chiếu theo từng chỉ báo."))
+    criteria = DivergenceCountsSerializer(help_text=_("Đối chiếu theo từng tiêu chí."))
+
+
+class EvaluationDetailSerializer(EvaluationSerializer):
+    team_decision_number = F.CharField(help_text=_("Số quyết định thành lập đoàn."))
+    team_decision_date = F.DateField(
+        allow_null=True, help_text=_("Ngày quyết định thành lập đoàn.")
+    )
+    preliminary_visit_on = F.DateField(allow_null=True, help_text=_("Ngày khảo sát sơ bộ."))
+    official_visit_on = F.DateField(allow_null=True, help_text=_("Ngày khảo sát chính thức."))
+    report_sent_on = F.DateField(allow_null=True, help_text=_("Ngày gửi dự thảo báo cáo."))
+    feedback_deadline = F.DateField(allow_null=True, help_text=_("Hạn trường góp ý."))
+    final_at = F.DateTimeField(
+        allow_null=True, help_text=_("Thời điểm hoàn thành báo cáo chính thức.")
+    )
+    final_sha256 = F.CharField(help_text=_("Mã băm SHA-256 của báo cáo chính thức (nếu có)."))
+    decision_number = F.CharField(
+        allow_null=True, help_text=_("Số quyết định công nhận sau đánh giá ngoài (nếu có).")
+    )
+    team = TeamMemberSerializer(many=True, help_text=_("Thành viên đoàn đánh giá ngoài."))
+    explanation = F.CharField(help_text=_("Điều còn thiếu để trường đạt mức tiếp theo (đoàn)."))
+    supported_level = F.IntegerField(
+        allow_null=True,
+        help_text=_("Mức độ công nhận mà mức của đoàn đủ điều kiện theo bộ tiêu chuẩn."),
+    )
+    criteria = CriterionLevelSerializer(
+        many=True, help_text=_("Mức đạt của từng tiêu chí theo kết luận của đoàn.")
+    )
+    divergence = DivergenceSerializer(
+        help_text=_("Đối chiếu kết quả tự đánh giá với kết quả đánh giá ngoài.")
+    )
 
 
 # --------------------------------------------------------------------------------------------

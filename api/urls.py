@@ -49,6 +49,16 @@ v1_patterns = [
         v1.EvidenceList.as_view(),
         name="v1_assessment_evidence",
     ),
+    path(
+        "v1/schools/<str:code>/evaluations/",
+        v1.SchoolEvaluations.as_view(),
+        name="v1_school_evaluations",
+    ),
+    path(
+        "v1/schools/<str:code>/evaluations/<int:number>/",
+        v1.EvaluationDetail.as_view(),
+        name="v1_evaluation",
+    ),
     path("v1/recognitions/", v1.RecognitionList.as_view(), name="v1_recognitions"),
     path("v1/assessments/", v1.AssessmentList.as_view(), name="v1_assessments"),
     path("v1/frameworks/", v1.FrameworkList.as_view(), name="v1_frameworks"),

@@ -31,6 +31,9 @@ from api.errors import Forbidden, PreconditionRequired, bad_request
 from assessments import selectors as assessment_selectors
 from assessments.models import Assessment
 from core.text import fold
+from evaluation import rules as evaluation_rules
+from evaluation import selectors as evaluation_selectors
+from evaluation.models import Evaluation
 from evidence.models import Evidence
 from frameworks.models import Framework, Indicator
 from programme import selectors as programme_selectors
@@ -242,6 +245,8 @@ def _schools(request):
     if p.get("q"):
         for word in fold(p["q"]).split():
             qs = qs.filter(search_text__contains=word)
+    if p.get("national_code"):
+        qs = qs.filter(national_code=p["national_code"].strip())
     qs = _unit_filter(qs, request, "unit__")
     if p.get("kind"):
         qs = qs.filter(kind=p["kind"])
@@ -251,11 +256,34 @@ def _schools(request):
 
 
 SCHOOL_FILTERS = [
-    Q_PARAM,
+    _param("q", _("Tìm theo tên, mã trường hoặc mã trường CSDL ngành, không cần dấu.")),
+    _param("national_code", _("Mã trường CSDL ngành (đúng từng ký tự).")),
     UNIT_PARAM,
     _param("kind", _("Cấp học (MN, TH, THCS, THPT…)."), enum=[k for k, _l in s.SchoolKind.choices]),
     _param("level", _("Mức chuẩn quốc gia hiện tại: 0, 1, 2."), enum=["0", "1", "2"]),
 ]
+
+
+def _national_code_taken(data: dict, *, exclude: School | None):
+    """The form's check (schools.forms): a national code belongs to one school at most. The
+    other school is not named: it may lie outside the caller's scope. The service still
+    refuses a concurrent taker (DuplicateNationalCode)."""
+    code = data.get("national_code", "")
+    if not code:
+        return None
+    taken = School.objects.filter(national_code=code)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if not taken.exists():
+        return None
+    return bad_request(
+        {
+            "national_code": [
+                _("Mã trường CSDL ngành %(code)s đã được dùng cho một trường khác.")
+                % {"code": code}
+            ]
+        }
+    )
 
 
 def _school_detail(school: School) -> dict:
@@ -276,6 +304,7 @@ class SchoolList(Api):
         qs = qs.select_related("unit").only(
             "id",
             "code",
+            "national_code",
             "name",
             "kind",
             "ownership",
@@ -304,8 +333,12 @@ class SchoolList(Api):
             return bad_request({"unit": [_("Không có xã/phường này trong phạm vi của bạn.")]})
         if School.objects.filter(code=data["code"]).exists():
             return bad_request({"code": [_("Mã trường này đã có trong hệ thống.")]})
+        if taken := _national_code_taken(data, exclude=None):
+            return taken
         try:
             school = school_services.school_create(user=request.user, data=data)
+        except school_services.DuplicateNationalCode as exc:
+            return bad_request({"national_code": [str(exc)]})
         except school_services.NotAllowed as exc:
             raise Forbidden(str(exc)) from exc
         response = Response(_school_detail(school), status=status.HTTP_201_CREATED)
@@ -356,10 +389,14 @@ class SchoolDetail(Api):
         data = dict(form.validated_data)
         if "unit" in data and not scope_for(request.user).can_see_unit(data["unit"]):
             return bad_request({"unit": [_("Không có xã/phường này trong phạm vi của bạn.")]})
+        if taken := _national_code_taken(data, exclude=school):
+            return taken
         try:
             school = school_services.school_update(
                 user=request.user, school=school, data=data, version=version
             )
+        except school_services.DuplicateNationalCode as exc:
+            return bad_request({"national_code": [str(exc)]})
         except school_services.NotAllowed as exc:
             raise Forbidden(str(exc)) from exc
         school = get_school_or_404(request.user, code=code)
@@ -667,6 +704,130 @@ class AssessmentDetail(Api):
         data = s.AssessmentDetailSerializer(assessment).data
         data["snapshots"] = s.SnapshotSerializer(assessment.snapshots_list, many=True).data
         return Response(data)
+
+
+# --------------------------------------------------------------------------------------------
+# External evaluations (read). An evaluation has no public code: it is addressed by its
+# school's code and its number within the school (1 = the first, by creation), which never
+# changes because evaluations are never deleted (the registration and the decision protect it).
+
+
+def _school_evaluations(school: School) -> list[Evaluation]:
+    """The school's evaluations, oldest first, each with its `number`."""
+    found = list(
+        Evaluation.objects.filter(school=school)
+        .select_related("registration", "framework", "assessment", "school")
+        .order_by("created_at", "pk")
+    )
+    for number, evaluation in enumerate(found, start=1):
+        evaluation.number = number
+    return found
+
+
+def _evaluation_row(evaluation: Evaluation) -> dict:
+    reg = evaluation.registration
+    submitted = reg.submitted_at
+    return {
+        "school": evaluation.school.code,
+        "number": evaluation.number,
+        "status": evaluation.status,
+        "purpose": reg.purpose,
+        "target_level": reg.target_level,
+        "framework": evaluation.framework.code,
+        "school_year": evaluation.assessment.school_year,
+        "registered_on": timezone.localdate(submitted) if submitted else None,
+        "team_level": evaluation.team_level,
+        "proposal_level": evaluation.proposal_level,
+        "outcome": evaluation.outcome,
+    }
+
+
+def _counts(counts: dict[str, int]) -> dict[str, int]:
+    keys = (
+        evaluation_rules.RAISED,
+        evaluation_rules.LOWERED,
+        evaluation_rules.EQUAL,
+        evaluation_rules.PENDING,
+    )
+    return {key: counts.get(key, 0) for key in keys}
+
+
+class SchoolEvaluations(Api):
+    serializer_class = s.EvaluationSerializer
+
+    @extend_schema(
+        responses={
+            200: s.EvaluationSerializer(many=True),
+            **ERRORS,
+            403: WRITE_ERRORS[403],
+        },
+        summary=_("Các đợt đánh giá ngoài của một trường (mới nhất trước)"),
+    )
+    def get(self, request, code: str):
+        school = get_school_or_404(request.user, code=code)
+        if not has_perm(request.user, "evaluation.view", school):
+            raise Forbidden(_("Bạn không có quyền xem đánh giá ngoài của trường này."))
+        found = _school_evaluations(school)[::-1]
+        page = self.paginate_queryset(found)
+        data = s.EvaluationSerializer([_evaluation_row(e) for e in page], many=True).data
+        return self.get_paginated_response(data)
+
+
+class EvaluationDetail(Api):
+    serializer_class = s.EvaluationDetailSerializer
+
+    @extend_schema(
+        responses={200: s.EvaluationDetailSerializer, **ERRORS, 403: WRITE_ERRORS[403]},
+        summary=_("Một đợt đánh giá ngoài: đoàn, mức của đoàn, mức từng tiêu chí, đối chiếu"),
+    )
+    def get(self, request, code: str, number: int):
+        school = get_school_or_404(request.user, code=code)
+        found = _school_evaluations(school)
+        if not 1 <= number <= len(found):
+            raise Http404
+        listed = found[number - 1]
+        # The same scoped read and the same right as the evaluation's page.
+        evaluation = evaluation_selectors.get_evaluation_or_404(request.user, listed.pk)
+        if not has_perm(request.user, "evaluation.view", evaluation):
+            raise Forbidden(_("Bạn không có quyền xem đợt đánh giá ngoài này."))
+        evaluation.number = number
+        live = evaluation_selectors.team_levels(evaluation)
+        gap = evaluation_selectors.divergence(evaluation)
+        members = evaluation.members.prefetch_related("criteria").order_by("position", "pk")
+        data = {
+            **_evaluation_row(evaluation),
+            "team_decision_number": evaluation.team_decision_number,
+            "team_decision_date": evaluation.team_decision_date,
+            "preliminary_visit_on": evaluation.preliminary_visit_on,
+            "official_visit_on": evaluation.official_visit_on,
+            "report_sent_on": evaluation.report_sent_on,
+            "feedback_deadline": evaluation.feedback_deadline,
+            "final_at": evaluation.final_at,
+            "final_sha256": evaluation.final_sha256,
+            "decision_number": evaluation.decision.number if evaluation.decision else None,
+            "team": [
+                {
+                    "full_name": m.full_name,
+                    "role": m.role,
+                    "criteria": sorted(c.code for c in m.criteria.all()),
+                }
+                for m in members
+            ],
+            "explanation": live.explanation,
+            "supported_level": evaluation_selectors.supported_standard_level(live),
+            "criteria": [
+                {"criterion": c, "level": v.level, "explanation": v.explanation}
+                for c, v in live.criteria.items()
+            ],
+            "divergence": {
+                "self_level": gap.self_level,
+                "team_level": gap.team_level,
+                "school_change": gap.school_change,
+                "indicators": _counts(gap.indicator_counts),
+                "criteria": _counts(gap.criterion_counts),
+            },
+        }
+        return Response(s.EvaluationDetailSerializer(data).data)
 
 
 class EvidenceList(Api):

@@ -146,7 +146,8 @@ def _worker(label: str) -> None:
     emit(f"api_school_pages_{label}", page_ms, "ms")
 
     page_sql = (
-        "SELECT s.id, s.code, s.name, s.kind, s.ownership, s.special_type, s.standard_level,"
+        "SELECT s.id, s.code, s.national_code, s.name, s.kind, s.ownership, s.special_type,"
+        " s.standard_level,"
         " u.uid, u.name, u.path FROM schools_school s JOIN units_adminunit u ON u.id = s.unit_id"
         " WHERE u.path LIKE %s ORDER BY s.code LIMIT 100 OFFSET 700"
     )
@@ -186,7 +187,8 @@ def _worker(label: str) -> None:
     def export_floor() -> None:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT s.id, s.code, s.name, s.kind, s.ownership, s.standard_level, u.uid,"
+                "SELECT s.id, s.code, s.national_code, s.name, s.kind, s.ownership, s.standard_level,"
+                " u.uid,"
                 " u.name, u.path FROM schools_school s"
                 " JOIN units_adminunit u ON u.id = s.unit_id ORDER BY s.id"
             )

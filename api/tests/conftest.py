@@ -6,6 +6,20 @@ from rest_framework.test import APIClient
 
 from api import services
 
+# The external evaluation's chain (accepted self-assessment → registration → evaluation → team)
+# for the evaluation resources' tests.
+from evaluation.tests.conftest import (  # noqa: F401
+    accepted,
+    assessment,
+    evaluation,
+    loaded,
+    registration,
+    staff,
+    started,
+    team,
+    team_users,
+)
+
 
 @pytest.fixture(autouse=True)
 def fresh_throttle():

@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from accounts.models import Role
 from api import services as api_services
 from assessments import services as assessment_services
+from evaluation.tests.factories import evaluation_at_work
 from frameworks.services import framework_load_dir
 from programme.models import PlanSchoolTarget, ProgrammePlan
 from recognition.models import RecognitionDecision
@@ -65,6 +66,7 @@ def world(province, commune, school, principal, province_officer, make_user):
     )
     PlanSchoolTarget.objects.create(plan=plan, school=school, year=2021, target="new_1")
     viewer = make_user(Role.VIEWER, unit=province, username="xem_tinh")
+    evaluation_at_work(assessment)  # the school's evaluation number 1
     return {
         "paths": {
             "code": school.code,
@@ -88,6 +90,8 @@ def _fuzz(schema, headers: dict, paths: dict, framework: str) -> tuple[list[str]
         fixed = {k: v for k, v in paths.items() if k in names}
         if "ident" in names or "frameworks" in operation.path:
             fixed["code"] = framework
+        if "evaluations" in operation.path and "number" in names:
+            fixed["number"] = 1  # the school's first evaluation, not the plan's number
         for path_parameters in (None, fixed or None):
             strategy = operation.as_strategy(path_parameters=path_parameters)
 

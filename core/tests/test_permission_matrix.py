@@ -282,6 +282,8 @@ ROUTES: dict[str, Route] = {
     "api:v1_school_assessments": R("school.view", "school", anonymous="401"),
     "api:v1_assessment": R("assessment.view", "assessment_year", anonymous="401"),
     "api:v1_assessment_evidence": R("evidence.view", "assessment_year", anonymous="401"),
+    "api:v1_school_evaluations": R("evaluation.view", "school", anonymous="401"),
+    "api:v1_evaluation": R("evaluation.view", "evaluation_number", anonymous="401"),
     "api:v1_recognitions": R(None, anonymous="401"),
     "api:v1_assessments": R(None, anonymous="401"),
     "api:v1_frameworks": R(None, anonymous="401"),
@@ -667,6 +669,8 @@ def _target(side: Side, obj: str, world, role: str):
             "",
             None,
         ),
+        # The side's only evaluation: number 1 of its school.
+        "evaluation_number": ({"code": s.school.code, "number": 1}, "", s.evaluation),
         "plan_number": ({"number": s.plan.pk}, "", s.plan),
         "reset_token": ({"uidb64": "MQ", "token": "not-a-token"}, "", None),
         "person": ({"pk": person.pk}, "", person),
