@@ -50,6 +50,9 @@ def get_evaluation_or_404(user, pk: int) -> Evaluation:
     found = (
         evaluations_visible(user)
         .select_related("school__unit", "assessment", "framework", "registration", "decision")
+        # The framework's data (the whole circular as JSON) is read only if a page needs it:
+        # its compiled form is cached by data_hash (Framework.compiled).
+        .defer("framework__data")
         .filter(pk=pk)
         .first()
     )
