@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import Http404
 
 from accounts.permissions import has_perm, school_filter_where, scope_for
@@ -50,6 +50,9 @@ def get_evaluation_or_404(user, pk: int) -> Evaluation:
     found = (
         evaluations_visible(user)
         .select_related("school__unit", "assessment", "framework", "registration", "decision")
+        # The framework's data (the whole circular as JSON) is read only if a page needs it:
+        # its compiled form is cached by data_hash (Framework.compiled).
+        .defer("framework__data")
         .filter(pk=pk)
         .first()
     )
@@ -58,20 +61,42 @@ def get_evaluation_or_404(user, pk: int) -> Evaluation:
     return found
 
 
-def registration_queue(user, *, status: str = "submitted") -> QuerySet[Registration]:
-    """The registrations the user's units review (the province's queue: 1,500 schools)."""
-    qs = Registration.objects.filter(
+def _queue_base(user) -> QuerySet[Registration]:
+    return Registration.objects.filter(
         school_filter_where(user, "evaluation.review_registration", prefix="school__")
     )
+
+
+def registration_queue(user, *, status: str = "submitted") -> QuerySet[Registration]:
+    """The registrations the user's units review (the province's queue: 1,500 schools), the
+    most urgent first (the nearest re-recognition deadline), then the newest."""
+    qs = _queue_base(user)
     if status:
         qs = qs.filter(status=status)
     return qs.select_related("school__unit", "assessment").order_by(
-        "submitted_at", "school__sort_key", "pk"
+        F("deadline").asc(nulls_last=True), F("submitted_at").desc(nulls_last=True), "-pk"
     )
 
 
-def registration_queue_rows(user, *, status: str = "submitted") -> list[dict[str, Any]]:
-    """The queue as plain rows (no model instances, labels looked up once)."""
+def registration_queue_counts(user) -> dict[str, int]:
+    """The queue's size per status, and "" for all: one aggregate query."""
+    counts = {
+        status: n
+        for status, n in _queue_base(user)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    }
+    counts[""] = sum(counts.values())
+    return counts
+
+
+def registration_queue_rows(
+    user, *, status: str = "submitted", start: int = 0, end: int | None = None
+) -> list[dict[str, Any]]:
+    """The queue (or the slice [start:end] of it) as plain rows: no model instances, labels
+    looked up once."""
     purposes = dict(Purpose.choices)
     statuses = dict(RegistrationStatus.choices)
     rows = list(
@@ -84,7 +109,7 @@ def registration_queue_rows(user, *, status: str = "submitted") -> list[dict[str
             "status",
             "school__name",
             "school__unit__name",
-        )
+        )[start:end]
     )
     for row in rows:
         row["purpose_label"] = purposes.get(row["purpose"], "")

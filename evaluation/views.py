@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import has_perm, scope_for
 from assessments.models import Assessment
-from core import concurrency
+from core import concurrency, paging
 from evaluation import forms, rules, selectors, services
 from evaluation.models import Evaluation, EvaluationStatus, TeamJudgment, TeamMember
 from frameworks.models import Criterion, Indicator
@@ -54,9 +54,27 @@ def index(request: HttpRequest) -> HttpResponse:
     if status not in ("submitted", "returned", "accepted", ""):
         status = "submitted"
     reviews = has_perm(user, "evaluation.review_registration")
+    # The province's queue holds 1,500 schools: one page of plain rows (labels and links made
+    # once), the sizes per status from one aggregate query (no COUNT per filter).
+    counts = selectors.registration_queue_counts(user) if reviews else {}
+    page = paging.page_of(request.GET.get("page"), counts.get(status, 0))
     context = {
-        # Plain rows, labels and links made once: the province's queue holds 1,500 schools.
-        "queue": selectors.registration_queue_rows(user, status=status) if reviews else [],
+        "queue": selectors.registration_queue_rows(
+            user, status=status, start=page.start, end=page.end
+        )
+        if reviews and page.total
+        else [],
+        "status_options": [
+            (value, label, counts.get(value, 0))
+            for value, label in (
+                ("submitted", _("Đã gửi")),
+                ("returned", _("Bị trả lại")),
+                ("accepted", _("Đã tiếp nhận")),
+                ("", _("Tất cả")),
+            )
+        ],
+        "page": page,
+        "query_string": paging.query_without_page(request.GET),
         "registration_base": reverse("evaluation:registration", args=[0])[:-2],
         "late_label": _("sau hạn"),
         "reviews": reviews,
