@@ -214,12 +214,13 @@ def targets_at_risk(*, plans: list) -> Todo:
 
 
 def manager_todos(*, user, today: dt.date, plans: list) -> list[Todo]:
+    extra = _extra(MANAGER, user, today)  # once: each provider counts in the database
     return [
         waiting_for_acceptance(user=user),
-        *[t for t in _extra(MANAGER, user, today) if t.key.startswith("registration")],
+        *[t for t in extra if t.key.startswith("registration")],
         expiring_recognitions(user=user, today=today),
         missing_monthly_reports(user=user, today=today),
-        *[t for t in _extra(MANAGER, user, today) if not t.key.startswith("registration")],
+        *[t for t in extra if not t.key.startswith("registration")],
         targets_at_risk(plans=plans),
     ]
 

@@ -14,8 +14,9 @@ from assessments.tests.conftest import assessment, loaded  # noqa: F401
 PAGES = [
     # 39 since the home page says what needs the principal today (issue 14 §2): the open
     # cycle's criteria not judged, its timeline, evidence to renew and the pre-print checks,
-    # which read the document data (as the assessment page's submit dialog does).
-    ("principal", "/", 39),
+    # which read the document data (as the assessment page's submit dialog does); 40 with
+    # the school's overdue improvement actions (issue 16).
+    ("principal", "/", 40),
     ("principal", "/schools/", 7),
     ("principal", "/dashboard/", 7),
     # 34: the submit dialog lists the open pre-print checks (issue 17 §8), which read the
@@ -25,8 +26,10 @@ PAGES = [
     ("principal", "/api/schools/", 5),
     ("principal", "/api/me/", 3),
     # 15 since the officer's home lists the to-do (issue 14 §2): reports waiting, expiring
-    # recognitions, missing monthly reports (two per plan, not per school), the chart's counts.
-    ("commune_officer", "/", 15),
+    # recognitions, missing monthly reports (two per plan, not per school), the chart's counts;
+    # 16 with the registrations for external evaluation to check and the overdue improvement
+    # actions (one count each).
+    ("commune_officer", "/", 16),
     ("commune_officer", "/schools/", 6),
     ("commune_officer", "/dashboard/", 14),
     ("commune_officer", "/api/schools/", 5),
