@@ -19,7 +19,15 @@ from __future__ import annotations
 import os
 import sys
 
-from bench.common import BENCH_DIR, PG_URL, emit, median_ms, run_worker, targets
+from bench.common import (
+    BENCH_DIR,
+    PG_URL,
+    emit,
+    median_ms,
+    province_of_schools,
+    run_worker,
+    targets,
+)
 
 SCHOOLS = 1_500
 EVIDENCE = 40
@@ -44,49 +52,27 @@ def _build() -> None:
     import datetime as dt
     import random
 
-    from django.contrib.auth import get_user_model
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from accounts.models import Membership, Role
     from assessments import services
     from assessments.models import Assessment, CriterionSheet
     from evidence import services as evidence_services
     from frameworks.models import Criterion, Framework
     from frameworks.services import framework_load_dir
-    from schools.models import School
-    from units.models import AdminUnit
 
     framework_load_dir()
     rng = random.Random(5)
-    user_model = get_user_model()
-    with transaction.atomic():
-        province = AdminUnit.objects.create(
-            uid=PROVINCE_UID, code="B9", name="Tỉnh Thử Nghiệm", division_type="tỉnh"
-        )
-        communes = [
-            AdminUnit.objects.create(
-                uid=f"WB9{n:03d}",
-                code=f"B9{n:03d}",
-                name=f"Xã Thử Nghiệm {n}",
-                division_type="xã",
-                parent=province,
-            )
-            for n in range(30)
-        ]
-        schools = [
-            School.objects.create(
-                code=f"BENCH-ASM-{n:05d}",
-                name=f"Trường Tiểu học Bản Lướt {n}",
-                kind="TH",
-                unit=communes[n % len(communes)],
-            )
-            for n in range(SCHOOLS)
-        ]
-        officer = user_model.objects.create_user("bench_asm_so", password="Bench-2025!")
-        Membership.objects.create(user=officer, unit=province, role=Role.PROVINCE_OFFICER)
-        principal = user_model.objects.create_user("bench_asm_ht", password="Bench-2025!")
-        Membership.objects.create(user=principal, school=schools[0], role=Role.PRINCIPAL)
+    province, schools, officer, principal = province_of_schools(
+        uid=PROVINCE_UID,
+        code="B9",
+        name="Tỉnh Thử Nghiệm",
+        school_prefix="BENCH-ASM",
+        school_name="Trường Tiểu học Bản Lướt",
+        kind="TH",
+        schools=SCHOOLS,
+        users="bench_asm",
+    )
 
     first = services.assessment_start(
         user=principal, school=schools[0], school_year="2024-2025", on_date=dt.date(2024, 10, 1)

@@ -15,7 +15,15 @@ from __future__ import annotations
 import os
 import sys
 
-from bench.common import BENCH_DIR, PG_URL, emit, median_ms, run_worker, targets
+from bench.common import (
+    BENCH_DIR,
+    PG_URL,
+    emit,
+    median_ms,
+    province_of_schools,
+    run_worker,
+    targets,
+)
 
 SCHOOLS = 1_500
 REPEAT = 25
@@ -36,48 +44,26 @@ def _build() -> None:
     every indicator, one in nine the other way round."""
     import datetime as dt
 
-    from django.contrib.auth import get_user_model
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from accounts.models import Membership, Role
     from assessments import services
     from assessments.models import Assessment, IndicatorResult
     from evaluation.models import Evaluation, Registration, TeamJudgment
     from frameworks.models import Framework, Indicator
     from frameworks.services import framework_load_dir
-    from schools.models import School
-    from units.models import AdminUnit
 
     framework_load_dir()
-    user_model = get_user_model()
-    with transaction.atomic():
-        province = AdminUnit.objects.create(
-            uid=PROVINCE_UID, code="E9", name="Tỉnh Đánh Giá", division_type="tỉnh"
-        )
-        communes = [
-            AdminUnit.objects.create(
-                uid=f"WE9{n:03d}",
-                code=f"E9{n:03d}",
-                name=f"Xã Đánh Giá {n}",
-                division_type="xã",
-                parent=province,
-            )
-            for n in range(30)
-        ]
-        schools = [
-            School.objects.create(
-                code=f"BENCH-EE-{n:05d}",
-                name=f"Trường THCS Nậm Xe {n}",
-                kind="THCS",
-                unit=communes[n % len(communes)],
-            )
-            for n in range(SCHOOLS)
-        ]
-        officer = user_model.objects.create_user("bench_ee_so", password="Bench-2025!")
-        Membership.objects.create(user=officer, unit=province, role=Role.PROVINCE_OFFICER)
-        principal = user_model.objects.create_user("bench_ee_ht", password="Bench-2025!")
-        Membership.objects.create(user=principal, school=schools[0], role=Role.PRINCIPAL)
+    province, schools, officer, principal = province_of_schools(
+        uid=PROVINCE_UID,
+        code="E9",
+        name="Tỉnh Đánh Giá",
+        school_prefix="BENCH-EE",
+        school_name="Trường THCS Nậm Xe",
+        kind="THCS",
+        schools=SCHOOLS,
+        users="bench_ee",
+    )
 
     first = services.assessment_start(
         user=principal, school=schools[0], school_year="2024-2025", on_date=dt.date(2024, 10, 1)

@@ -90,3 +90,54 @@ def run_worker(module: str, args: list[str], url: str, **env: str) -> None:
     if result.returncode:
         where = f" ({' '.join(args)})" if args else ""
         print(f"# {module}{where} thất bại, mã {result.returncode}", flush=True)
+
+
+def province_of_schools(
+    *,
+    uid: str,
+    code: str,
+    name: str,
+    school_prefix: str,
+    school_name: str,
+    kind: str,
+    schools: int,
+    users: str,
+    communes: int = 30,
+) -> tuple[object, list, object, object]:
+    """A province of `communes` communes and `schools` schools of one kind spread over them,
+    with a province officer and the first school's principal (usernames `<users>_so`,
+    `<users>_ht`), in one transaction; for the benchmarks' worker processes (Django set up)."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from accounts.models import Membership, Role
+    from schools.models import School
+    from units.models import AdminUnit
+
+    user_model = get_user_model()
+    with transaction.atomic():
+        province = AdminUnit.objects.create(uid=uid, code=code, name=name, division_type="tỉnh")
+        units = [
+            AdminUnit.objects.create(
+                uid=f"W{code}{n:03d}",
+                code=f"{code}{n:03d}",
+                name=f"Xã {name.removeprefix('Tỉnh ')} {n}",
+                division_type="xã",
+                parent=province,
+            )
+            for n in range(communes)
+        ]
+        made = [
+            School.objects.create(
+                code=f"{school_prefix}-{n:05d}",
+                name=f"{school_name} {n}",
+                kind=kind,
+                unit=units[n % len(units)],
+            )
+            for n in range(schools)
+        ]
+        officer = user_model.objects.create_user(f"{users}_so", password="Bench-2025!")
+        Membership.objects.create(user=officer, unit=province, role=Role.PROVINCE_OFFICER)
+        principal = user_model.objects.create_user(f"{users}_ht", password="Bench-2025!")
+        Membership.objects.create(user=principal, school=made[0], role=Role.PRINCIPAL)
+    return province, made, officer, principal
