@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -22,6 +23,10 @@ OPEN_URLS = ("accounts:password_change", "accounts:logout", "set_language")
 
 
 def is_pending(request: HttpRequest) -> bool:
+    # No session cookie, nobody signed in: leave the session untouched, or every page (the
+    # public ones too) would answer "Vary: Cookie" and no cache could keep it.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
     user = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):
         return False

@@ -395,6 +395,8 @@ SPECTACULAR_SETTINGS = {
         "SchoolKindEnum": "schools.models.SchoolKind",
         "DecisionKindEnum": "recognition.models.DecisionKind",
         "AssessmentStatusEnum": "assessments.models.Status",
+        "EvaluationStatusEnum": "evaluation.models.EvaluationStatus",
+        "RegistrationStatusEnum": "evaluation.models.RegistrationStatus",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

@@ -78,7 +78,7 @@ def test_pdf_job_runs_and_only_its_owner_downloads(
     assert job.progress == 100 and job.owner == commune_officer
     page = client.get(reverse("documents:job", args=[job.pk])).content.decode()
     assert reverse("documents:job_file", args=[job.pk, "pdf"]) in page
-    assert "hx-trigger" not in page  # finished: no more polling
+    assert "job_progress" not in page and "every 2s" not in page  # finished: no more polling
     pdf_response = client.get(reverse("documents:job_file", args=[job.pk, "pdf"]))
     assert pdf_response.status_code == 200
     assert b"".join(pdf_response.streaming_content).startswith(b"%PDF")
