@@ -58,6 +58,10 @@ class FirstLoginMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if is_pending(request) and request.path not in {reverse(n) for n in OPEN_URLS}:
+            if request.headers.get("HX-Request"):
+                # A fragment (the bell, a live count) asked from the change page itself: no
+                # content, or htmx would swap the whole change page into it.
+                return HttpResponse(status=204)
             messages.info(
                 request,
                 _("Đây là lần đăng nhập đầu tiên: hãy đặt mật khẩu của riêng bạn để tiếp tục."),

@@ -485,3 +485,13 @@ def test_an_import_refuses_a_taken_login_and_a_duplicate(
     rows = [*ROWS, {**ROWS[1], "full_name": "Trùng"}, {**ROWS[0], "username": "HT_HUOILUONG"}]
     body = _import(client, rows).content.decode()
     assert "trùng với dòng" in body and "đã có người dùng" in body
+
+
+def test_a_fragment_asked_while_the_password_must_change_gets_no_content(client, principal):
+    """The bell loads by htmx on the change page itself: it must not receive that page."""
+    from accounts.models import Profile
+
+    Profile.objects.update_or_create(user=principal, defaults={"must_change_password": True})
+    client.force_login(principal)
+    assert client.get("/notifications/bell/", HTTP_HX_REQUEST="true").status_code == 204
+    assert client.get("/").status_code == 302
