@@ -1,6 +1,6 @@
 """What the API shows and accepts. Every field says in Vietnamese what it holds (the schema's
 descriptions come from `help_text`); objects are named by their public codes (school code, unit
-uid, framework code, indicator id), never by database ids."""
+uid, framework code, indicator id, plan code), never by database ids."""
 
 from __future__ import annotations
 
@@ -377,8 +377,15 @@ class YearRowSerializer(F.Serializer):
 
 
 class PlanSerializer(F.Serializer):
-    number = F.IntegerField(
-        source="pk", help_text=_("Số thứ tự kế hoạch trong hệ thống (như trên giao diện).")
+    code = F.UUIDField(
+        source="public_id",
+        help_text=_("Mã định danh ổn định của kế hoạch (dùng trong địa chỉ API)."),
+    )
+    url = F.HyperlinkedIdentityField(
+        view_name="api:v1_plan",
+        lookup_field="public_id",
+        lookup_url_kwarg="code",
+        help_text=_("Địa chỉ API của kế hoạch: chỉ tiêu và kết quả thực hiện."),
     )
     unit = F.CharField(source="unit.uid", help_text=_("Mã định danh đơn vị ban hành."))
     kind = F.CharField(help_text=_("Loại văn bản (kế hoạch, đề án…)."))
@@ -414,7 +421,9 @@ class InvestmentSerializer(F.Serializer):
 
 
 class MonthlyReportSerializer(F.Serializer):
-    plan = F.IntegerField(source="plan_id", help_text=_("Số thứ tự kế hoạch."))
+    plan = F.UUIDField(
+        source="plan.public_id", help_text=_("Mã định danh ổn định của kế hoạch được báo cáo.")
+    )
     school = F.CharField(source="school.code", help_text=_("Mã trường."))
     month = F.DateField(help_text=_("Tháng báo cáo (ngày đầu tháng)."))
     progress = F.CharField(help_text=_("Tiến độ thực hiện."))

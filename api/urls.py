@@ -70,7 +70,7 @@ v1_patterns = [
         name="v1_indicator",
     ),
     path("v1/plans/", v1.PlanList.as_view(), name="v1_plans"),
-    path("v1/plans/<int:number>/", v1.PlanDetail.as_view(), name="v1_plan"),
+    path("v1/plans/<uuid:code>/", v1.PlanDetail.as_view(), name="v1_plan"),
     path("v1/investments/", v1.InvestmentList.as_view(), name="v1_investments"),
     path("v1/monthly-reports/", v1.MonthlyReportList.as_view(), name="v1_monthly_reports"),
 ]

@@ -2,7 +2,7 @@
 as the pages (outside the scope: 404), every write goes through the same services as the forms
 (inside the scope without the right: 403; refused data: 400 with Vietnamese messages; a stale
 version: 409). Objects are addressed by public codes: school code, unit uid, framework code,
-indicator id, school year."""
+indicator id, school year, plan code (a UUID)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
+import uuid
 
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
@@ -129,7 +130,8 @@ class Api(GenericAPIView):
         page = self.paginate_queryset(items)
         if enrich is not None:
             page = enrich(list(page))
-        return self.get_paginated_response(serializer_class(page, many=True).data)
+        serializer = serializer_class(page, many=True, context=self.get_serializer_context())
+        return self.get_paginated_response(serializer.data)
 
 
 # --------------------------------------------------------------------------------------------
@@ -882,11 +884,19 @@ class PlanDetail(Api):
     serializer_class = s.PlanDetailSerializer
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "code",
+                OpenApiTypes.UUID,
+                OpenApiParameter.PATH,
+                description=_("Mã định danh ổn định của kế hoạch (trường «code» của danh sách)."),
+            )
+        ],
         responses={200: s.PlanDetailSerializer, **ERRORS},
         summary=_("Một kế hoạch: chỉ tiêu và kết quả thực hiện theo sổ công nhận"),
     )
-    def get(self, request, number: int):
-        plan = programme_selectors.plan_get(user=request.user, pk=number)
+    def get(self, request, code):
+        plan = programme_selectors.plan_get_by_code(user=request.user, code=code)
         report = programme_selectors.plan_report(
             user=request.user, plan=plan, today=timezone.localdate()
         )
@@ -901,7 +911,7 @@ class PlanDetail(Api):
             }
             for o in report.result.outcomes
         ]
-        data = s.PlanSerializer(plan).data
+        data = s.PlanSerializer(plan, context=self.get_serializer_context()).data
         data["targets"] = s.SchoolTargetSerializer(plan.targets, many=True).data
         data["years"] = s.YearRowSerializer(
             [*report.result.years, report.result.whole_period], many=True
@@ -939,7 +949,7 @@ class MonthlyReportList(Api):
         parameters=[
             UNIT_PARAM,
             _param("school", _("Mã trường.")),
-            _param("plan", _("Số thứ tự kế hoạch."), type_=OpenApiTypes.INT),
+            _param("plan", _("Mã định danh của kế hoạch."), type_=OpenApiTypes.UUID),
             _param(
                 "month_from", _("Từ tháng (YYYY-MM-DD, ngày đầu tháng)."), type_=OpenApiTypes.DATE
             ),
@@ -958,11 +968,16 @@ class MonthlyReportList(Api):
         p = request.query_params
         if p.get("school"):
             qs = qs.filter(school__code=p["school"])
-        if p.get("plan", "").isdigit():
-            qs = qs.filter(plan_id=int(p["plan"]))
+        if p.get("plan"):
+            try:
+                qs = qs.filter(plan__public_id=uuid.UUID(p["plan"]))
+            except ValueError:
+                raise serializers.ValidationError(
+                    {"plan": [_("Mã kế hoạch không hợp lệ.")]}
+                ) from None
         if (start := _date_param(request, "month_from")) is not None:
             qs = qs.filter(month__gte=start)
         if (end := _date_param(request, "month_to")) is not None:
             qs = qs.filter(month__lte=end)
-        qs = qs.select_related("school").order_by("-month", "school__code", "pk")
+        qs = qs.select_related("school", "plan").order_by("-month", "school__code", "pk")
         return self.paginated(qs, s.MonthlyReportSerializer)

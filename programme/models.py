@@ -50,6 +50,14 @@ class ProgrammePlan(VersionedModel):
         verbose_name=_("thực hiện văn bản"),
         help_text=_("Ví dụ: kế hoạch năm 2021 thực hiện Đề án giai đoạn 2021–2025."),
     )
+    # The plan's stable public code (the open API's paths and outputs): never the database id.
+    public_id = models.UUIDField(
+        _("mã công khai"),
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("Mã định danh ổn định của kế hoạch, dùng trong địa chỉ API."),
+    )
     kind = models.CharField(_("loại văn bản"), max_length=16, choices=PlanKind.choices)
     number = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)

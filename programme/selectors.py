@@ -88,6 +88,14 @@ def plan_get(*, user, pk: int) -> ProgrammePlan:
     return plan
 
 
+def plan_get_by_code(*, user, code) -> ProgrammePlan:
+    """The plan named by its public code (the open API) if the user may see it, else 404."""
+    plan = plan_list(user=user).filter(public_id=code).first()
+    if plan is None:
+        raise Http404("Không tìm thấy kế hoạch trong phạm vi của bạn.")
+    return plan
+
+
 def plan_units_for_form(*, user) -> QuerySet[AdminUnit]:
     """Units a user may issue a plan for: current units under their editor memberships, and
     the retired units those succeeded (to record a historical plan)."""

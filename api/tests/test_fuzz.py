@@ -73,14 +73,14 @@ def world(province, commune, school, principal, province_officer, make_user):
             "uid": commune.uid,
             "school_year": assessment.school_year,
             "ident": assessment.framework.indicators.order_by("position").first().ident,
-            "number": plan.pk,
         },
+        "plan": str(plan.public_id),
         "framework": assessment.framework.code,
         "roles": {"viewer": viewer, "province_officer": province_officer},
     }
 
 
-def _fuzz(schema, headers: dict, paths: dict, framework: str) -> tuple[list[str], dict]:
+def _fuzz(schema, headers: dict, paths: dict, framework: str, plan: str) -> tuple[list[str], dict]:
     failures: list[str] = []
     calls: dict[str, int] = {}
     for result in schema.get_all_operations():
@@ -90,8 +90,10 @@ def _fuzz(schema, headers: dict, paths: dict, framework: str) -> tuple[list[str]
         fixed = {k: v for k, v in paths.items() if k in names}
         if "ident" in names or "frameworks" in operation.path:
             fixed["code"] = framework
+        if "/plans/" in operation.path and "code" in names:
+            fixed["code"] = plan  # the plan's public code, not a school code
         if "evaluations" in operation.path and "number" in names:
-            fixed["number"] = 1  # the school's first evaluation, not the plan's number
+            fixed["number"] = 1  # the school's first evaluation
         for path_parameters in (None, fixed or None):
             strategy = operation.as_strategy(path_parameters=path_parameters)
 
@@ -125,7 +127,11 @@ def test_the_api_survives_schemathesis(role, world, in_process, settings):
     _token, secret = api_services.token_create(user=user, owner=user, name="Schemathesis")
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", in_process)
     failures, calls = _fuzz(
-        schema, {"Authorization": f"Bearer {secret}"}, world["paths"], world["framework"]
+        schema,
+        {"Authorization": f"Bearer {secret}"},
+        world["paths"],
+        world["framework"],
+        world["plan"],
     )
     assert failures == [], "\n\n".join(failures)
     # Every operation of the schema was called (the writes too).

@@ -41,7 +41,8 @@ def test_the_schema_is_openapi_3_and_every_field_is_described_in_vietnamese(clie
         and not any("$ref" in p for p in prop.get("allOf", []))
     ]
     assert missing == []
-    # Public codes in paths, never database ids (plans keep the number the pages show).
+    # Public codes in paths, never database ids (a plan by its UUID code, an evaluation by its
+    # number within its school).
     params = {p for path in schema["paths"] for p in re.findall(r"{(\w+)}", path)}
     assert params == {"code", "uid", "school_year", "ident", "number"}
 

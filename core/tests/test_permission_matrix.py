@@ -291,7 +291,7 @@ ROUTES: dict[str, Route] = {
     "api:v1_indicators": R(None, "framework", anonymous="401"),
     "api:v1_indicator": R(None, "indicator_ident", anonymous="401"),
     "api:v1_plans": R(None, anonymous="401"),
-    "api:v1_plan": R(None, "plan_number", anonymous="401"),
+    "api:v1_plan": R(None, "plan_code", anonymous="401"),
     "api:v1_investments": R(None, anonymous="401"),
     "api:v1_monthly_reports": R(None, anonymous="401"),
     "notifications:list": R(None),
@@ -671,7 +671,7 @@ def _target(side: Side, obj: str, world, role: str):
         ),
         # The side's only evaluation: number 1 of its school.
         "evaluation_number": ({"code": s.school.code, "number": 1}, "", s.evaluation),
-        "plan_number": ({"number": s.plan.pk}, "", s.plan),
+        "plan_code": ({"code": s.plan.public_id}, "", s.plan),
         "reset_token": ({"uidb64": "MQ", "token": "not-a-token"}, "", None),
         "person": ({"pk": person.pk}, "", person),
         "person_seat": ({"pk": person.pk, "seat_id": seat.pk}, "", seat),
