@@ -57,6 +57,59 @@ def test_it_refuses_an_indicator_of_another_framework(principal, school, tt17, a
     assert not ImprovementAction.objects.exists()
 
 
+def test_an_edit_moving_the_due_date_before_the_start_is_refused_and_writes_nothing(
+    principal, school, tt17, action_data
+):
+    action = services.action_register(
+        user=principal, school=school, framework=tt17, data=action_data()
+    )
+    with pytest.raises(services.Rejected) as refused:
+        services.action_update(
+            user=principal,
+            action=action,
+            data={"due": dt.date(2025, 9, 1)},
+            version=action.version,
+        )
+    assert refused.value.errors["due"] == [
+        "Hạn hoàn thành (01/09/2025) trước ngày bắt đầu (05/09/2025)."
+    ]
+    action.refresh_from_db()
+    assert (action.due, action.version) == (dt.date(2026, 5, 31), 1)
+    assert action.history.count() == 1
+
+
+def test_an_edit_clearing_the_responsible_person_is_refused_and_writes_nothing(
+    principal, school, tt17, action_data
+):
+    action = services.action_register(
+        user=principal, school=school, framework=tt17, data=action_data()
+    )
+    with pytest.raises(services.Rejected) as refused:
+        services.action_update(
+            user=principal, action=action, data={"responsible": " "}, version=action.version
+        )
+    assert refused.value.errors["responsible"] == [
+        "Hãy ghi người (hoặc bộ phận) chịu trách nhiệm thực hiện."
+    ]
+    action.refresh_from_db()
+    assert action.responsible == "Phó hiệu trưởng Lò Văn Minh" and action.version == 1
+
+
+def test_an_edit_citing_an_indicator_of_another_framework_is_refused(
+    principal, school, tt17, action_data
+):
+    action = services.action_register(
+        user=principal, school=school, framework=tt17, data=action_data()
+    )
+    with pytest.raises(services.Rejected) as refused:
+        services.action_update(
+            user=principal, action=action, data={"indicators": ["3.1-M1x"]}, version=1
+        )
+    assert "3.1-M1x không thuộc" in refused.value.errors["indicators"][0]
+    action.refresh_from_db()
+    assert action.indicators == ["1.1-M2"] and action.version == 1
+
+
 def test_dropping_needs_a_reason(principal, school, tt17, action_data):
     action = services.action_register(
         user=principal, school=school, framework=tt17, data=action_data()
@@ -226,6 +279,35 @@ def test_a_project_citing_an_indicator_of_another_framework_is_refused(
         " bộ tiêu chuẩn."
     ]
     assert not InvestmentProject.objects.exists()
+
+
+def test_a_project_edit_citing_an_indicator_of_another_framework_writes_nothing(
+    commune_officer, school, tt17
+):
+    from programme import services as programme_services
+
+    project = programme_services.investment_save(
+        user=commune_officer,
+        school=school,
+        data=_project_data(framework=tt17, targets=["TT17-2018:3.3"]),
+    )
+    with pytest.raises(programme_services.Rejected) as refused:
+        programme_services.investment_save(
+            user=commune_officer,
+            school=school,
+            project=project,
+            version=project.version,
+            data=_project_data(
+                name="Tên mới", framework=tt17, targets=["TT17-2018:3.3", "TT57-2026-PT:3.1-M1"]
+            ),
+        )
+    assert "3.1-M1 không thuộc bộ tiêu chuẩn" in refused.value.errors["targets"][0]
+    project.refresh_from_db()
+    assert (project.name, project.criteria, project.version) == (
+        "Xây phòng học bộ môn",
+        ["3.3"],
+        1,
+    )
 
 
 def test_the_blocker_list_shows_the_project_serving_it(
