@@ -409,6 +409,11 @@ class InvestmentSerializer(F.Serializer):
         source="school.code", allow_null=True, help_text=_("Mã trường (trống: của đơn vị).")
     )
     unit = F.CharField(source="unit.uid", help_text=_("Mã định danh đơn vị."))
+    plan = F.UUIDField(
+        source="plan.public_id",
+        allow_null=True,
+        help_text=_("Mã định danh của kế hoạch chứa dự án (trống: không thuộc kế hoạch nào)."),
+    )
     name = F.CharField(help_text=_("Tên dự án."))
     category = F.CharField(help_text=_("Nhóm dự án."))
     total_million = F.DecimalField(

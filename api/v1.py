@@ -85,6 +85,25 @@ def _date_param(request, name: str) -> dt.date | None:
         ) from None
 
 
+def _int_schema(low: int, high: int) -> dict:
+    return {"type": "integer", "minimum": low, "maximum": high}
+
+
+def _int_param(request, name: str, low: int, high: int) -> int | None:
+    """An integer query parameter within [low, high]; absent: None; anything else is a 400 in
+    Vietnamese (never a 500 from a value the database cannot hold)."""
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        return None
+    if value.isascii() and value.lstrip("-").isdigit() and len(value) <= 9:
+        number = int(value)
+        if low <= number <= high:
+            return number
+    raise serializers.ValidationError(
+        {name: [_("Phải là số nguyên từ %(low)s đến %(high)s.") % {"low": low, "high": high}]}
+    )
+
+
 def _unit_filter(qs, request, prefix: str):
     """?unit=<uid>: that unit and everything under it; an unknown uid empties the list."""
     uid = request.query_params.get("unit", "")
@@ -487,7 +506,7 @@ class RecognitionList(Api):
             UNIT_PARAM,
             _param("school", _("Mã trường.")),
             _param("kind", _("Loại quyết định."), enum=[k for k, _l in s.DecisionKind.choices]),
-            _param("level", _("Mức."), type_=OpenApiTypes.INT),
+            _param("level", _("Mức (0–4)."), type_=_int_schema(0, 4)),
             _param("signed_from", _("Ký từ ngày (YYYY-MM-DD)."), type_=OpenApiTypes.DATE),
             _param("signed_to", _("Ký đến ngày (YYYY-MM-DD)."), type_=OpenApiTypes.DATE),
             _ordering(list(DECISION_ORDER), "-signed_on"),
@@ -503,8 +522,8 @@ class RecognitionList(Api):
             qs = qs.filter(school__code=p["school"])
         if p.get("kind"):
             qs = qs.filter(kind=p["kind"])
-        if p.get("level", "").isdigit():
-            qs = qs.filter(level=int(p["level"]))
+        if (level := _int_param(request, "level", 0, 4)) is not None:
+            qs = qs.filter(level=level)
         if (start := _date_param(request, "signed_from")) is not None:
             qs = qs.filter(signed_on__gte=start)
         if (end := _date_param(request, "signed_to")) is not None:
@@ -590,10 +609,10 @@ class IndicatorList(Api):
 
     @extend_schema(
         parameters=[
-            _param("level", _("Mức của chỉ báo (1–4)."), type_=OpenApiTypes.INT),
+            _param("level", _("Mức của chỉ báo (1–4)."), type_=_int_schema(0, 4)),
             _param("criterion", _("Mã tiêu chí.")),
         ],
-        responses={200: s.IndicatorSerializer(many=True), **ERRORS},
+        responses={200: s.IndicatorSerializer(many=True), 400: WRITE_ERRORS[400], **ERRORS},
         summary=_("Các chỉ báo của một bộ tiêu chuẩn"),
     )
     def get(self, request, code: str):
@@ -601,8 +620,8 @@ class IndicatorList(Api):
             "criterion", "criterion__standard"
         )
         p = request.query_params
-        if p.get("level", "").isdigit():
-            qs = qs.filter(level=int(p["level"]))
+        if (level := _int_param(request, "level", 0, 4)) is not None:
+            qs = qs.filter(level=level)
         if p.get("criterion"):
             qs = qs.filter(criterion__code=p["criterion"])
         return self.paginated(qs.order_by("position", "pk"), s.IndicatorSerializer)
@@ -642,10 +661,14 @@ class AssessmentList(Api):
             UNIT_PARAM,
             _param("status", _("Trạng thái."), enum=[k for k, _l in s.AssessmentStatus.choices]),
             _param("school_year", _("Năm học (2024-2025).")),
-            _param("level", _("Mức tự đánh giá."), type_=OpenApiTypes.INT),
+            _param("level", _("Mức tự đánh giá (0–4)."), type_=_int_schema(0, 4)),
             _ordering(list(ASSESSMENT_ORDER), "-school_year"),
         ],
-        responses={200: s.AssessmentSerializer(many=True), 401: ERRORS[401]},
+        responses={
+            200: s.AssessmentSerializer(many=True),
+            400: WRITE_ERRORS[400],
+            401: ERRORS[401],
+        },
         summary=_("Các đợt tự đánh giá"),
     )
     def get(self, request):
@@ -656,8 +679,8 @@ class AssessmentList(Api):
             qs = qs.filter(status=p["status"])
         if p.get("school_year"):
             qs = qs.filter(school_year=p["school_year"])
-        if p.get("level", "").isdigit():
-            qs = qs.filter(computed_level=int(p["level"]))
+        if (level := _int_param(request, "level", 0, 4)) is not None:
+            qs = qs.filter(computed_level=level)
         qs = _order(qs, request, ASSESSMENT_ORDER, "-school_year,school__sort_key,pk")
         return self.paginated(qs, s.AssessmentSerializer)
 
@@ -864,6 +887,20 @@ class EvidenceList(Api):
 # Plans, investment projects, monthly reports
 
 
+def _plan_code(request) -> uuid.UUID | None:
+    """?plan=<the plan's public code>; anything but a UUID is a 400."""
+    value = request.query_params.get("plan", "").strip()
+    if not value:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise serializers.ValidationError({"plan": [_("Mã kế hoạch không hợp lệ.")]}) from None
+
+
+PLAN_PARAM = _param("plan", _("Mã định danh của kế hoạch."), type_=OpenApiTypes.UUID)
+
+
 class PlanList(Api):
     serializer_class = s.PlanSerializer
 
@@ -925,17 +962,25 @@ class InvestmentList(Api):
     @extend_schema(
         parameters=[
             UNIT_PARAM,
-            _param("year", _("Năm."), type_=OpenApiTypes.INT),
+            _param("year", _("Năm."), type_=_int_schema(1900, 2100)),
+            PLAN_PARAM,
             _param("status", _("Trạng thái dự án.")),
         ],
-        responses={200: s.InvestmentSerializer(many=True), 401: ERRORS[401]},
+        responses={
+            200: s.InvestmentSerializer(many=True),
+            400: WRITE_ERRORS[400],
+            401: ERRORS[401],
+        },
         summary=_("Dự án đầu tư"),
     )
     def get(self, request):
+        year = _int_param(request, "year", 1900, 2100)
         qs = programme_selectors.investment_list(
             user=request.user,
-            filters=programme_selectors.InvestmentFilters.from_params(request.query_params),
+            filters=programme_selectors.InvestmentFilters(year=str(year or "")),
         )
+        if code := _plan_code(request):
+            qs = qs.filter(plan__public_id=code)
         qs = _unit_filter(qs, request, "unit__")
         if request.query_params.get("status"):
             qs = qs.filter(status=request.query_params["status"])
@@ -949,7 +994,7 @@ class MonthlyReportList(Api):
         parameters=[
             UNIT_PARAM,
             _param("school", _("Mã trường.")),
-            _param("plan", _("Mã định danh của kế hoạch."), type_=OpenApiTypes.UUID),
+            PLAN_PARAM,
             _param(
                 "month_from", _("Từ tháng (YYYY-MM-DD, ngày đầu tháng)."), type_=OpenApiTypes.DATE
             ),
@@ -968,13 +1013,8 @@ class MonthlyReportList(Api):
         p = request.query_params
         if p.get("school"):
             qs = qs.filter(school__code=p["school"])
-        if p.get("plan"):
-            try:
-                qs = qs.filter(plan__public_id=uuid.UUID(p["plan"]))
-            except ValueError:
-                raise serializers.ValidationError(
-                    {"plan": [_("Mã kế hoạch không hợp lệ.")]}
-                ) from None
+        if code := _plan_code(request):
+            qs = qs.filter(plan__public_id=code)
         if (start := _date_param(request, "month_from")) is not None:
             qs = qs.filter(month__gte=start)
         if (end := _date_param(request, "month_to")) is not None:

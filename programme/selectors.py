@@ -431,9 +431,10 @@ def investment_list(
         return InvestmentProject.objects.none()
     qs = InvestmentProject.objects.filter(investment_visibility_q(user))
     f = filters or InvestmentFilters()
-    if f.year.isdigit():
+    # ASCII digits of a sensible length only: "²" or 30 digits are no filter, never a 500.
+    if f.year.isascii() and f.year.isdigit() and len(f.year) == 4:
         qs = qs.filter(year=int(f.year))
-    if f.plan.isdigit():
+    if f.plan.isascii() and f.plan.isdigit() and len(f.plan) <= 18:
         qs = qs.filter(plan_id=int(f.plan))
     if f.category:
         qs = qs.filter(category=f.category)

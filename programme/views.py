@@ -321,7 +321,7 @@ def monthly_grid(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user,
         plan=plan,
         today=timezone.localdate(),
-        year=int(year) if year and year.isdigit() else None,
+        year=int(year) if year and year.isascii() and year.isdigit() and len(year) == 4 else None,
     )
     schools = {s.pk: s for s in overview.schools}
     rows = [

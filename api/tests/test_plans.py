@@ -118,3 +118,56 @@ def test_the_schema_names_plans_by_a_uuid_code(client):
     assert schema["components"]["schemas"]["MonthlyReport"]["properties"]["plan"]["format"] == (
         "uuid"
     )
+
+
+def test_investments_name_their_plan_by_its_code_and_filter_by_it(
+    token_client, commune_officer, plan, school
+):
+    from decimal import Decimal
+
+    from programme.models import InvestmentProject
+
+    InvestmentProject.objects.create(
+        unit=school.unit,
+        school=school,
+        plan=plan,
+        name="Nhà lớp học 5 phòng",
+        category="xay_dung_moi",
+        total_million=Decimal("5000"),
+        year=2025,
+    )
+    InvestmentProject.objects.create(
+        unit=school.unit,
+        school=school,
+        name="Sửa nhà hiệu bộ",
+        category="nang_cap_sua_chua",
+        total_million=Decimal("850"),
+        year=2025,
+    )
+    client = token_client(commune_officer)
+    url = reverse("api:v1_investments")
+    rows = {r["name"]: r["plan"] for r in client.get(url).json()["results"]}
+    assert rows == {"Nhà lớp học 5 phòng": str(plan.public_id), "Sửa nhà hiệu bộ": None}
+    only = client.get(url, {"plan": str(plan.public_id), "year": "2025"}).json()["results"]
+    assert [r["name"] for r in only] == ["Nhà lớp học 5 phòng"]
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "field"),
+    [
+        ("api:v1_investments", {"year": "²"}, "year"),
+        ("api:v1_investments", {"year": "9" * 30}, "year"),
+        ("api:v1_investments", {"plan": "9" * 30}, "plan"),
+        ("api:v1_recognitions", {"level": "²"}, "level"),
+        ("api:v1_recognitions", {"level": "9" * 30}, "level"),
+        ("api:v1_assessments", {"level": "-1"}, "level"),
+        ("api:v1_monthly_reports", {"month_from": "2025-13-01"}, "month_from"),
+    ],
+)
+def test_an_odd_filter_is_a_vietnamese_400_never_a_500(
+    token_client, commune_officer, school, name, params, field
+):
+    response = token_client(commune_officer).get(reverse(name), params)
+    assert response.status_code == 400
+    (message,) = response.json()[field]
+    assert message.startswith(("Phải là số nguyên từ", "Mã kế hoạch", "Ngày không hợp lệ"))

@@ -55,6 +55,16 @@ def test_commune_officer_sees_only_their_schools_projects(client, commune_office
     assert "Nâng cấp 7 phòng hiệu bộ" not in body
 
 
+@pytest.mark.parametrize(
+    "params",
+    [{"year": "²"}, {"year": "9" * 30}, {"plan": "²"}, {"plan": "9" * 30}, {"year": "2021"}],
+)
+def test_odd_filters_are_no_filter_never_a_500(client, commune_officer, projects, params):
+    response = login(client, commune_officer).get(reverse("programme:investments"), params)
+    assert response.status_code == 200
+    assert "Nâng cấp nhà hiệu bộ" in response.content.decode()
+
+
 def test_outsider_gets_404_on_someone_elses_project(client, outsider, projects):
     c = login(client, outsider)
     assert c.get(reverse("programme:investment_edit", args=[projects[0].pk])).status_code == 404
