@@ -298,7 +298,10 @@ class EvidenceSerializer(F.Serializer):
     file_name = F.CharField(source="original_name", help_text=_("Tên tệp gốc (nếu có tệp)."))
     download_url = F.CharField(
         allow_null=True,
-        help_text=_("Địa chỉ tải tệp (kiểm tra phạm vi, ghi nhật ký); trống nếu không có tệp."),
+        help_text=_(
+            "Địa chỉ API tải tệp, theo mã trường, năm học và mã minh chứng (kiểm tra phạm vi,"
+            " ghi nhật ký); trống nếu không có tệp."
+        ),
     )
 
 

@@ -50,6 +50,11 @@ v1_patterns = [
         name="v1_assessment_evidence",
     ),
     path(
+        "v1/schools/<str:code>/assessments/<str:school_year>/evidence/<str:evidence_code>/file/",
+        v1.EvidenceFile.as_view(),
+        name="v1_evidence_file",
+    ),
+    path(
         "v1/schools/<str:code>/evaluations/",
         v1.SchoolEvaluations.as_view(),
         name="v1_school_evaluations",

@@ -35,6 +35,7 @@ from core.text import fold
 from evaluation import rules as evaluation_rules
 from evaluation import selectors as evaluation_selectors
 from evaluation.models import Evaluation
+from evidence import downloads as evidence_downloads
 from evidence.models import Evidence
 from frameworks.models import Framework, Indicator
 from programme import selectors as programme_selectors
@@ -874,13 +875,56 @@ class EvidenceList(Api):
         def links(items):
             for e in items:
                 e.download_url = (
-                    request.build_absolute_uri(reverse("evidence:download", args=[e.pk]))
+                    request.build_absolute_uri(
+                        reverse("api:v1_evidence_file", args=[code, school_year, e.code])
+                    )
                     if e.file
                     else None
                 )
             return items
 
         return self.paginated(qs.order_by("code", "pk"), s.EvidenceSerializer, enrich=links)
+
+
+class EvidenceFile(Api):
+    """One evidence item's file, by the assessment's public codes and the evidence code (the
+    code an item gets when filed never changes). Scoped and logged like the page's link."""
+
+    def perform_content_negotiation(self, request, force=False):
+        # The answer is the file itself, whatever the client accepts.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "evidence_code",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description=_("Mã minh chứng (không kèm dấu ngoặc), ví dụ H1-1.1-01."),
+            )
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                response=OpenApiTypes.BINARY,
+                description=_("Tệp minh chứng, tải về dưới tên gốc (ghi nhật ký tải)."),
+            ),
+            403: WRITE_ERRORS[403],
+            **ERRORS,
+        },
+        summary=_("Tệp của một minh chứng"),
+    )
+    def get(self, request, code: str, school_year: str, evidence_code: str):
+        assessment = _assessment(request, code, school_year)
+        evidence = (
+            Evidence.objects.filter(assessment=assessment, code=evidence_code)
+            .select_related("assessment__school__unit")
+            .first()
+        )
+        if evidence is None:
+            raise Http404
+        if not has_perm(request.user, "evidence.download", evidence):
+            raise Forbidden()
+        return evidence_downloads.file_response(request, evidence)
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,12 +3,10 @@ through services (read-only roles inside the scope: 403)."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,12 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import addable_criterion_ids, has_perm
 from core import audit, concurrency
 from core.imports.flow import ImportFlow
-from core.models import AuditEvent
 
-from . import importing, selectors, services
+from . import downloads, importing, selectors, services
 from .forms import EvidenceForm
 from .models import EvidenceCitation
-from .uploads import CONTENT_TYPES, human_size, max_bytes
+from .uploads import human_size, max_bytes
 
 
 def _require(allowed: bool) -> None:
@@ -203,36 +200,13 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("evidence:register", assessment_id=evidence.assessment_id)
 
 
-def attachment_header(name: str) -> str:
-    """Content-Disposition for a download: an ASCII fallback for old clients and the exact
-    UTF-8 name per RFC 5987/6266 (filename*), so Vietnamese names survive."""
-    fallback = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in name)
-    return f"attachment; filename=\"{fallback or 'minh-chung'}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 @login_required
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponse:
-    """The only way to a stored file: in scope, as an attachment, never sniffed or framed."""
+    """A stored file from the page: in scope, as an attachment, never sniffed or framed (the
+    API's file link answers the same way, evidence/downloads.py)."""
     evidence = selectors.get_evidence_or_404(request.user, pk)
-    if not evidence.file:
-        raise Http404("Minh chứng này không có tệp.")
-    try:
-        handle = evidence.file.open("rb")
-    except (OSError, FileNotFoundError) as exc:
-        raise Http404("Không tìm thấy tệp trong kho lưu trữ.") from exc
-    content_type = (
-        evidence.content_type
-        if evidence.content_type in CONTENT_TYPES
-        else "application/octet-stream"
-    )
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = attachment_header(evidence.original_name or "minh-chung")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    audit.event_record(kind=AuditEvent.Kind.DOWNLOAD, request=request, obj=evidence)
-    return response
+    return downloads.file_response(request, evidence)
 
 
 @login_required

@@ -44,7 +44,7 @@ def test_the_schema_is_openapi_3_and_every_field_is_described_in_vietnamese(clie
     # Public codes in paths, never database ids (a plan by its UUID code, an evaluation by its
     # number within its school).
     params = {p for path in schema["paths"] for p in re.findall(r"{(\w+)}", path)}
-    assert params == {"code", "uid", "school_year", "ident", "number"}
+    assert params == {"code", "uid", "school_year", "ident", "number", "evidence_code"}
 
 
 def test_the_docs_page_runs_from_static_files_under_the_csp(client):

@@ -481,6 +481,7 @@ NOT_EDIT_FORMS = {
     "api:tokens": "creates a token",
     "api:v1_assessment": "read-only",
     "api:v1_assessment_evidence": "read-only",
+    "api:v1_evidence_file": "read-only",
     "api:v1_assessments": "read-only",
     "api:v1_docs": "read-only",
     "api:v1_framework": "read-only",

@@ -282,6 +282,7 @@ ROUTES: dict[str, Route] = {
     "api:v1_school_assessments": R("school.view", "school", anonymous="401"),
     "api:v1_assessment": R("assessment.view", "assessment_year", anonymous="401"),
     "api:v1_assessment_evidence": R("evidence.view", "assessment_year", anonymous="401"),
+    "api:v1_evidence_file": R("evidence.download", "evidence_code", anonymous="401"),
     "api:v1_school_evaluations": R("evaluation.view", "school", anonymous="401"),
     "api:v1_evaluation": R("evaluation.view", "evaluation_number", anonymous="401"),
     "api:v1_recognitions": R(None, anonymous="401"),
@@ -660,6 +661,15 @@ def _target(side: Side, obj: str, world, role: str):
             {"code": s.school.code, "school_year": s.assessment.school_year},
             "",
             s.assessment,
+        ),
+        "evidence_code": (
+            {
+                "code": s.school.code,
+                "school_year": s.assessment.school_year,
+                "evidence_code": s.evidence.code,
+            },
+            "",
+            s.evidence,
         ),
         "indicator_ident": (
             {
