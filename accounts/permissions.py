@@ -648,7 +648,7 @@ ACTIONS: dict[str, Action] = {
         ("AdminUnit", "SystemAccount"),
     ),
     "account.manage": Action(
-        _("Tạo, sửa, khóa tài khoản; cấp và thu hồi vai trò"),
+        _("Tạo, sửa, khóa tài khoản, đặt lại mật khẩu; cấp và thu hồi vai trò"),
         (G((P, C, H), "account"),),
         ("Membership", "User"),
     ),

@@ -10,16 +10,13 @@ from typing import Any
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from accounts.mails import send_password_link, setup_link
 from accounts.models import Membership, Profile, Role
 from accounts.permissions import GRANTABLE_ROLES, has_perm, scope_for
 from core import audit
@@ -158,14 +155,6 @@ def _clean_username(username: str) -> str:
     return username
 
 
-def setup_link(person, base_url: str, *, name: str = "accounts:password_reset_confirm") -> str:
-    """A one-time link to choose a password (Django's password reset token: it stops working
-    once the password is set)."""
-    uid = urlsafe_base64_encode(force_bytes(person.pk))
-    token = default_token_generator.make_token(person)
-    return base_url.rstrip("/") + reverse(name, kwargs={"uidb64": uid, "token": token})
-
-
 def send_setup_mail(person, base_url: str) -> None:
     """The mail giving a new account its set-up link (sent after the transaction commits)."""
     context = {
@@ -286,6 +275,77 @@ def membership_remove(*, user, membership: Membership) -> None:
             _("Đây là vai trò cuối cùng của người này: hãy khóa tài khoản thay vì thu hồi.")
         )
     membership.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# A manager resets someone's password (issue 14 §1): whoever may edit the account (the table's
+# `account.manage` on the person: every seat of theirs within what the manager may give), never
+# their own. The old password stops working at once (and every open session of the person with
+# it); the next login asks for a new one.
+
+RESET_BY_LINK, RESET_BY_PASSWORD = "link", "password"
+
+
+@dataclass
+class PasswordReset:
+    person: Any
+    password: str  # the temporary password, to hand over once ("" when a link was mailed)
+    mailed_to: str  # the address the set-up link goes to ("" for a temporary password)
+
+
+def password_reset_refusal(actor, person) -> str:
+    if person.pk == actor.pk:
+        return _("Mật khẩu của chính bạn được đổi ở trang «Đổi mật khẩu».")
+    return _(
+        "Không thể đặt lại mật khẩu của người này: họ có vai trò ngoài phạm vi bạn quản lý "
+        "hoặc cao hơn vai trò bạn được cấp."
+    )
+
+
+@transaction.atomic
+def account_password_reset(
+    *, user, person, how: str, base_url: str = "", request=None
+) -> PasswordReset:
+    """`how` = RESET_BY_LINK: a set-up link is mailed to the person by the worker (after the
+    commit; the password in place until then is a random one nobody knows); RESET_BY_PASSWORD:
+    a generated temporary password is returned, to show once. Either way the person must choose
+    their own password at the next login. Audited: an AuditEvent (who reset whose password)
+    and the profile's history, with how."""
+    if not has_perm(user, "account.manage", person):
+        raise AccountRefused(password_reset_refusal(user, person))
+    if how not in (RESET_BY_LINK, RESET_BY_PASSWORD):
+        raise ValidationError(_("Hãy chọn cách đặt lại mật khẩu."))
+    if not person.is_active:
+        raise ValidationError(
+            _("Tài khoản này đang bị khóa: hãy mở lại tài khoản trước khi đặt lại mật khẩu.")
+        )
+    email = (person.email or "").strip()
+    if how == RESET_BY_LINK and not email:
+        raise ValidationError(
+            _(
+                "Người này chưa có địa chỉ thư điện tử: hãy nhập địa chỉ, hoặc tạo mật khẩu "
+                "tạm thời để trao tận tay."
+            )
+        )
+    password = generate_password()
+    person.set_password(password)
+    # The password alone: the account's history excludes it (core.audit), so a save would
+    # only add an empty history row; the reset is recorded below.
+    type(person)._default_manager.filter(pk=person.pk).update(password=person.password)
+    profile = profile_of(person)
+    profile.must_change_password = True
+    profile._change_reason = (
+        _("Đặt lại mật khẩu: gửi đường dẫn đến %(email)s") % {"email": email}
+        if how == RESET_BY_LINK
+        else _("Đặt lại mật khẩu: mật khẩu tạm thời")
+    )[:100]
+    profile.save(update_fields=["must_change_password"])
+    audit.event_record(kind=AuditEvent.Kind.PASSWORD_SET, request=request, user=user, obj=person)
+    if how == RESET_BY_LINK:
+        site = base_url or settings.SITE_URL
+        transaction.on_commit(lambda: send_password_link.enqueue(person.pk, site))
+        return PasswordReset(person, "", email)
+    return PasswordReset(person, password, "")
 
 
 def password_changed(*, person, request=None) -> None:

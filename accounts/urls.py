@@ -35,6 +35,7 @@ urlpatterns = [
     path("people/import/confirm/", people_import_confirm, name="people_import_confirm"),
     path("people/<int:pk>/", views_people.person, name="person"),
     path("people/<int:pk>/active/", views_people.person_active, name="person_active"),
+    path("people/<int:pk>/password/", views_people.person_password, name="person_password"),
     path("people/<int:pk>/seats/", views_people.person_seat_add, name="person_seat_add"),
     path(
         "people/<int:pk>/seats/<int:seat_id>/remove/",

@@ -177,7 +177,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _person_page(request, person, *, form=None, seat_form=None, status=200, conflict=None):
+def _person_page(
+    request, person, *, form=None, seat_form=None, status=200, conflict=None, reset_error=""
+):
     can_manage = has_perm(request.user, "account.manage", person)
     profile = services.profile_of(person)
     if form is None:
@@ -206,6 +208,7 @@ def _person_page(request, person, *, form=None, seat_form=None, status=200, conf
             "other_seats": others,
             "can_manage": can_manage,
             "conflict": conflict,
+            "reset_error": reset_error,
             "history_rows": audit.history_rows(
                 person,
                 related=[
@@ -336,3 +339,37 @@ def person_seat_remove(request: HttpRequest, pk: int, seat_id: int) -> HttpRespo
     else:
         messages.success(request, _("Đã thu hồi vai trò."))
     return redirect("accounts:person", pk=person.pk)
+
+
+@login_required
+@never_cache
+@require_POST
+def person_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reset the person's password: `how=link` mails a set-up link (by the worker), `how=password`
+    shows a generated temporary password on this one response. Both force a change at the next
+    login."""
+    person = selectors.account_get_or_404(request.user, pk)
+    if not has_perm(request.user, "account.manage", person):
+        raise PermissionDenied(services.password_reset_refusal(request.user, person))
+    try:
+        reset = services.account_password_reset(
+            user=request.user,
+            person=person,
+            how=request.POST.get("how", ""),
+            base_url=_base_url(request),
+            request=request,
+        )
+    except ValidationError as exc:
+        return _person_page(request, person, status=400, reset_error=" ".join(exc.messages))
+    if reset.mailed_to:
+        messages.success(
+            request,
+            _(
+                "Đã đặt lại mật khẩu của %(name)s: thư kèm đường dẫn đặt mật khẩu mới sẽ được "
+                "gửi đến %(email)s."
+            )
+            % {"name": person.get_full_name() or person.username, "email": reset.mailed_to},
+        )
+        return redirect("accounts:person", pk=person.pk)
+    # The password is shown on this one response, never stored in clear.
+    return render(request, "accounts/person_password.html", {"person": person, "reset": reset})

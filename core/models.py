@@ -47,6 +47,9 @@ class AuditEvent(models.Model):
         DOWNLOAD = "download", _("Tải tệp")
         PASSWORD_CHANGE = "password_change", _("Đổi mật khẩu")
         PASSWORD_RESET = "password_reset", _("Gửi thư đặt lại mật khẩu")
+        # A manager reset someone else's password (accounts.services.account_password_reset):
+        # `user` is the manager, the object the person.
+        PASSWORD_SET = "password_set", _("Đặt lại mật khẩu cho người dùng")
 
     kind = models.CharField(_("sự kiện"), max_length=16, choices=Kind.choices)
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)

@@ -10,7 +10,10 @@ to the user from the permission table (accounts.permissions).
 
 Apps above this one add their own items through `register()` from their AppConfig.ready()
 (external evaluation: registrations to check, an evaluator's evaluations; improvement actions:
-those overdue): `register(MANAGER, provider)` with `provider(user, today) -> list[Todo]`."""
+those overdue): `register(MANAGER, provider)` with `provider(user, today) -> list[Todo]`. The
+school audiences (PRINCIPAL, STAFF) have one card per school: their providers are called once
+per school as `provider(user, today, school=school)` and return that school's items only (a
+principal of several schools must not see one count repeated under each)."""
 
 from __future__ import annotations
 
@@ -69,7 +72,7 @@ class Todo:
         return format_int(self.count)
 
 
-Provider = Callable[[object, dt.date], list[Todo]]
+Provider = Callable[..., list[Todo]]
 PROVIDERS: dict[str, list[Provider]] = {MANAGER: [], PRINCIPAL: [], STAFF: [], REVIEWER: []}
 
 
@@ -79,10 +82,10 @@ def register(audience: str, provider: Provider) -> None:
         PROVIDERS[audience].append(provider)
 
 
-def _extra(audience: str, user, today: dt.date) -> list[Todo]:
+def _extra(audience: str, user, today: dt.date, school: School | None = None) -> list[Todo]:
     out: list[Todo] = []
     for provider in PROVIDERS[audience]:
-        out += provider(user, today)
+        out += provider(user, today) if school is None else provider(user, today, school=school)
     return out
 
 
@@ -354,7 +357,7 @@ def principal_todos(*, user, school: School, today: dt.date) -> SchoolTodo:
             ],
         )
     )
-    items += _extra(PRINCIPAL, user, today)
+    items += _extra(PRINCIPAL, user, today, school)
     return SchoolTodo(school, a, items)
 
 
@@ -387,7 +390,7 @@ def staff_todos(*, user, school: School, today: dt.date) -> SchoolTodo:
                 rows,
             )
         )
-    items += _extra(STAFF, user, today)
+    items += _extra(STAFF, user, today, school)
     return SchoolTodo(school, a, items)
 
 
@@ -510,21 +513,22 @@ def registrations_to_check(user, today: dt.date) -> list[Todo]:
     ]
 
 
-def overdue_improvements(user, today: dt.date) -> list[Todo]:
-    """Improvement actions past their due date in the user's schools, the longest overdue
-    first (the managing unit's list has all of them)."""
+def overdue_improvements(user, today: dt.date, school: School | None = None) -> list[Todo]:
+    """Improvement actions past their due date in the user's schools (a manager's), or in
+    `school` (a principal's card of that school), the longest overdue first (the managing
+    unit's list, the school's page, has all of them)."""
+    where = school_filter_where(user, "improvement.view", "school__")
+    if school is not None:
+        where &= Q(school=school)
     qs = improvement_selectors.overdue_actions(
-        ImprovementAction.objects.filter(
-            school_filter_where(user, "improvement.view", "school__")
-        ).select_related("school"),
-        today=today,
+        ImprovementAction.objects.filter(where).select_related("school"), today=today
     )
     count = qs.count()
     if not count:
         return []
     rows = [
         TodoRow(
-            f"{a.school.name}: {a.title}",
+            a.title if school is not None else f"{a.school.name}: {a.title}",
             reverse("improvement:action", args=[a.pk]),
             f"hạn {format_date_short(a.due)} (quá {format_int((today - a.due).days)} ngày)",
             "danger",
@@ -534,10 +538,10 @@ def overdue_improvements(user, today: dt.date) -> list[Todo]:
     return [
         Todo(
             "improvement-overdue",
-            "Biện pháp cải tiến quá hạn",
+            "Biện pháp cải tiến quá hạn" + (f" — {school.name}" if school is not None else ""),
             count,
-            "",
-            "",
+            reverse("improvement:school", args=[school.code]) if school is not None else "",
+            "Biện pháp cải tiến của trường" if school is not None else "",
             rows,
             tone="danger",
         )

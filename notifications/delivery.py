@@ -25,6 +25,7 @@ from django_tasks import task
 
 from core.text import format_date_short
 
+from .digest import DigestItem, digest_html, digest_text
 from .models import Delivery, MailState, Notification
 
 logger = logging.getLogger(__name__)
@@ -162,33 +163,44 @@ def _chunks(rows: Iterable[dict]) -> Iterator[list[tuple[int, list[dict]]]]:
         yield chunk
 
 
-def digest_mail(rows: list[dict], text_template, html_template) -> EmailMultiAlternatives:
+def _digest_mail(rows: list[dict], urls: dict[str, str], tz) -> EmailMultiAlternatives:
     first = rows[0]
-    items = [Item(r["title"], r["body"], absolute(r["link"]), r["created"]) for r in rows]
-    ctx = _context(
-        _person(
-            first["recipient__first_name"],
-            first["recipient__last_name"],
-            first["recipient__username"],
-        ),
-        items,
+    items = [
+        DigestItem(
+            r["title"],
+            r["body"],
+            absolute(r["link"]),
+            format_date_short(r["created"].astimezone(tz).date()),
+        )
+        for r in rows
+    ]
+    name = _person(
+        first["recipient__first_name"], first["recipient__last_name"], first["recipient__username"]
     )
-    subject = _subject(f"Tổng hợp thông báo: {len(items)} việc cần biết")
     mail = EmailMultiAlternatives(
-        subject, text_template.render(ctx), to=[first["recipient__email"]]
+        _subject(f"Tổng hợp thông báo: {len(items)} việc cần biết"),
+        digest_text(name=name, items=items, **urls),
+        to=[first["recipient__email"]],
     )
-    mail.attach_alternative(html_template.render(ctx), "text/html")
+    mail.attach_alternative(digest_html(name=name, items=items, **urls), "text/html")
     return mail
 
 
 def build_and_send_digest(now=None) -> int:
     """One mail per person with pending digest notifications created before `now`; returns how
-    many mails went. Chunk by chunk: a failing chunk raises, the chunks before stay sent."""
+    many mails went. Chunk by chunk: a failing chunk raises, the chunks before stay sent.
+
+    The bodies are string joins (notifications/digest.py, proven equal to the templates they
+    replaced), the links every mail shares are reversed once, and the database backend writes a
+    chunk's mails in one statement: 45,000 people's digest in bench/bench_notify.py."""
     now = now or timezone.now()
     sent = 0
+    tz = timezone.get_current_timezone()
     with translation.override("vi"):
-        text_template = get_template("notifications/mail/digest.txt")
-        html_template = get_template("notifications/mail/digest.html")
+        urls = {
+            "list_url": absolute(reverse("notifications:list")),
+            "preferences_url": absolute(reverse("notifications:preferences")),
+        }
         connection = get_connection()
         for chunk in _chunks(_digest_rows(now)):
             mails, sent_ids, skipped_ids = [], [], []
@@ -197,7 +209,7 @@ def build_and_send_digest(now=None) -> int:
                 if not rows[0]["recipient__email"]:
                     skipped_ids += ids
                     continue
-                mails.append(digest_mail(rows, text_template, html_template))
+                mails.append(_digest_mail(rows, urls, tz))
                 sent_ids += ids
             if mails:
                 connection.send_messages(mails)

@@ -520,6 +520,7 @@ NOT_EDIT_FORMS = {
     "accounts:people_import_confirm": "import (all or nothing, rows checked again)",
     "accounts:people_import_template": "read-only",
     "accounts:person_active": "locks or unlocks (idempotent: the state asked for is set)",
+    "accounts:person_password": "resets a password (a new random one each time: nothing read to be stale)",
     "accounts:person_seat_add": "adds a seat (a duplicate is refused)",
     "accounts:person_seat_remove": "removes a seat",
     "api:school_detail": "read-only API",

@@ -128,6 +128,8 @@ TRIES = [
     Try("accounts:person", "get", 404, args="person"),
     Try("accounts:person", "post", 404, args="person", data={"full_name": "Kẻ Lạ"}),
     Try("accounts:person_active", "post", 404, args="person", data={"active": "0"}),
+    Try("accounts:person_password", "post", 404, args="person", data={"how": "password"}),
+    Try("accounts:person_password", "post", 404, args="person", data={"how": "link"}),
     Try("accounts:person_seat_add", "post", 404, args="person", data={"role": "staff"}),
     Try("accounts:person_seat_remove", "post", 404, args="person_seat"),
     Try("units:list", "get", 200),
@@ -311,7 +313,11 @@ def _snapshot() -> tuple:
         list(ImprovementReview.objects.order_by("pk").values()),
         list(ApiToken.objects.order_by("pk").values()),
         list(SystemAccount.objects.order_by("pk").values()),
-        list(get_user_model().objects.order_by("pk").values("pk", "is_active", "first_name")),
+        list(
+            get_user_model()
+            .objects.order_by("pk")
+            .values("pk", "is_active", "first_name", "password")
+        ),
         list(Notification.objects.order_by("pk").values("pk", "read_at")),
     )
 

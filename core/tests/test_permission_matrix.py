@@ -114,6 +114,7 @@ ROUTES: dict[str, Route] = {
     # who may manage every seat of theirs (else 403).
     "accounts:person": R(None, "person", post=True, post_action="account.manage"),
     "accounts:person_active": R("account.manage", "person", get=False, post=True),
+    "accounts:person_password": R("account.manage", "person", get=False, post=True),
     "accounts:person_seat_add": R("account.manage", "person", get=False, post=True),
     "accounts:person_seat_remove": R("account.manage", "person_seat", get=False, post=True),
     "units:list": R(None),

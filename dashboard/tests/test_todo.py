@@ -7,9 +7,12 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from accounts.models import Membership, Role
 from assessments import services as assessment_services
 from dashboard import todo
+from frameworks.models import Framework
 from frameworks.services import framework_load_dir
+from improvement.models import ImprovementAction
 from recognition.models import RecognitionDecision
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +101,30 @@ def test_the_home_page_shows_the_todo_and_the_chart_data(client, commune_officer
     page = client.get("/").content.decode()
     assert "Việc cần làm hôm nay" in page and 'id="home-chart-data"' in page
     assert "js/home.js" in page
+
+
+def test_a_principal_of_two_schools_sees_each_school_s_overdue_actions_once(
+    principal, school, sibling_school
+):
+    framework_load_dir()
+    Membership.objects.create(user=principal, role=Role.PRINCIPAL, school=sibling_school)
+    for where, title in ((school, "Sửa nhà vệ sinh"), (sibling_school, "Mua bàn ghế")):
+        ImprovementAction.objects.create(
+            school=where,
+            framework=Framework.objects.get(code="TT17-2018"),
+            year=2026,
+            indicators=["1.1-M2"],
+            title=title,
+            responsible="Hiệu trưởng",
+            start=dt.date(2026, 9, 1),
+            due=dt.date(2026, 10, 1),
+        )
+    cards = todo.home_todo(user=principal, today=TODAY).schools
+    assert {st.school for st in cards} == {school, sibling_school}
+    for st in cards:
+        (item,) = [t for t in st.items if t.key == "improvement-overdue"]
+        assert item.count == 1 and st.school.name in item.label
+        (row,) = item.rows
+        expected = "Sửa nhà vệ sinh" if st.school == school else "Mua bàn ghế"
+        assert row.text == expected
+        assert item.url == reverse("improvement:school", args=[st.school.code])
