@@ -21,6 +21,12 @@ def vietnamese_first():
 
 
 @pytest.fixture
+def immediate_tasks(settings):
+    """Tasks run where they are enqueued (the worker's job, done in the test)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
 def province(db) -> AdminUnit:
     return AdminUnit.objects.create(uid="P12", code="12", name="Lai Châu", division_type="tỉnh")
 

@@ -1,8 +1,31 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from accounts.mails import send_prepared_mail
 from core.concurrency import version_field
+
+
+class PasswordResetMailForm(PasswordResetForm):
+    """Django's "Quên mật khẩu" form, whose mail the background worker sends: the page answers
+    at once even when the mail server is slow or down, and a failed send is retried."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        html = (
+            render_to_string(html_email_template_name, context) if html_email_template_name else ""
+        )
+        send_prepared_mail.enqueue(subject=subject, body=body, to=to_email, html=html)
 
 
 class LoginForm(AuthenticationForm):

@@ -11,12 +11,10 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from accounts.mails import send_password_link, setup_link
+from accounts.mails import send_password_link, send_setup_link
 from accounts.models import Membership, Profile, Role
 from accounts.permissions import GRANTABLE_ROLES, has_perm, scope_for
 from core import audit
@@ -155,23 +153,6 @@ def _clean_username(username: str) -> str:
     return username
 
 
-def send_setup_mail(person, base_url: str) -> None:
-    """The mail giving a new account its set-up link (sent after the transaction commits)."""
-    context = {
-        "person": person,
-        "link": setup_link(person, base_url),
-        "site": base_url,
-        "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-    }
-    send_mail(
-        subject=_("Tài khoản Trường Chuẩn của bạn"),
-        message=render_to_string("accounts/mail/setup.txt", context),
-        from_email=None,
-        recipient_list=[person.email],
-        fail_silently=True,  # a mail server down never undoes the account; the link can be resent
-    )
-
-
 @transaction.atomic
 def account_create(
     *,
@@ -211,7 +192,7 @@ def account_create(
     seat.save()
     mailed = bool(person.email and base_url)
     if mailed:
-        transaction.on_commit(lambda: send_setup_mail(person, base_url))
+        transaction.on_commit(lambda: send_setup_link.enqueue(person.pk, base_url))
     return NewAccount(person, "" if mailed else password, mailed)
 
 

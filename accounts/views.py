@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import first_login, selectors, services
-from accounts.forms import LoginForm
+from accounts.forms import LoginForm, PasswordResetMailForm
 from core import audit
 from core.models import AuditEvent
 
@@ -99,6 +99,8 @@ class PasswordReset(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/mail/password_reset.txt"
     subject_template_name = "accounts/mail/password_reset_subject.txt"
+    html_email_template_name = "accounts/mail/password_reset.html"
+    form_class = PasswordResetMailForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):

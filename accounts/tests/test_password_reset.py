@@ -50,11 +50,6 @@ def teacher(make_user, school):
     return make_user(Role.STAFF, school=school, username="gv_huoiluong", email="gv@hl.example")
 
 
-@pytest.fixture
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
 def _password_of(person) -> str:
     return User.objects.get(pk=person.pk).password
 

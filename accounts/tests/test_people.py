@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from accounts import services
 from accounts.importing import COLUMNS
@@ -133,23 +134,38 @@ def test_creating_an_account_without_email_hands_over_a_password_once(xa_admin, 
     assert mail.outbox == []
 
 
+def _create_mai(xa_admin, school):
+    return services.account_create(
+        user=xa_admin,
+        username="gv.mai",
+        full_name="Lò Thị Mai",
+        email="mai@example.org",
+        role=Role.STAFF,
+        school=school,
+        base_url="http://testserver/",
+    )
+
+
 def test_creating_an_account_with_email_mails_a_set_up_link(
-    xa_admin, school, django_capture_on_commit_callbacks
+    xa_admin, school, immediate_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        made = services.account_create(
-            user=xa_admin,
-            username="gv.mai",
-            full_name="Lò Thị Mai",
-            email="mai@example.org",
-            role=Role.STAFF,
-            school=school,
-            base_url="http://testserver/",
-        )
+        made = _create_mai(xa_admin, school)
     assert made.mailed and made.password == ""
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["mai@example.org"]
     assert "/accounts/password/reset/" in mail.outbox[0].body
     assert "gv.mai" in mail.outbox[0].body
+    html = dict((m, c) for c, m in mail.outbox[0].alternatives)["text/html"]
+    assert "Kính gửi Lò Thị Mai" in html and "/accounts/password/reset/" in html
+
+
+def test_the_set_up_mail_goes_by_the_worker_never_inside_the_request(
+    xa_admin, school, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _create_mai(xa_admin, school)
+    assert mail.outbox == []
+    assert DBTaskResult.objects.filter(task_path="accounts.mails.send_setup_link").count() == 1
 
 
 def test_an_escalation_is_refused_with_the_reason(principal, school):
@@ -360,7 +376,15 @@ def test_the_first_login_forces_a_password_change_then_goes_home(client, xa_admi
     ).exists()
 
 
-def test_forgotten_password_is_reset_by_mail(client, principal):
+def test_the_forgotten_password_mail_goes_by_the_worker(client, principal):
+    principal.email = "ht@huoiluong.example"
+    principal.save()
+    response = client.post(reverse("accounts:password_reset"), {"email": "HT@huoiluong.example"})
+    assert response.status_code == 302 and mail.outbox == []
+    assert DBTaskResult.objects.filter(task_path="accounts.mails.send_prepared_mail").count() == 1
+
+
+def test_forgotten_password_is_reset_by_mail(client, principal, immediate_tasks):
     principal.email = "ht@huoiluong.example"
     principal.save()
     response = client.post(reverse("accounts:password_reset"), {"email": "HT@huoiluong.example"})
@@ -368,6 +392,8 @@ def test_forgotten_password_is_reset_by_mail(client, principal):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert "Đặt lại mật khẩu" in message.subject and "ht_huoiluong" in message.body
+    html = dict((m, c) for c, m in message.alternatives)["text/html"]
+    assert "Kính gửi" in html and "/accounts/password/reset/" in html
     link = re.search(r"http://testserver(/accounts/password/reset/\S+)", message.body)[1]
     form = client.get(link, follow=True)
     assert form.status_code == 200 and "Đặt mật khẩu mới" in form.content.decode()
@@ -438,7 +464,13 @@ ROWS = [
 
 
 def test_an_import_creates_everyone_mails_links_and_hands_passwords_once(
-    client, principal, school, settings, tmp_path, django_capture_on_commit_callbacks
+    client,
+    principal,
+    school,
+    settings,
+    tmp_path,
+    immediate_tasks,
+    django_capture_on_commit_callbacks,
 ):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(principal)

@@ -21,11 +21,6 @@ def _submit(principal, assessment, capture):
         assessment_services.assessment_submit(user=principal, assessment=assessment)
 
 
-@pytest.fixture
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
 def test_managers_are_the_officers_of_the_unit_that_manages_the_schools_kind(
     school, commune_officer, province_officer, principal, outsider
 ):
