@@ -644,7 +644,6 @@ def review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "team_level": live.criteria[crit.code],
         "indicators": [(ind, team.get(ind.pk)) for ind in indicators],
         "sheet": sheet,
-        "codes": codes,
         "previous": codes[at - 1] if at > 0 else None,
         "next": codes[at + 1] if at + 1 < len(codes) else None,
         "history_rows": audit.history_rows(row) if row is not None else None,
