@@ -792,6 +792,11 @@ ACTIONS: dict[str, Action] = {
     "evaluation.record_visit": Action(
         _("Ghi khảo sát sơ bộ, chính thức"), (G((R,), "ee_lead"),), ("Evaluation",)
     ),
+    "evaluation.write_review": Action(
+        _("Viết nhận xét của đoàn theo tiêu chí (điểm mạnh, điểm yếu, khuyến nghị)"),
+        (G((R,), "ee_lead"),),
+        ("Evaluation",),
+    ),
     "evaluation.report": Action(
         _("Gửi dự thảo báo cáo, ghi ý kiến của trường, hoàn thành báo cáo chính thức"),
         (G((R,), "ee_leader"),),

@@ -29,6 +29,7 @@ import copy
 import datetime as dt
 import functools
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -302,12 +303,57 @@ _NAME_STARTS_AFTER = frozenset(
     "GDNN-GDTX SỞ TRÚ XUYÊN GIÁO TRẺ".split()
 )
 NBSP = "\u00a0"
+# Where the place in a school's proper name starts ("MẦM NON HOA BAN / XÃ HUỔI LUÔNG"); the first
+# word of a compound ("THỊ TRẤN") is what the line starts with.
+_PLACE_WORDS = frozenset("XÃ HUYỆN TỈNH PHƯỜNG QUẬN THỊ THÀNH ĐẶC".split())
 
 
-def _header_tokens(words: list[str], usable: float, size: float, bold: bool) -> list[str]:
-    """The words of a header name with each compound ("TIỂU HỌC") joined by a non-breaking
-    space, so that neither the choice below nor the word processor can cut it; a compound
-    wider than the line stays breakable."""
+# The words naming a school's type (loại trường), each kept on one line with non-breaking spaces
+# where it fits: "PTDTBT TIỂU HỌC", "TH VÀ THCS", "TRUNG HỌC CƠ SỞ"; the type as a whole when it
+# fits a line, else unit by unit ("TIỂU HỌC" / "VÀ TRUNG HỌC CƠ SỞ"). A line break falls before
+# the type or before the proper name rather than inside the type.
+_SCHOOL_TYPE_UNITS = tuple(
+    sorted(
+        (
+            tuple(unit.split())
+            for unit in """PTDTBT|PTDTNT|PTDT|PT|PTCS|TH|THCS|THPT|MN|MG|GDTX|GDNN-GDTX|TIỂU HỌC|
+            TRUNG HỌC|TRUNG HỌC CƠ SỞ|TRUNG HỌC PHỔ THÔNG|MẦM NON|MẪU GIÁO|NHÀ TRẺ|PHỔ THÔNG|
+            PHỔ THÔNG CƠ SỞ|PHỔ THÔNG DÂN TỘC BÁN TRÚ|PHỔ THÔNG DÂN TỘC NỘI TRÚ|DÂN TỘC BÁN TRÚ|
+            DÂN TỘC NỘI TRÚ|BÁN TRÚ|NỘI TRÚ|LIÊN CẤP|NHIỀU CẤP HỌC|CHUYÊN""".split("|")
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_SCHOOL_WORD = "TRƯỜNG"
+_TYPE_JOINERS = frozenset({"VÀ", "-"})
+
+
+def _school_type(words: list[str]) -> list[tuple[int, int]]:
+    """The units of the school type after the word "TRƯỜNG", as [start, end) word ranges (a
+    "VÀ" joining two types goes with the unit after it); [] for a name without one."""
+    upper = [w.upper() for w in words]
+    if _SCHOOL_WORD not in upper[:-1]:
+        return []
+    i = upper.index(_SCHOOL_WORD) + 1
+    units: list[tuple[int, int]] = []
+    while i < len(words) - 1:  # the last word is always the proper name's
+        start = i
+        if units and upper[i] in _TYPE_JOINERS:
+            i += 1
+        for unit in _SCHOOL_TYPE_UNITS:
+            if tuple(upper[i : i + len(unit)]) == unit and i + len(unit) < len(words):
+                units.append((start, i + len(unit)))
+                i += len(unit)
+                break
+        else:
+            break
+    return units
+
+
+def _compound_tokens(words: list[str], usable: float, size: float, bold: bool) -> list[str]:
+    """Words with each compound ("TIỂU HỌC") joined by a non-breaking space (unless wider than
+    the line)."""
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -326,6 +372,37 @@ def _header_tokens(words: list[str], usable: float, size: float, bold: bool) -> 
             out.append(words[i])
             i += 1
     return out
+
+
+def _header_tokens(
+    words: list[str], usable: float, size: float, bold: bool
+) -> tuple[list[str], tuple[int, int] | None]:
+    """The words of a header name with each group joined by non-breaking spaces, so that
+    neither the choice below nor the word processor can cut it: the school type as a whole
+    where it fits a line ("PTDTBT TIỂU HỌC"), else each of its units ("TRUNG HỌC CƠ SỞ"),
+    else each compound ("TIỂU HỌC"); a group wider than the line stays breakable. Also the
+    [first, end) tokens of the school type (None without one)."""
+
+    def fits(chunk: list[str]) -> bool:
+        return text_width_mm(NBSP.join(chunk), size, bold=bold) <= usable
+
+    units = _school_type(words)
+    if not units:
+        return _compound_tokens(words, usable, size, bold), None
+    start, end = units[0][0], units[-1][1]
+    out = _compound_tokens(words[:start], usable, size, bold)
+    first = len(out)
+    if len(units) > 1 and fits(words[start:end]):
+        out.append(NBSP.join(words[start:end]))
+    else:
+        for a, b in units:
+            if b - a > 1 and fits(words[a:b]):
+                out.append(NBSP.join(words[a:b]))
+            else:
+                out.extend(_compound_tokens(words[a:b], usable, size, bold))
+    span = (first, len(out))
+    out.extend(_compound_tokens(words[end:], usable, size, bold))
+    return out, span
 
 
 def _name_start(words: list[str]) -> int:
@@ -362,10 +439,20 @@ def header_lines(
     usable = width_mm - CELL_PADDING_MM
     if text_width_mm(text, size, bold=bold) <= usable or len(text.split()) < 2:
         return [text], usable
-    words = _header_tokens(text.split(), usable, size, bold)
+    words, school_type = _header_tokens(text.split(), usable, size, bold)
     if len(words) < 2:
         return [text], usable
-    name = _name_start(words)
+    # A school's proper name starts right after its type ("MẦM NON / HOA BAN XÃ HUỔI LUÔNG",
+    # "PTDTNT THCS / HUYỆN PHONG THỔ"); other units' after their last kind word.
+    name = _name_start(words) if school_type is None else school_type[1]
+
+    def elsewhere(lines: list[str]) -> int:
+        """Breaks of a school's name not right before its proper name ("TRƯỜNG / TH VÀ
+        THCS NẬM XE" is the worse of two otherwise equal choices)."""
+        if school_type is None:
+            return 0
+        cuts = itertools.accumulate(len(line.split(" ")) for line in lines[:-1])
+        return sum(cut != school_type[1] for cut in cuts)
 
     def penalty(lines: list[str]) -> int:
         total, cut = 0, 0
@@ -373,8 +460,13 @@ def header_lines(
             cut += len(line.split(" "))
             before, after = words[cut - 1].split(NBSP)[-1], words[cut].split(NBSP)[0]
             total += int(f"{before} {after}".upper() in _COMPOUNDS)
-            # A name cut is the worse: "HUỔI / LUÔNG" reads as two places.
-            total += 3 * (name < cut)
+            # Inside the school type ("PTDTBT / TIỂU HỌC") where it is too wide to join.
+            if school_type is not None:
+                total += int(school_type[0] < cut < school_type[1])
+            # A name cut is the worse: "HUỔI / LUÔNG" reads as two places; before the place
+            # a school's name ends with it is the lesser ("HOA BAN / XÃ HUỔI LUÔNG").
+            if name < cut:
+                total += 1 if after.upper() in _PLACE_WORDS and school_type else 3
         return total
 
     widths = {
@@ -382,7 +474,7 @@ def header_lines(
         for i in range(len(words))
         for j in range(i + 1, len(words) + 1)
     }
-    best: tuple[tuple[int, int, float], list[str], float] | None = None
+    best: tuple[tuple[int, int, int, float], list[str], float] | None = None
     for width in sorted(w for w in widths if w <= usable):
         lines = _greedy(words, width, size, bold)
         widest = max(text_width_mm(line, size, bold=bold) for line in lines)
@@ -390,7 +482,7 @@ def header_lines(
             continue
         if len(lines) > 3:
             continue
-        key = (penalty(lines), len(lines), widest)
+        key = (penalty(lines), len(lines), elsewhere(lines), widest)
         if best is None or key < best[0]:
             pulls = [
                 text_width_mm(f"{line} {following.split(' ')[0]}", size, bold=bold)

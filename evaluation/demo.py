@@ -120,6 +120,24 @@ def _judge(evaluation: Evaluation, members, *, lowered: set[str], reason: str) -
         )
 
 
+def _review(evaluation: Evaluation, leader, lowered: set[str]) -> None:
+    """The leader's texts (strengths, weaknesses, recommendations) on the criteria the team
+    lowered: printed in the report's Phần II."""
+    criteria = Criterion.objects.filter(
+        framework=evaluation.framework, indicators__ident__in=lowered
+    ).distinct()
+    for criterion in criteria:
+        services.criterion_review_write(
+            user=leader,
+            evaluation=evaluation,
+            criterion=criterion,
+            strengths="Nhà trường thực hiện đầy đủ các yêu cầu Mức 1, Mức 2. " + ILLUSTRATIVE,
+            weaknesses="Minh chứng về kết quả duy trì qua các năm chưa đầy đủ. " + ILLUSTRATIVE,
+            recommendations="Bổ sung, hệ thống hóa minh chứng theo từng năm học. " + ILLUSTRATIVE,
+            version=None,  # a command: no page read a version
+        )
+
+
 def _lowered(assessment: Assessment, count: int) -> set[str]:
     """The highest-level indicators the school ticked: the team finds `count` of them unmet."""
     met = list(
@@ -171,6 +189,7 @@ def load(stdout=None) -> list[str]:
             lowered=lowered,
             reason="Minh chứng chưa thể hiện kết quả duy trì qua các năm. " + ILLUSTRATIVE,
         )
+        _review(evaluation, leader, lowered)
         today = timezone.localdate()
         for kind, days, text in (
             ("preliminary", 20, "Làm việc với Ban giám hiệu, nghiên cứu hồ sơ tự đánh giá."),

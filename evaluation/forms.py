@@ -169,3 +169,18 @@ class DecisionForm(StyledForm):
         label=_("Lý do không công nhận"), required=False, widget=forms.Textarea({"rows": 3})
     )
     version = version_field()
+
+
+class CriterionReviewForm(StyledForm):
+    """The team's texts for one criterion (the report's Phần II)."""
+
+    strengths = forms.CharField(
+        label=_("Điểm mạnh"), required=False, widget=forms.Textarea({"rows": 4})
+    )
+    weaknesses = forms.CharField(
+        label=_("Điểm yếu"), required=False, widget=forms.Textarea({"rows": 4})
+    )
+    recommendations = forms.CharField(
+        label=_("Khuyến nghị"), required=False, widget=forms.Textarea({"rows": 4})
+    )
+    version = version_field(missing=0)

@@ -24,6 +24,7 @@ from evaluation import rules, selectors, signals
 from evaluation.models import (
     JUDGING_STATES,
     OPEN_EVALUATION_STATES,
+    CriterionReview,
     Evaluation,
     EvaluationStatus,
     MemberJudgment,
@@ -501,6 +502,65 @@ def team_judge(
 
 
 # ---------------------------------------------------------------------------------------------
+# The team's texts per criterion (printed in the report's Phần II)
+
+REVIEW_FIELDS = ("strengths", "weaknesses", "recommendations")
+
+
+@transaction.atomic
+def criterion_review_write(
+    *,
+    user,
+    evaluation: Evaluation,
+    criterion: Criterion | int,
+    strengths: str = "",
+    weaknesses: str = "",
+    recommendations: str = "",
+    version: int | None = None,
+) -> CriterionReview:
+    """The team's strengths, weaknesses and recommendations for one criterion, written by the
+    leader or the secretary until the report is final. `version` 0 = the page saw no texts
+    (it may create them, never replace them); a stale version is refused (EditConflict)."""
+    evaluation = _lock(Evaluation, evaluation.pk)
+    _require(
+        user,
+        "evaluation.write_review",
+        evaluation,
+        _("Chỉ trưởng đoàn hoặc thư ký đoàn được viết nhận xét của đoàn về tiêu chí."),
+    )
+    if evaluation.status == EvaluationStatus.FORMING:
+        raise EvaluationError(_("Đoàn chưa bắt đầu làm việc: chưa viết được nhận xét."))
+    if evaluation.status not in JUDGING_STATES:
+        raise EvaluationError(
+            _(
+                "Báo cáo đánh giá ngoài đã là bản chính thức (đã khóa): không sửa được nhận"
+                " xét của đoàn về tiêu chí."
+            )
+        )
+    pk = criterion.pk if isinstance(criterion, Criterion) else criterion
+    crit = Criterion.objects.filter(pk=pk, framework_id=evaluation.framework_id).first()
+    if crit is None:
+        raise EvaluationError(_("Tiêu chí không thuộc bộ tiêu chuẩn của đợt đánh giá."))
+    row = CriterionReview.objects.filter(evaluation=evaluation, criterion=crit).first()
+    if row is None:
+        if version not in (None, 0):
+            raise EditConflict()
+        row = CriterionReview(evaluation=evaluation, criterion=crit)
+    else:
+        _claim(row, version)
+    row.strengths = nfc(strengths or "").strip()
+    row.weaknesses = nfc(weaknesses or "").strip()
+    row.recommendations = nfc(recommendations or "").strip()
+    row.updated_by = user
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError as exc:  # written by the other person in the meantime
+        raise EditConflict() from exc
+    return row
+
+
+# ---------------------------------------------------------------------------------------------
 # Visits, report, feedback
 
 
@@ -650,6 +710,12 @@ def report_content(evaluation: Evaluation) -> dict[str, Any]:
             for f in evaluation.feedback.order_by("received_on", "pk")
         ],
         "report_texts": dict(sorted((evaluation.report_texts or {}).items())),
+        "criterion_reviews": {
+            code: {"strengths": s, "weaknesses": w, "recommendations": r}
+            for code, s, w, r in CriterionReview.objects.filter(evaluation=evaluation)
+            .order_by("criterion__position")
+            .values_list("criterion__code", *REVIEW_FIELDS)
+        },
     }
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/tieu-chi/<str:code>/", views.criterion, name="criterion"),
     path("<int:pk>/ket-luan/<int:indicator_id>/", views.consolidate, name="consolidate"),
     path("<int:pk>/doi-chieu/", views.divergence, name="divergence"),
+    path("<int:pk>/nhan-xet/<str:code>/", views.review, name="review"),
     path("<int:pk>/khao-sat/", views.visit, name="visit"),
     path("<int:pk>/bao-cao/gui/", views.report_send, name="report_send"),
     path("<int:pk>/y-kien-truong/", views.feedback, name="feedback"),

@@ -18,9 +18,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import has_perm, scope_for
 from assessments.models import Assessment
-from core import concurrency, paging
+from core import audit, concurrency, paging
 from evaluation import forms, rules, selectors, services
-from evaluation.models import Evaluation, EvaluationStatus, TeamJudgment, TeamMember
+from evaluation.models import (
+    CriterionReview,
+    Evaluation,
+    EvaluationStatus,
+    TeamJudgment,
+    TeamMember,
+)
 from frameworks.models import Criterion, Indicator
 
 
@@ -224,10 +230,16 @@ def _detail_context(request: HttpRequest, evaluation: Evaluation) -> dict:
     )
     member = selectors.member_of(user, evaluation)
     mine = set(member.criteria.values_list("pk", flat=True)) if member else set()
+    reviewed = set(
+        CriterionReview.objects.filter(evaluation=evaluation)
+        .exclude(strengths="", weaknesses="", recommendations="")
+        .values_list("criterion_id", flat=True)
+    )
     return {
         "evaluation": evaluation,
         "school": evaluation.school,
         "live": live,
+        "reviewed": reviewed,
         "supported": selectors.supported_standard_level(live),
         "criteria": [
             (
@@ -242,7 +254,14 @@ def _detail_context(request: HttpRequest, evaluation: Evaluation) -> dict:
         "feedback": list(evaluation.feedback.all()),
         "may": {
             action: has_perm(user, f"evaluation.{action}", evaluation)
-            for action in ("form_team", "judge", "consolidate", "record_visit", "report")
+            for action in (
+                "form_team",
+                "judge",
+                "consolidate",
+                "record_visit",
+                "report",
+                "write_review",
+            )
         }
         | {"record_decision": has_perm(user, "evaluation.record_decision", evaluation)},
         "start_form": forms.StartForm(initial={"version": evaluation.version}),
@@ -527,9 +546,109 @@ def divergence(request: HttpRequest, pk: int) -> HttpResponse:
         "div": div,
         "only": only,
         "criterion_base": criterion_base,
+        "review_base": reverse("evaluation:review", args=[evaluation.pk, "x"])[:-2],
+        "review_word": _("Nhận xét của đoàn"),
         "level_word": _("Mức"),
     }
     return render(request, "evaluation/divergence.html", context)
+
+
+def _review_closed_message(evaluation: Evaluation) -> str:
+    if evaluation.status == EvaluationStatus.FORMING:
+        return _("Đoàn chưa bắt đầu làm việc: chưa viết được nhận xét.")
+    if not evaluation.accepts_judgments:
+        return _(
+            "Báo cáo đánh giá ngoài đã là bản chính thức (đã khóa): không sửa được nhận xét"
+            " của đoàn về tiêu chí."
+        )
+    return ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """The team's strengths, weaknesses and recommendations for one criterion (printed in the
+    report): written by the leader or the secretary, read by the rest of the team and the
+    officers."""
+    evaluation = _evaluation(request, pk)
+    crit = get_object_or_404(
+        Criterion.objects.select_related("standard"),
+        framework_id=evaluation.framework_id,
+        code=code,
+    )
+    row = CriterionReview.objects.filter(evaluation=evaluation, criterion=crit).first()
+    initial = {
+        "strengths": row.strengths if row else "",
+        "weaknesses": row.weaknesses if row else "",
+        "recommendations": row.recommendations if row else "",
+        "version": row.version if row else 0,
+    }
+    form = forms.CriterionReviewForm(request.POST or None, initial=initial)
+    may_write = has_perm(request.user, "evaluation.write_review", evaluation)
+    status, conflict = 200, None
+    if request.method == "POST":
+        _need(request.user, "evaluation.write_review", evaluation)
+        if form.is_valid():
+            try:
+                services.criterion_review_write(
+                    user=request.user, evaluation=evaluation, criterion=crit, **form.cleaned_data
+                )
+            except services.EditConflict:
+                status = 409
+                fresh = CriterionReview.objects.filter(
+                    evaluation=evaluation, criterion=crit
+                ).first()
+                conflict = concurrency.conflict_for(form, fresh or CriterionReview())
+                if fresh is None:
+                    data = form.data.copy()
+                    data["version"] = "0"
+                    form.data = data
+            except services.EvaluationError as exc:
+                if isinstance(exc, services.NotAllowed):
+                    raise PermissionDenied from exc
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                messages.success(
+                    request, _("Đã lưu nhận xét của đoàn về tiêu chí %(c)s.") % {"c": crit.code}
+                )
+                return redirect("evaluation:review", pk=evaluation.pk, code=crit.code)
+        else:
+            status = 400
+        form.mark_invalid()
+        row = CriterionReview.objects.filter(evaluation=evaluation, criterion=crit).first()
+    codes = list(
+        Criterion.objects.filter(framework_id=evaluation.framework_id)
+        .order_by("position")
+        .values_list("code", flat=True)
+    )
+    at = codes.index(crit.code)
+    indicators = list(Indicator.objects.filter(criterion=crit).order_by("position"))
+    team = {
+        j.indicator_id: j
+        for j in TeamJudgment.objects.filter(evaluation=evaluation, indicator__in=indicators)
+    }
+    live = selectors.team_levels(evaluation)
+    sheet = evaluation.assessment.sheets.filter(criterion=crit).first()
+    context = {
+        "evaluation": evaluation,
+        "school": evaluation.school,
+        "criterion": crit,
+        "review": row,
+        "form": form,
+        "conflict": conflict,
+        # A refused post keeps its form (and what was typed), even once the report is final.
+        "may_write": may_write
+        and (request.method == "POST" or not _review_closed_message(evaluation)),
+        "closed_message": _review_closed_message(evaluation) if may_write else "",
+        "team_level": live.criteria[crit.code],
+        "indicators": [(ind, team.get(ind.pk)) for ind in indicators],
+        "sheet": sheet,
+        "previous": codes[at - 1] if at > 0 else None,
+        "next": codes[at + 1] if at + 1 < len(codes) else None,
+        "history_rows": audit.history_rows(row) if row is not None else None,
+    }
+    return render(request, "evaluation/review.html", context, status=status)
 
 
 @login_required

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from assessments import services as asm
 from assessments.models import Assessment, IndicatorResult, Status
+from evaluation.tests.factories import evaluation_at_work
 from evidence.demo import demo_assessment
 from frameworks.services import framework_load_dir
 from programme.models import ProgrammePlan
@@ -68,7 +69,10 @@ def world(principal, commune_officer, province_officer, school, commune):
         user=principal, school=school, school_year="2023-2024", on_date=dt.date(2023, 10, 1)
     ).assessment
     Assessment.objects.filter(pk=earlier.pk).update(locked=True, status=Status.ACCEPTED)
+    # An external evaluation of the earlier cycle at work, led by "truong_doan".
+    evaluation, _leader = evaluation_at_work(earlier)
     return {
+        "evaluation": evaluation,
         "assessment": assessment,
         "plan": plan,
         "school": school,
@@ -85,6 +89,7 @@ def pages(world) -> list[tuple[str | None, str]]:
     earlier = world["earlier"].pk
     uid = world["commune"].uid
     province_uid = world["commune"].parent.uid
+    ev = world["evaluation"].pk
     return [
         (None, "/accounts/login/"),
         ("ht_huoiluong", "/"),
@@ -128,6 +133,7 @@ def pages(world) -> list[tuple[str | None, str]]:
         ("xa_phongtho", "/accounts/people/"),
         ("xa_phongtho", "/accounts/people/new/"),
         ("xa_phongtho", "/danh-gia-ngoai/"),
+        ("truong_doan", f"/danh-gia-ngoai/{ev}/nhan-xet/1.1/"),
         (None, "/cong-khai/"),
         (None, f"/cong-khai/tinh/{province_uid}/"),
         (None, f"/cong-khai/truong/{code}/"),

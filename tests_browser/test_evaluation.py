@@ -1,7 +1,9 @@
 """Issue 12's quality bar in a real browser, with the real roles: the principal registers from
 an accepted self-assessment, the Sở accepts and forms the team, two members judge on their
-criterion pages (htmx), the leader consolidates, sends the draft, records the school's feedback
-and finalises; the Sở records the decision and the school's register shows the new validity.
+criterion pages (htmx), the leader consolidates, writes a criterion's texts for the report, sends
+the draft, records the school's feedback and finalises; the Sở records the decision, the school's
+register shows the new validity, and once the principal publishes the result the public page
+(no login) shows it.
 
 Every step waits on something the page shows (expect), never on time."""
 
@@ -16,15 +18,17 @@ from playwright.sync_api import expect
 from assessments.levels import requirement_refs
 from assessments.tests.conftest import assessment, loaded  # noqa: F401
 from evaluation import services
-from evaluation.models import Evaluation, TeamMember
+from evaluation.models import CriterionReview, Evaluation, TeamMember
 from evaluation.tests.conftest import accepted, team_users  # noqa: F401
 from frameworks.models import Indicator
 from recognition import rules as recognition_rules
+from tests_browser.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_chain_from_registration_to_the_register(
+    browser,
     page,
     live_server,
     login,
@@ -107,6 +111,26 @@ def test_the_chain_from_registration_to_the_register(
     expect(page.locator("#divergence")).to_contain_text("Minh chứng chưa đủ")
     screenshot("ee_divergence")
 
+    # The leader writes the team's texts for that criterion, reached from the divergence page.
+    code = lowered.criterion.code
+    page.locator(f"#divergence a[href$='/nhan-xet/{code}/']").click()
+    expect(page.locator("main h1")).to_contain_text(f"Tiêu chí {code}")
+    page.fill("textarea[name=strengths]", "Kế hoạch phát triển sát thực tế địa phương.")
+    page.fill("textarea[name=weaknesses]", "Minh chứng về kết quả chưa đầy đủ.")
+    page.fill("textarea[name=recommendations]", "Bổ sung minh chứng trước kỳ đánh giá sau.")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_text(f"Đã lưu nhận xét của đoàn về tiêu chí {code}.")).to_be_visible()
+    expect(page.locator("textarea[name=weaknesses]")).to_have_value(
+        "Minh chứng về kết quả chưa đầy đủ."
+    )
+    screenshot("ee_criterion_review")
+    page.goto(f"{base}/danh-gia-ngoai/{evaluation.pk}/")
+    expect(
+        page.get_by_role("link", name=f"Nhận xét của đoàn về tiêu chí {code}", exact=True)
+    ).to_have_text("Đã viết")
+    review = CriterionReview.objects.get(evaluation=evaluation)
+    assert review.criterion.code == code and review.updated_by == leader
+
     # Draft, feedback, final report.
     today = timezone.localdate()
     page.goto(f"{base}/danh-gia-ngoai/{evaluation.pk}/")
@@ -131,4 +155,40 @@ def test_the_chain_from_registration_to_the_register(
     page.get_by_role("link", name="Sổ công nhận của trường").click()
     expect(page.locator("main")).to_contain_text("345/QĐ-SGDĐT")
     expect(page.locator("main")).to_contain_text(re.compile(rf"{until.year}"))
+    # The register's status card: the new validity, five years from the signing day.
+    expect(page.locator("main")).to_contain_text(f"hiệu lực đến {until:%d/%m/%Y}")
     screenshot("ee_register")
+
+    # The public page (no login) shows the recognition; the external evaluation's result only
+    # once the school marks it public, which the principal does on the publication page.
+    public_url = f"{base}/cong-khai/truong/{accepted.school.code}/"
+
+    def visit_public_page(name: str) -> None:
+        """An anonymous visitor in a browser of their own (the public pages are cacheable:
+        a new context holds no copy of an earlier visit)."""
+        visitor = browser.new_context(locale="vi-VN")
+        try:
+            public = visitor.new_page()
+            public.goto(public_url)
+            main = public.locator("main")
+            expect(main).to_contain_text(accepted.school.name)
+            expect(main).to_contain_text(f"hiệu lực đến {until:%d/%m/%Y}")
+            if name == "before":
+                expect(main).to_contain_text("Chưa công khai kết quả đánh giá ngoài.")
+            else:
+                expect(main).to_contain_text("Đoàn đánh giá ngoài đánh giá:")
+                expect(main).not_to_contain_text("Thành viên 0")  # no team member's name
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            public.screenshot(path=str(SCREENSHOTS / f"ee_public_{name}.png"), full_page=True)
+        finally:
+            visitor.close()
+
+    visit_public_page("before")
+    as_user(principal.username)
+    page.goto(f"{base}/cong-khai/quan-ly/{accepted.school.code}/")
+    row = page.locator("tr", has_text="Kết quả đánh giá ngoài")
+    row.get_by_role("button", name="Công khai", exact=True).click()
+    expect(page.locator("tr", has_text="Kết quả đánh giá ngoài")).to_contain_text(
+        "Đang công khai từ"
+    )
+    visit_public_page("after")

@@ -29,7 +29,7 @@ from assessments.models import (
     StandardReview,
     WorkingGroup,
 )
-from evaluation.models import TeamJudgment
+from evaluation.models import CriterionReview, TeamJudgment
 from evaluation.tests.factories import evaluation_at_work
 from evidence import services as evidence_services
 from evidence.models import Evidence
@@ -379,8 +379,19 @@ def _team_reason(w):
     return row.reason if row else ""
 
 
+def _review(w):
+    evaluation, leader = evaluation_at_work(w.assessment())
+    return reverse("evaluation:review", args=[evaluation.pk, "1.1"]), leader
+
+
+def _review_strengths(w):
+    row = CriterionReview.objects.first()
+    return row.strengths if row else ""
+
+
 EDIT_FORMS = [
     EditForm("evaluation:consolidate", _consolidate, "reason", _team_reason),
+    EditForm("evaluation:review", _review, "strengths", _review_strengths),
     EditForm(
         "accounts:person",
         _person,

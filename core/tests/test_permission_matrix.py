@@ -36,7 +36,7 @@ from assessments import services as assessment_services
 from assessments.models import Assessment, CriterionSheet
 from core.models import ProcessHeartbeat
 from documents.models import GeneratedDocument
-from evaluation.models import Evaluation, Registration, TeamMember
+from evaluation.models import CriterionReview, Evaluation, Registration, TeamMember
 from evidence import services as evidence_services
 from evidence.models import Evidence
 from frameworks.models import Framework
@@ -247,6 +247,12 @@ ROUTES: dict[str, Route] = {
     ),
     "evaluation:consolidate": R("evaluation.consolidate", "evaluation_indicator", post=True),
     "evaluation:divergence": R("evaluation.view", "evaluation"),
+    "evaluation:review": R(
+        "evaluation.view",
+        "evaluation_criterion",
+        post=True,
+        post_action="evaluation.write_review",
+    ),
     "evaluation:visit": R("evaluation.record_visit", "evaluation", post=True),
     "evaluation:report_send": R("evaluation.report", "evaluation", get=False, post=True),
     "evaluation:feedback": R("evaluation.report", "evaluation", get=False, post=True),
@@ -707,6 +713,7 @@ def _fingerprint() -> tuple:
         list(Registration.objects.order_by("pk").values()),
         list(Evaluation.objects.order_by("pk").values_list("pk", "status", "version")),
         list(TeamMember.objects.order_by("pk").values_list("pk")),
+        list(CriterionReview.objects.order_by("pk").values_list("pk", "version")),
         list(Publication.objects.order_by("pk").values_list("pk", "withdrawn_at")),
         list(
             get_user_model()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from docx.oxml.ns import qn
 
 from documents import nd30, xlsx
@@ -94,7 +95,7 @@ def test_unit_names_in_the_header_break_between_words_evenly():
     assert nd30.balanced_lines("UBND XÃ PHONG THỔ", 62, 13) == "UBND XÃ PHONG THỔ"
     # A proper name is never cut when another break is possible.
     lines = nd30.balanced_lines("TRƯỜNG PTDTBT TIỂU HỌC HUỔI LUÔNG", 62, 13, bold=True)
-    assert lines.split("\n")[-1].endswith("HUỔI LUÔNG") and lines.count("\n") == 1
+    assert lines.split("\n")[-1] == "HUỔI LUÔNG"
     # In the document the text stays as typed; the centred paragraph is narrowed so that
     # a word processor filling lines greedily breaks where header_lines says.
     document = open_docx(build(managing_body="UBND huyện Ninh Giang").to_bytes())
@@ -110,9 +111,10 @@ def test_unit_names_in_the_header_break_between_words_evenly():
 
 def test_a_header_name_is_never_cut_inside_a_compound_word():
     # Greedy filling at any one width would give "TRƯỜNG PTDTBT TIỂU / HỌC HUỔI LUÔNG": the
-    # compound is joined by a non-breaking space so the line breaks before it.
+    # school type is joined by non-breaking spaces so the lines break around it, before the
+    # proper name ("TRƯỜNG PTDTBT TIỂU HỌC" is wider than the 62 mm column).
     lines, target = nd30.header_lines("TRƯỜNG PTDTBT TIỂU HỌC HUỔI LUÔNG", 62, 13, bold=True)
-    assert lines == ["TRƯỜNG PTDTBT", f"TIỂU{nd30.NBSP}HỌC HUỔI LUÔNG"]
+    assert lines == ["TRƯỜNG", f"PTDTBT{nd30.NBSP}TIỂU{nd30.NBSP}HỌC", "HUỔI LUÔNG"]
     assert nd30.text_width_mm(lines[1], 13, bold=True) < target
     assert nd30.text_width_mm("TRƯỜNG PTDTBT TIỂU HỌC", 13, bold=True) > target
     for name in (
@@ -127,7 +129,50 @@ def test_a_header_name_is_never_cut_inside_a_compound_word():
             assert not any(pair in c or c in pair for c in nd30._COMPOUNDS), (name, lines)
     document = open_docx(build(issuer="Trường PTDTBT Tiểu học Huổi Luông").to_bytes())
     issuer = document.tables[0].rows[0].cells[0].paragraphs[0]
-    assert issuer.text == f"TRƯỜNG PTDTBT TIỂU{nd30.NBSP}HỌC HUỔI LUÔNG"
+    assert issuer.text == f"TRƯỜNG PTDTBT{nd30.NBSP}TIỂU{nd30.NBSP}HỌC HUỔI LUÔNG"
+
+
+def _breaks(name: str) -> list[str]:
+    lines, _target = nd30.header_lines(name, 62, 13, bold=True)
+    return [line.replace(nd30.NBSP, " ") for line in lines]
+
+
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        # The type is one group; the break falls before the proper name.
+        ("TRƯỜNG TH VÀ THCS NẬM XE", ["TRƯỜNG TH VÀ THCS", "NẬM XE"]),
+        ("TRƯỜNG THCS VÀ THPT PHONG THỔ", ["TRƯỜNG THCS VÀ THPT", "PHONG THỔ"]),
+        ("TRƯỜNG MẦM NON HOA BAN", ["TRƯỜNG MẦM NON", "HOA BAN"]),
+        ("TRƯỜNG PTDTNT THCS HUYỆN PHONG THỔ", ["TRƯỜNG PTDTNT THCS", "HUYỆN PHONG THỔ"]),
+        ("TRƯỜNG PTDTBT TIỂU HỌC LẢ NHÌ THÀNG", ["TRƯỜNG", "PTDTBT TIỂU HỌC", "LẢ NHÌ THÀNG"]),
+        # A type too wide for one line breaks between its units, never inside one.
+        (
+            "TRƯỜNG PTDTBT TRUNG HỌC CƠ SỞ DÀO SAN",
+            ["TRƯỜNG PTDTBT", "TRUNG HỌC CƠ SỞ", "DÀO SAN"],
+        ),
+        (
+            "TRƯỜNG TIỂU HỌC VÀ TRUNG HỌC CƠ SỞ NẬM XE",
+            ["TRƯỜNG TIỂU HỌC", "VÀ TRUNG HỌC CƠ SỞ", "NẬM XE"],
+        ),
+        # Names of other units are broken as before.
+        ("UBND XÃ PHONG THỔ", ["UBND XÃ PHONG THỔ"]),
+        (
+            "SỞ GIÁO DỤC VÀ ĐÀO TẠO TỈNH LAI CHÂU",
+            ["SỞ GIÁO DỤC", "VÀ ĐÀO TẠO", "TỈNH LAI CHÂU"],
+        ),
+    ],
+)
+def test_a_school_name_breaks_between_its_type_and_its_proper_name(name, lines):
+    assert _breaks(name) == lines
+
+
+def test_the_school_type_is_found_after_the_word_truong():
+    words = "TRƯỜNG PTDTBT TIỂU HỌC VÀ THCS HUỔI LUÔNG".split()
+    assert nd30._school_type(words) == [(1, 2), (2, 4), (4, 6)]
+    assert nd30._school_type("UBND XÃ PHONG THỔ".split()) == []
+    # The last word always belongs to the proper name: "TRƯỜNG TIỂU HỌC" names no type.
+    assert nd30._school_type("TRƯỜNG TIỂU HỌC".split()) == []
 
 
 def test_codes_and_numbers_never_break_at_their_hyphens():

@@ -11,6 +11,7 @@ from django.urls import URLPattern, get_resolver, reverse
 from accounts.models import Membership
 from evaluation import services
 from evaluation.models import (
+    CriterionReview,
     Evaluation,
     MemberJudgment,
     Registration,
@@ -44,6 +45,7 @@ CASES = {
         ("get", "post"),
     ),
     "divergence": (lambda w: {"pk": w["evaluation"].pk}, ("get",)),
+    "review": (lambda w: {"pk": w["evaluation"].pk, "code": "1.1"}, ("get", "post")),
     "visit": (lambda w: {"pk": w["evaluation"].pk}, ("get", "post")),
     "report_send": (lambda w: {"pk": w["evaluation"].pk}, ("post",)),
     "feedback": (lambda w: {"pk": w["evaluation"].pk}, ("post",)),
@@ -64,6 +66,7 @@ POSTED = {
     "purpose": "new",
     "target_level": "1",
     "outcome": "refused",
+    "strengths": "Ghi đè",
 }
 
 
@@ -83,6 +86,7 @@ def _fingerprint():
         list(TeamJudgment.objects.order_by("pk").values_list("pk", "met", "version")),
         list(MemberJudgment.objects.order_by("pk").values_list("pk", "met")),
         list(Visit.objects.values_list("pk")),
+        list(CriterionReview.objects.values_list("pk", "strengths")),
         list(Membership.objects.order_by("pk").values_list("pk", "user_id", "school_id")),
     )
 
