@@ -171,12 +171,30 @@ def assessment_detail(request, pk: int):
         .exclude(pk=assessment.pk),
         **_rights(request.user, assessment),
     }
-    if context["can_submit"]:
-        # What "Nộp báo cáo" asks to confirm: the open pre-print checks.
-        context["submit_blocking"], context["submit_warnings"] = services.submission_checks(
-            assessment
-        )
+    # The submit dialog's pre-print checks read every document's data: they are loaded when
+    # the dialog opens (submit_checks), not on every view of the page (issue 13 §8).
     return render(request, "assessments/detail.html", context)
+
+
+@login_required
+def submit_checks(request, pk: int):
+    """The body of the "Nộp báo cáo" dialog: the open pre-print checks (blocking ones stop the
+    submission, warnings are acknowledged) and the confirm form; asked by htmx when the dialog
+    opens."""
+    assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    if not has_perm(request.user, "assessment.submit", assessment):
+        raise PermissionDenied
+    blocking, warnings = (
+        services.submission_checks(assessment) if assessment.is_editable else ([], [])
+    )
+    context = {
+        "assessment": assessment,
+        "editable": assessment.is_editable,
+        "locked_message": "" if assessment.is_editable else str(services.Locked()),
+        "submit_blocking": blocking,
+        "submit_warnings": warnings,
+    }
+    return render(request, "assessments/_submit_checks.html", context)
 
 
 @login_required
