@@ -43,6 +43,19 @@ def assessment_get_or_404(*, user, pk: int) -> Assessment:
     return assessment
 
 
+def other_cycles(*, assessment: Assessment) -> QuerySet[Assessment]:
+    """The school's other cycles, newest first. The scope is decided per school, so whoever
+    sees this cycle sees them all: no second scope filter; the framework's data (the whole
+    circular as JSON) is not read, only its code."""
+    return (
+        Assessment.objects.filter(school_id=assessment.school_id)
+        .exclude(pk=assessment.pk)
+        .select_related("framework")
+        .only("pk", "school_year", "framework__code")
+        .order_by("-school_year")
+    )
+
+
 def sheet_get_or_404(*, assessment: Assessment, code: str) -> CriterionSheet:
     sheet = (
         CriterionSheet.objects.filter(assessment=assessment, criterion__code=code)
@@ -70,6 +83,8 @@ def overview(*, assessment: Assessment) -> list[StandardBlock]:
     """Criteria by standard, with their sheets and counts of decided indicators."""
     sheets = (
         assessment.sheets.select_related("criterion", "criterion__standard", "assigned_to")
+        # The overview shows counts, levels and who is in charge, not the sheets' texts.
+        .defer("current_state", "strengths", "weaknesses")
         .annotate(
             n_results=Count("results"),
             n_decided=Count("results", filter=Q(results__met__isnull=False)),
@@ -180,6 +195,14 @@ def standard_reviews(*, assessment: Assessment) -> dict[str, StandardReview]:
         review.standard = standard
         out[standard.code] = review
     return out
+
+
+def written_standard_reviews(*, assessment: Assessment) -> set[int]:
+    """Ids of the standards whose texts were written (saved at least once after the blank
+    row assessment_start creates), for the overview's "đã viết" mark; the texts are not read."""
+    return set(
+        assessment.standard_reviews.filter(version__gt=1).values_list("standard_id", flat=True)
+    )
 
 
 def standard_review_history(*, assessment: Assessment, code: str) -> QuerySet[ChangeLog]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/lich-su/", views.assessment_record, name="record"),
     path("<int:pk>/hoi-dong/", views.council, name="council"),
     path("<int:pk>/nop/", views.assessment_submit, name="submit"),
+    path("<int:pk>/nop/kiem-tra/", views.submit_checks, name="submit_checks"),
     path("<int:pk>/tra-lai/", views.assessment_return, name="return"),
     path("<int:pk>/chap-nhan/", views.assessment_accept, name="accept"),
     path("<int:pk>/mo-khoa/", views.assessment_unlock, name="unlock"),

@@ -146,9 +146,9 @@ def assessment_detail(request, pk: int):
     assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
     live = selectors.live_levels(assessment)
     blocks = selectors.overview(assessment=assessment)
-    reviews = selectors.standard_reviews(assessment=assessment)
+    written = selectors.written_standard_reviews(assessment=assessment)
     for block in blocks:
-        block.review = reviews.get(block.standard.code)
+        block.review_written = block.standard.pk in written
         for sheet in block.sheets:
             sheet.live = live.criteria[sheet.criterion.code]
     level4_rows = selectors.level4_results(assessment=assessment)
@@ -159,24 +159,41 @@ def assessment_detail(request, pk: int):
         "warnings": selectors.council_warnings(assessment),
         "council_rule": selectors.council_rule(assessment),
         "level4": level4_rows,
-        "snapshots": assessment.snapshots.select_related("created_by"),
+        # The list names each snapshot; its content (the whole report as JSON) is not read.
+        "snapshots": assessment.snapshots.only("pk", "kind", "created_at", "sha256"),
         "events": history.readable(
             selectors.assessment_history(assessment=assessment)[:20], assessment
         ),
         "reason_form": ReasonForm(),
         "is_2018": assessment.framework.family == "2018",
         **_level4_gate(live, level4_rows),
-        "other_cycles": selectors.assessment_list(user=request.user)
-        .filter(school=assessment.school)
-        .exclude(pk=assessment.pk),
+        "other_cycles": selectors.other_cycles(assessment=assessment),
         **_rights(request.user, assessment),
     }
-    if context["can_submit"]:
-        # What "Nộp báo cáo" asks to confirm: the open pre-print checks.
-        context["submit_blocking"], context["submit_warnings"] = services.submission_checks(
-            assessment
-        )
+    # The submit dialog's pre-print checks read every document's data: they are loaded when
+    # the dialog opens (submit_checks), not on every view of the page (issue 13 §8).
     return render(request, "assessments/detail.html", context)
+
+
+@login_required
+def submit_checks(request, pk: int):
+    """The body of the "Nộp báo cáo" dialog: the open pre-print checks (blocking ones stop the
+    submission, warnings are acknowledged) and the confirm form; asked by htmx when the dialog
+    opens."""
+    assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
+    if not has_perm(request.user, "assessment.submit", assessment):
+        raise PermissionDenied
+    blocking, warnings = (
+        services.submission_checks(assessment) if assessment.is_editable else ([], [])
+    )
+    context = {
+        "assessment": assessment,
+        "editable": assessment.is_editable,
+        "locked_message": "" if assessment.is_editable else str(services.Locked()),
+        "submit_blocking": blocking,
+        "submit_warnings": warnings,
+    }
+    return render(request, "assessments/_submit_checks.html", context)
 
 
 @login_required

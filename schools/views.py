@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import get_school_or_404, has_perm
 from core import audit, concurrency
-from schools import selectors, services
+from schools import list_table, selectors, services
 from schools.forms import SchoolForm, SiteFormSet
 from schools.models import School, SchoolKind, SchoolLocation, SchoolSite, StandardLevel
 from schools.selectors import SchoolFilters
@@ -26,6 +26,8 @@ def school_list(request):
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        # 50 rows: built in Python, see schools.list_table.
+        "rows_html": list_table.render_rows(page.object_list),
         "filters": filters,
         # Encoded once here: kinds such as "TH&THCS" and searches with & # + % must survive
         # in the pagination and export links.

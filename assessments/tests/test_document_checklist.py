@@ -88,7 +88,10 @@ def test_the_checklist_and_the_submit_dialog_show_the_items(client, principal, d
     assert 'data-check="document-english"' in page
     assert reverse("assessments:sheet", args=[demo.pk, "1.2"]) in page
     detail = client.get(reverse("assessments:detail", args=[demo.pk])).content.decode()
-    warnings = detail[detail.index('data-testid="submit-warnings"') :]
+    dialog = reverse("assessments:submit_checks", args=[demo.pk])
+    assert f'hx-get="{dialog}"' in detail
+    checks_html = client.get(dialog).content.decode()
+    warnings = checks_html[checks_html.index('data-testid="submit-warnings"') :]
     assert "Phiếu tiêu chí 1.2: có câu tiếng Anh" in warnings
 
 

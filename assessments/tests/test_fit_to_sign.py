@@ -268,7 +268,10 @@ def test_warnings_must_be_acknowledged_before_submitting(client, principal, a201
     blocking, warnings = asm.submission_checks(a2018)
     assert not blocking and any(f.code == "missing_text" for f in warnings)
     client.force_login(principal)
-    page = client.get(reverse("assessments:detail", args=[a2018.pk])).content.decode()
+    detail = client.get(reverse("assessments:detail", args=[a2018.pk])).content.decode()
+    dialog = reverse("assessments:submit_checks", args=[a2018.pk])
+    assert f'hx-get="{dialog}"' in detail  # the dialog asks its checks when it opens
+    page = client.get(dialog).content.decode()
     assert 'data-testid="submit-warnings"' in page and 'name="acknowledge"' in page
     assert "Yêu cầu 4 của Mức 4 chưa có văn bản" in page
     url = reverse("assessments:submit", args=[a2018.pk])

@@ -541,6 +541,7 @@ NOT_EDIT_FORMS = {
     "assessments:accept": "workflow transition on the stored status",
     "assessments:return": "workflow transition on the stored status",
     "assessments:submit": "workflow transition on the stored status",
+    "assessments:submit_checks": "read-only (the submit dialog's pre-print checks)",
     "assessments:unlock": "workflow transition on the stored status",
     "assessments:compare_cycles": "read-only",
     "assessments:compare_snapshots": "read-only",

@@ -200,6 +200,7 @@ ROUTES: dict[str, Route] = {
         "assessment.view", "assessment", post=True, post_action="assessment.manage"
     ),
     "assessments:submit": R("assessment.submit", "assessment", get=False, post=True),
+    "assessments:submit_checks": R("assessment.submit", "assessment"),
     "assessments:return": R("assessment.return", "assessment", get=False, post=True),
     "assessments:accept": R("assessment.accept", "assessment", get=False, post=True),
     "assessments:unlock": R("assessment.reopen", "assessment", get=False, post=True),

@@ -19,9 +19,10 @@ PAGES = [
     ("principal", "/", 40),
     ("principal", "/schools/", 7),
     ("principal", "/dashboard/", 7),
-    # 34: the submit dialog lists the open pre-print checks (issue 17 §8), which read the
-    # document data; the change history is loaded when the reader scrolls to it (/lich-su/).
-    ("principal", "/assessments/{a}/", 34),
+    # 14: the submit dialog's pre-print checks (issue 17 §8), which read the document data,
+    # are loaded when the dialog opens (/nop/kiem-tra/); the change history when the reader
+    # scrolls to it (/lich-su/); 13 with only the written standards' ids read, not the texts.
+    ("principal", "/assessments/{a}/", 13),
     ("principal", "/assessments/{a}/tieu-chi/1.1/", 10),
     ("principal", "/api/schools/", 5),
     ("principal", "/api/me/", 3),
