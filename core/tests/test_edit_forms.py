@@ -625,6 +625,9 @@ NOT_EDIT_FORMS = {
     "programme:plan_targets_import_template": "read-only",
     "programme:plans": "read-only",
     "programme:record": "records a new decision (the register is append-only)",
+    "programme:correct": "a correction needs a reason typed each time, which a page read back"
+    " cannot carry: the stale refusal, typed values kept and the other's change shown, and no"
+    " 5xx on an emptied field are proven in recognition/tests/test_views_correct.py",
     "programme:register": "read-only",
     "programme:school": "read-only",
     "schools:create": "creates a school",
