@@ -41,9 +41,10 @@ def test_the_schema_is_openapi_3_and_every_field_is_described_in_vietnamese(clie
         and not any("$ref" in p for p in prop.get("allOf", []))
     ]
     assert missing == []
-    # Public codes in paths, never database ids (plans keep the number the pages show).
+    # Public codes in paths, never database ids (plans keep the number the pages show; a
+    # decision is its entry in its school's register, in recording order).
     params = {p for path in schema["paths"] for p in re.findall(r"{(\w+)}", path)}
-    assert params == {"code", "uid", "school_year", "ident", "number"}
+    assert params == {"code", "uid", "school_year", "ident", "number", "entry"}
 
 
 def test_the_docs_page_runs_from_static_files_under_the_csp(client):

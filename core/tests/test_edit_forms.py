@@ -499,6 +499,8 @@ NOT_EDIT_FORMS = {
     "school_update's version check, 409 when stale (api/tests/test_v1.py)",
     "api:v1_school_assessments": "read-only",
     "api:v1_school_recognitions": "POST records a new decision (the register is append-only)",
+    "api:v1_school_recognition": "PATCH with If-Match (428 without, 409 stale): proven in"
+    " api/tests/test_recognition_corrections.py",
     "api:v1_school_year_data": "read-only",
     "api:v1_schools": "POST creates a school",
     "api:v1_schools_export": "read-only",

@@ -280,6 +280,7 @@ ROUTES: dict[str, Route] = {
     "api:v1_school_recognitions": R(
         "recognition.view", "school", post=True, post_action="recognition.record", anonymous="401"
     ),
+    "api:v1_school_recognition": R("recognition.view", "school_entry", anonymous="401"),
     "api:v1_school_assessments": R("school.view", "school", anonymous="401"),
     "api:v1_assessment": R("assessment.view", "assessment_year", anonymous="401"),
     "api:v1_assessment_evidence": R("evidence.view", "assessment_year", anonymous="401"),
@@ -560,6 +561,16 @@ def _target(side: Side, obj: str, world, role: str):
         "framework": ({"code": "TT17-2018"}, "", None),
         "decision": ({"pk": s.decision.pk}, "", s.decision),
         "school_decision": ({"code": s.school.code, "pk": s.decision.pk}, "", s.decision),
+        "school_entry": (
+            {
+                "code": s.school.code,
+                "entry": RecognitionDecision.objects.filter(
+                    school=s.school, id__lte=s.decision.id
+                ).count(),
+            },
+            "",
+            s.decision,
+        ),
         "plan": ({"pk": s.plan.pk}, "", s.plan),
         "plan_id": ({"plan_id": s.plan.pk}, "", s.plan),
         "plan_school": ({"pk": s.plan.pk, "code": s.school.code}, "", s.school),
