@@ -151,3 +151,32 @@ def test_a_linked_decision_is_not_corrected_above_the_supported_level(decided, p
         version=acc.version,
     )
     assert fixed.level == 1
+
+
+def test_the_decision_page_refuses_a_cap_do_above_the_report_keeping_the_input(
+    client, started, team_users, province_officer
+):
+    from django.urls import reverse
+
+    ev = final(started, team_users[0], level=1, accreditation=2, lowered={"1.1-M3"})
+    client.force_login(province_officer)
+    url = reverse("evaluation:decision", args=[ev.pk])
+    page = client.get(url).content.decode()
+    assert 'name="accreditation_level"' in page and "đến Cấp độ 2" in page
+    data = {
+        "outcome": "recognised",
+        "level": "1",
+        "accreditation_level": "3",
+        "number": "78/QĐ-SGDĐT",
+        "signed_on": TODAY.strftime("%d/%m/%Y"),
+        "signing_body": "Sở GD&ĐT Lai Châu",
+        "version": ev.version,
+    }
+    refused = client.post(url, data)
+    body = refused.content.decode()
+    assert refused.status_code == 400 and "chỉ đủ Cấp độ 2" in body
+    assert 'value="78/QĐ-SGDĐT"' in body
+    assert not RecognitionDecision.objects.exists()
+    assert client.post(url, {**data, "accreditation_level": "2"}).status_code == 302
+    register = client.get(reverse("programme:school", args=[ev.school.code])).content.decode()
+    assert "Cấp độ 2" in register and "Mức độ 1" in register
