@@ -754,6 +754,11 @@ ACTIONS: dict[str, Action] = {
     "recognition.record": Action(
         _("Ghi quyết định công nhận"), (G("RECOGNITION_RECORDERS", "unit"),), ("School",)
     ),
+    "recognition.correct": Action(
+        _("Đính chính quyết định công nhận (kèm lý do)"),
+        (G("RECOGNITION_RECORDERS", "unit"),),
+        ("School", "RecognitionDecision"),
+    ),
     "recognition.import": Action(
         _("Nhập quyết định công nhận từ Excel"), (G("RECOGNITION_RECORDERS", "anywhere"),)
     ),

@@ -324,6 +324,16 @@ class DecisionSerializer(F.Serializer):
     valid_until = F.DateField(allow_null=True, help_text=_("Hiệu lực đến ngày."))
     note = F.CharField(help_text=_("Ghi chú."))
     has_scan = F.BooleanField(help_text=_("Có bản quét quyết định (tải trên giao diện)."))
+    entry = F.IntegerField(
+        help_text=_(
+            "Số thứ tự của quyết định trong sổ của trường, theo thứ tự ghi sổ (không đổi khi"
+            " đính chính); địa chỉ của quyết định: /api/v1/schools/{mã trường}/recognitions/"
+            "{số thứ tự}/."
+        )
+    )
+    version = F.IntegerField(
+        help_text=_("Phiên bản của quyết định (ETag); tăng mỗi lần đính chính.")
+    )
 
 
 class DecisionWriteSerializer(F.Serializer):
@@ -353,6 +363,50 @@ class DecisionWriteSerializer(F.Serializer):
         **_WRITE_TEXT,
     )
     note = F.CharField(help_text=_("Ghi chú."), **_WRITE_TEXT)
+
+
+class DecisionCorrectionSerializer(F.Serializer):
+    """Đính chính: only the fields sent change; the reason is required and kept in the
+    decision's history."""
+
+    kind = F.ChoiceField(
+        choices=DecisionKind.choices,
+        required=False,
+        help_text=_("Loại quyết định."),
+        error_messages={"invalid_choice": _("Loại quyết định «{input}» không hợp lệ.")},
+    )
+    number = F.CharField(max_length=60, required=False, help_text=_("Số quyết định."))
+    signed_on = F.DateField(
+        required=False,
+        help_text=_("Ngày ký (YYYY-MM-DD)."),
+        error_messages={"invalid": _("Ngày ký không hợp lệ; dùng dạng YYYY-MM-DD.")},
+    )
+    signing_body = F.CharField(max_length=200, required=False, help_text=_("Cơ quan ban hành."))
+    signer_title = F.CharField(max_length=120, help_text=_("Chức vụ người ký."), **_WRITE_TEXT)
+    signer_name = F.CharField(max_length=120, help_text=_("Người ký."), **_WRITE_TEXT)
+    level = F.IntegerField(
+        min_value=1,
+        max_value=4,
+        required=False,
+        allow_null=True,
+        help_text=_("Mức (chuẩn quốc gia 1–2, kiểm định 1–4; thu hồi: để trống)."),
+    )
+    framework_code = F.CharField(
+        max_length=40,
+        help_text=_("Mã bộ tiêu chuẩn; để trống để hệ thống chọn theo cấp học và ngày ký."),
+        **_WRITE_TEXT,
+    )
+    note = F.CharField(help_text=_("Ghi chú."), **_WRITE_TEXT)
+    reason = F.CharField(
+        max_length=100,
+        help_text=_("Lý do đính chính (bắt buộc, tối đa 100 ký tự); lưu trong lịch sử."),
+        error_messages={
+            "required": _("Hãy ghi lý do đính chính (lý do được lưu trong lịch sử)."),
+            "blank": _("Hãy ghi lý do đính chính (lý do được lưu trong lịch sử)."),
+            "null": _("Hãy ghi lý do đính chính (lý do được lưu trong lịch sử)."),
+            "max_length": _("Lý do đính chính tối đa {max_length} ký tự."),
+        },
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -35,6 +35,11 @@ v1_patterns = [
         name="v1_school_recognitions",
     ),
     path(
+        "v1/schools/<str:code>/recognitions/<int:entry>/",
+        v1.SchoolRecognitionDetail.as_view(),
+        name="v1_school_recognition",
+    ),
+    path(
         "v1/schools/<str:code>/assessments/",
         v1.SchoolAssessments.as_view(),
         name="v1_school_assessments",

@@ -12,6 +12,7 @@ import io
 import json
 import uuid
 
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -499,6 +500,42 @@ def _decision_data(decisions) -> list:
     return decisions
 
 
+def _with_entry(qs):
+    """Each decision's `entry`: its place in its school's register in recording order (1, 2, …),
+    which a correction never changes and a later decision never shifts (the register is
+    append-only): the public address of a decision next to the school code."""
+    earlier = (
+        RecognitionDecision.objects.filter(school=OuterRef("school"), id__lte=OuterRef("id"))
+        .order_by()
+        .values("school")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return qs.annotate(entry=Subquery(earlier[:1]))
+
+
+def _school_decision(school: School, entry: int) -> RecognitionDecision:
+    if not 1 <= entry <= 10**9:  # a huge number must not reach the database's OFFSET
+        raise Http404
+    decision = (
+        RecognitionDecision.objects.filter(school=school)
+        .select_related("school")
+        .order_by("id")[entry - 1 : entry]
+        .first()
+    )
+    if decision is None:
+        raise Http404
+    decision.entry = entry
+    decision.has_scan = bool(decision.scan)
+    return decision
+
+
+def _decision_response(decision: RecognitionDecision, **kwargs) -> Response:
+    response = Response(s.DecisionSerializer(decision).data, **kwargs)
+    response["ETag"] = _etag(decision.version)
+    return response
+
+
 class RecognitionList(Api):
     serializer_class = s.DecisionSerializer
 
@@ -530,7 +567,7 @@ class RecognitionList(Api):
         if (end := _date_param(request, "signed_to")) is not None:
             qs = qs.filter(signed_on__lte=end)
         qs = _order(qs.select_related("school"), request, DECISION_ORDER, "-signed_on,-id")
-        return self.paginated(qs, s.DecisionSerializer, enrich=_decision_data)
+        return self.paginated(_with_entry(qs), s.DecisionSerializer, enrich=_decision_data)
 
 
 class SchoolRecognitions(Api):
@@ -544,7 +581,9 @@ class SchoolRecognitions(Api):
         school = get_school_or_404(request.user, code=code)
         qs = RecognitionDecision.objects.filter(school=school).select_related("school")
         return self.paginated(
-            qs.order_by("-signed_on", "-id"), s.DecisionSerializer, enrich=_decision_data
+            _with_entry(qs.order_by("-signed_on", "-id")),
+            s.DecisionSerializer,
+            enrich=_decision_data,
         )
 
     @extend_schema(
@@ -570,7 +609,71 @@ class SchoolRecognitions(Api):
         except recognition_services.DecisionRejected as exc:
             return bad_request(exc.errors)
         decision.has_scan = False
-        return Response(s.DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+        decision.entry = RecognitionDecision.objects.filter(
+            school=school, id__lte=decision.id
+        ).count()
+        response = _decision_response(decision, status=status.HTTP_201_CREATED)
+        response["Location"] = reverse(
+            "api:v1_school_recognition", args=[school.code, decision.entry]
+        )
+        return response
+
+
+class SchoolRecognitionDetail(Api):
+    serializer_class = s.DecisionSerializer
+
+    @extend_schema(
+        responses={200: s.DecisionSerializer, **ERRORS},
+        summary=_("Một quyết định trong sổ của trường, theo số thứ tự ghi sổ (ETag: phiên bản)"),
+    )
+    def get(self, request, code: str, entry: int):
+        school = get_school_or_404(request.user, code=code)
+        return _decision_response(_school_decision(school, entry))
+
+    @extend_schema(
+        request=s.DecisionCorrectionSerializer,
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                description=_("ETag của lần đọc gần nhất (chống ghi đè)."),
+            )
+        ],
+        responses={
+            200: s.DecisionSerializer,
+            **WRITE_ERRORS,
+            409: OpenApiResponse(
+                description=_("Quyết định đã được người khác đính chính sau lần đọc.")
+            ),
+            428: OpenApiResponse(description=_("Thiếu tiêu đề If-Match.")),
+        },
+        summary=_(
+            "Đính chính quyết định (như trang Đính chính của Sở): chỉ các trường gửi lên thay"
+            " đổi, bắt buộc có lý do"
+        ),
+    )
+    def patch(self, request, code: str, entry: int):
+        school = get_school_or_404(request.user, code=code)
+        decision = _school_decision(school, entry)
+        if not has_perm(request.user, "recognition.correct", decision):
+            raise Forbidden(_("Bạn không có quyền đính chính quyết định của trường này."))
+        version = _if_match(request)
+        form = s.DecisionCorrectionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        reason = data.pop("reason")
+        try:
+            fixed = recognition_services.recognition_correct(
+                user=request.user, decision=decision, data=data, reason=reason, version=version
+            )
+        except recognition_services.NotAllowed as exc:
+            raise Forbidden(str(exc)) from exc
+        except recognition_services.DecisionRejected as exc:
+            return bad_request(exc.errors)
+        fixed.entry, fixed.has_scan = entry, bool(fixed.scan)
+        return _decision_response(fixed)
 
 
 # --------------------------------------------------------------------------------------------

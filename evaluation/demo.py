@@ -216,10 +216,17 @@ def load(stdout=None) -> list[str]:
             received_on=today,
         )
         evaluation.refresh_from_db()
-        supported = selectors.supported_standard_level(selectors.team_levels(evaluation))
+        live = selectors.team_levels(evaluation)
+        supported = selectors.supported_standard_level(live)
         level = min(supported or 0, reg.target_level) or None
+        # The same decision recognises the Cấp độ where the framework maps one (TT17/18/19).
+        accreditation = selectors.supported_accreditation_level(live) if level else None
         services.report_finalise(
-            user=leader, evaluation=evaluation, proposal_level=level, version=evaluation.version
+            user=leader,
+            evaluation=evaluation,
+            proposal_level=level,
+            proposal_accreditation_level=accreditation,
+            version=evaluation.version,
         )
         evaluation.refresh_from_db()
         if level:
@@ -233,6 +240,7 @@ def load(stdout=None) -> list[str]:
                     "signer_title": "Giám đốc",
                     "signer_name": "Nguyễn Văn Minh",
                     "level": level,
+                    "accreditation_level": accreditation,
                 },
                 version=evaluation.version,
             )

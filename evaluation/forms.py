@@ -14,6 +14,7 @@ DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 DATE_ERRORS = {"invalid": _("Ngày không hợp lệ: hãy ghi theo dạng dd/mm/yyyy.")}
 MET_CHOICES = [("", _("— Chưa đánh giá —")), ("1", _("Đạt")), ("0", _("Không đạt"))]
 LEVEL_CHOICES = [("1", _("Mức độ 1")), ("2", _("Mức độ 2"))]
+ACCREDITATION_CHOICES = [(str(n), _("Cấp độ %(n)s") % {"n": n}) for n in (1, 2, 3, 4)]
 
 
 def _date(label, required: bool = True) -> forms.DateField:
@@ -145,7 +146,19 @@ class FinaliseForm(StyledForm):
         empty_value=None,
         required=False,
     )
+    proposal_accreditation_level = forms.TypedChoiceField(
+        label=_("Đề nghị công nhận đạt kiểm định"),
+        choices=[("", _("Không đề nghị cấp độ")), *ACCREDITATION_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     version = version_field()
+
+    def __init__(self, *args, with_accreditation: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_accreditation:  # the framework maps no Cấp độ (TT57/2026)
+            del self.fields["proposal_accreditation_level"]
 
 
 class DecisionForm(StyledForm):
@@ -160,6 +173,16 @@ class DecisionForm(StyledForm):
         empty_value=None,
         required=False,
     )
+    accreditation_level = forms.TypedChoiceField(
+        label=_("Cấp độ kiểm định công nhận"),
+        help_text=_(
+            "Cùng quyết định công nhận đạt kiểm định chất lượng giáo dục; để trống nếu không."
+        ),
+        choices=[("", "—"), *ACCREDITATION_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     number = forms.CharField(label=_("Số quyết định"), max_length=60, required=False)
     signed_on = _date(_("Ngày ký"), required=False)
     signing_body = forms.CharField(label=_("Cơ quan ban hành"), max_length=200, required=False)
@@ -169,6 +192,11 @@ class DecisionForm(StyledForm):
         label=_("Lý do không công nhận"), required=False, widget=forms.Textarea({"rows": 3})
     )
     version = version_field()
+
+    def __init__(self, *args, with_accreditation: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_accreditation:  # the framework maps no Cấp độ (TT57/2026)
+            del self.fields["accreditation_level"]
 
 
 class CriterionReviewForm(StyledForm):

@@ -211,6 +211,16 @@ class Evaluation(VersionedModel):
         related_name="+",
         verbose_name=_("quyết định công nhận"),
     )
+    # Under TT17/18/19-2018 the one signed decision also recognises the accreditation level
+    # (Cấp độ): the register keeps it as its own row (track "accreditation"), same number.
+    accreditation_decision = models.ForeignKey(
+        "recognition.RecognitionDecision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("quyết định công nhận kiểm định"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -328,3 +328,22 @@ def decision_problem(level: int | None, supported: int | None) -> str:
             f" Mức độ {supported}."
         )
     return ""
+
+
+def accreditation_problem(level: int | None, supported: int | None) -> str:
+    """Why an accreditation (Cấp độ `level`) may not be recorded from an evaluation supporting
+    Cấp độ `supported` (None: the framework maps none, or the team's level reaches none), or
+    "". No level asked is never a problem: the Cấp độ is optional."""
+    if not level:
+        return ""
+    if not supported:
+        return (
+            f"Không ghi được công nhận đạt kiểm định chất lượng giáo dục Cấp độ {level}: kết quả"
+            " đánh giá ngoài không đủ cấp độ kiểm định nào theo bộ tiêu chuẩn này."
+        )
+    if level > supported:
+        return (
+            f"Không ghi được công nhận đạt kiểm định chất lượng giáo dục Cấp độ {level}: kết quả"
+            f" đánh giá ngoài chỉ đủ Cấp độ {supported}."
+        )
+    return ""

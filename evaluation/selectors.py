@@ -194,6 +194,32 @@ def supported_standard_level(live: levels.LiveLevels) -> int | None:
     return mapping[live.school_level] if live.school_level < len(mapping) else None
 
 
+def supported_accreditation_level(live: levels.LiveLevels) -> int | None:
+    """The Cấp độ (accreditation) the levels support by the framework's mapping (None where the
+    framework maps none, e.g. TT57/2026, or the school level reaches none)."""
+    rule = live.result.version.recognition.accreditation
+    if rule is None:
+        return None
+    mapping = rule.mapping
+    return mapping[live.school_level] if live.school_level < len(mapping) else None
+
+
+def maps_accreditation(evaluation: Evaluation) -> bool:
+    """Whether the evaluation's framework recognises an accreditation level (Cấp độ) at all."""
+    version = evaluation.framework.compiled().version(evaluation.assessment.framework_version)
+    return version.recognition.accreditation is not None
+
+
+def supported_levels(evaluation: Evaluation) -> tuple[int | None, int | None]:
+    """(Mức độ, Cấp độ) the final report supports: from its snapshot, or, for a report finalised
+    before the snapshot kept the Cấp độ, from the team's judgments (frozen since)."""
+    snapshot = evaluation.final_snapshot or {}
+    standard = snapshot.get("supported_standard_level")
+    if "supported_accreditation_level" in snapshot:
+        return standard, snapshot["supported_accreditation_level"]
+    return standard, supported_accreditation_level(team_levels(evaluation))
+
+
 def self_standard_level(assessment: Assessment) -> tuple[int, int | None]:
     live = live_levels(assessment)
     return live.school_level, supported_standard_level(live)

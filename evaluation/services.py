@@ -694,7 +694,9 @@ def report_content(evaluation: Evaluation) -> dict[str, Any]:
         "criteria": {code: c.level for code, c in live.criteria.items()},
         "school_level": live.school_level,
         "supported_standard_level": selectors.supported_standard_level(live),
+        "supported_accreditation_level": selectors.supported_accreditation_level(live),
         "proposal_level": evaluation.proposal_level,
+        "proposal_accreditation_level": evaluation.proposal_accreditation_level,
         "visits": [
             {
                 "kind": v.kind,
@@ -721,10 +723,16 @@ def report_content(evaluation: Evaluation) -> dict[str, Any]:
 
 @transaction.atomic
 def report_finalise(
-    *, user, evaluation: Evaluation, proposal_level: Any, version: int | None = None
+    *,
+    user,
+    evaluation: Evaluation,
+    proposal_level: Any,
+    version: int | None = None,
+    proposal_accreditation_level: Any = None,
 ) -> Evaluation:
     """The final report: locked with a snapshot and its hash; judgments end here. The proposal
-    may not exceed what the judgments support."""
+    (Mức độ, and the Cấp độ where the framework maps one) may not exceed what the judgments
+    support."""
     evaluation = _lock(Evaluation, evaluation.pk)
     _require(user, "evaluation.report", evaluation, _("Chỉ trưởng đoàn được hoàn thành báo cáo."))
     if evaluation.status != EvaluationStatus.FEEDBACK:
@@ -736,14 +744,22 @@ def report_finalise(
         raise EvaluationError(
             _("Đoàn chưa thống nhất kết luận cho %(n)s chỉ báo.") % {"n": len(missing)}
         )
-    supported = selectors.supported_standard_level(selectors.team_levels(evaluation))
+    live = selectors.team_levels(evaluation)
+    supported = selectors.supported_standard_level(live)
     level = _target(proposal_level) or None
     if level:
         problem = rules.decision_problem(level, supported)
         if problem:
             raise EvaluationError(problem)
+    accreditation = _target(proposal_accreditation_level) or None
+    problem = rules.accreditation_problem(
+        accreditation, selectors.supported_accreditation_level(live)
+    )
+    if problem:
+        raise EvaluationError(problem)
     _claim(evaluation, version)
     evaluation.proposal_level = level
+    evaluation.proposal_accreditation_level = accreditation
     evaluation.status = EvaluationStatus.FINAL
     evaluation.final_at = timezone.now()
     evaluation.final_by = user
@@ -772,13 +788,30 @@ def _close(evaluation: Evaluation) -> None:
         _release_seat(member)
 
 
+def _register(user, evaluation: Evaluation, payload: dict[str, Any], *, scan: bool = True):
+    """One row into the register through its own service (its checks, its cache refresh)."""
+    try:
+        return recognition_services.recognition_record(
+            user=user,
+            school=evaluation.school,
+            data=payload if scan else {**payload, "scan": None},
+        )
+    except recognition_services.NotAllowed as exc:
+        raise NotAllowed(str(exc)) from exc
+    except recognition_services.DecisionRejected as exc:
+        raise Rejected(exc.errors) from exc
+
+
 @transaction.atomic
 def decision_record(
     *, user, evaluation: Evaluation, data: dict[str, Any], version: int | None = None
 ) -> RecognitionDecision:
     """The signed decision goes into the register (recognition.services, its own checks),
     linked from the evaluation: the validity starts, the expiry alert clears. `data`: number,
-    signed_on, signing_body, signer_title, signer_name, level, note, scan."""
+    signed_on, signing_body, signer_title, signer_name, level, note, scan, and
+    accreditation_level: the Cấp độ the same decision recognises (TT17/18/19-2018), recorded as
+    the register's accreditation row with the same number; optional, refused above the level
+    the final report supports or where the framework maps none."""
     evaluation = _lock(Evaluation, evaluation.pk)
     _require(
         user,
@@ -790,11 +823,16 @@ def decision_record(
         raise EvaluationError(
             _("Chỉ ghi quyết định khi báo cáo đánh giá ngoài đã là bản chính thức.")
         )
-    supported = (evaluation.final_snapshot or {}).get("supported_standard_level")
+    supported, supported_accreditation = selectors.supported_levels(evaluation)
     level = _target(data.get("level")) or None
-    problem = rules.decision_problem(level, supported)
-    if problem:
-        raise Rejected({"level": [problem]})
+    errors: dict[str, list[str]] = {}
+    if problem := rules.decision_problem(level, supported):
+        errors["level"] = [problem]
+    accreditation = _target(data.get("accreditation_level")) or None
+    if problem := rules.accreditation_problem(accreditation, supported_accreditation):
+        errors["accreditation_level"] = [problem]
+    if errors:
+        raise Rejected(errors)
     _claim(evaluation, version)
     purpose = evaluation.registration.purpose
     payload = {
@@ -807,14 +845,32 @@ def decision_record(
         or _("Theo kết quả đánh giá ngoài, đăng ký số %(n)s.") % {"n": evaluation.registration_id},
         "scan": data.get("scan"),
     }
-    try:
-        decision = recognition_services.recognition_record(
-            user=user, school=evaluation.school, data=payload
-        )
-    except recognition_services.NotAllowed as exc:
-        raise NotAllowed(str(exc)) from exc
-    except recognition_services.DecisionRejected as exc:
-        raise Rejected(exc.errors) from exc
+    decision = _register(user, evaluation, payload)
+    if accreditation:
+        # The same signed decision, its accreditation row: same number, date and scan (the same
+        # paper); its refusals are the Cấp độ field's.
+        try:
+            evaluation.accreditation_decision = _register(
+                user,
+                evaluation,
+                {**payload, "kind": recognition_rules.ACCREDITATION, "level": accreditation},
+                scan=False,
+            )
+        except Rejected as exc:
+            if decision.scan:  # the transaction rolls back; the stored file would stay behind
+                decision.scan.delete(save=False)
+            exc.errors = {
+                ("accreditation_level" if k == "level" else k): v for k, v in exc.errors.items()
+            }
+            raise
+        if decision.scan:
+            row = evaluation.accreditation_decision
+            row.scan, row.scan_name, row.scan_type = (
+                decision.scan.name,
+                decision.scan_name,
+                decision.scan_type,
+            )
+            row.save(update_fields=["scan", "scan_name", "scan_type"])
     evaluation.decision = decision
     evaluation.outcome = Outcome.RECOGNISED
     evaluation.status = EvaluationStatus.DECIDED
@@ -887,3 +943,38 @@ def decision_revoke(*, user, evaluation: Evaluation, data: dict[str, Any]) -> Re
         raise NotAllowed(str(exc)) from exc
     except recognition_services.DecisionRejected as exc:
         raise Rejected(exc.errors) from exc
+
+
+def correction_problems(
+    decision: RecognitionDecision, values: dict[str, Any]
+) -> dict[str, list[str]]:
+    """The evaluation's check on a correction of a register row (recognition.services
+    .recognition_correct calls it: EvaluationConfig.ready() registers it, since the register
+    never imports this app). A decision an evaluation led to stays a grant of its track and is
+    never corrected above the level the final report supports; other rows are not ours."""
+    evaluation = (
+        Evaluation.objects.filter(decision=decision).first()
+        or Evaluation.objects.filter(accreditation_decision=decision).first()
+    )
+    if evaluation is None:
+        return {}
+    kind = values.get("kind")
+    if (
+        kind in recognition_rules.REVOCATIONS
+        or recognition_rules.TRACK_OF.get(kind) != decision.track
+    ):
+        return {
+            "kind": [
+                _(
+                    "Quyết định này được ghi theo kết quả đánh giá ngoài: đính chính không đổi"
+                    " được loại công nhận. Thu hồi là một quyết định riêng; loại khác hãy ghi"
+                    " thành quyết định mới."
+                )
+            ]
+        }
+    standard, accreditation = selectors.supported_levels(evaluation)
+    if decision.track == recognition_rules.TRACK_ACCREDITATION:
+        problem = rules.accreditation_problem(values.get("level"), accreditation)
+    else:
+        problem = rules.decision_problem(values.get("level"), standard)
+    return {"level": [problem]} if problem else {}

@@ -272,7 +272,9 @@ def _detail_context(request: HttpRequest, evaluation: Evaluation) -> dict:
             initial={
                 "version": evaluation.version,
                 "proposal_level": selectors.supported_standard_level(live),
-            }
+                "proposal_accreditation_level": selectors.supported_accreditation_level(live),
+            },
+            with_accreditation=live.result.version.recognition.accreditation is not None,
         ),
         "intact": services.report_intact(evaluation) if evaluation.final_sha256 else None,
     }
@@ -728,7 +730,7 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk, "evaluation.record_decision")
-    live_supported = (evaluation.final_snapshot or {}).get("supported_standard_level")
+    live_supported, supported_accreditation = selectors.supported_levels(evaluation)
     rec = (evaluation.framework.data or {}).get("recognition") or {}
     authority = ((rec.get("national_standard") or {}).get("authority")) or ""
     form = forms.DecisionForm(
@@ -736,6 +738,8 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
         initial={
             "outcome": "recognised" if live_supported else "refused",
             "level": evaluation.proposal_level or live_supported,
+            "accreditation_level": evaluation.proposal_accreditation_level
+            or supported_accreditation,
             "signed_on": timezone.localdate(),
             "signing_body": f"Sở Giáo dục và Đào tạo {evaluation.school.unit.ancestors()[0].name}"
             if evaluation.school.unit.parent_id
@@ -743,6 +747,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
             "signer_title": authority,
             "version": evaluation.version,
         },
+        with_accreditation=selectors.maps_accreditation(evaluation),
     )
     status = 200
     if request.method == "POST":
@@ -782,6 +787,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
         "school": evaluation.school,
         "form": form,
         "supported": live_supported,
+        "supported_accreditation": supported_accreditation,
         "register_url": reverse("programme:school", args=[evaluation.school.code]),
     }
     return render(request, "evaluation/decision.html", context, status=status)

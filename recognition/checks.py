@@ -36,10 +36,17 @@ class Cleaned:
 
 
 def clean_decision(
-    *, school: School, data: dict[str, Any], prior: list[Any], today: dt.date
+    *,
+    school: School,
+    data: dict[str, Any],
+    prior: list[Any],
+    today: dt.date,
+    decision_id: int | None = None,
 ) -> Cleaned:
     """Normalise and check one decision against the school's register (no writes): `prior` is
-    every decision the school already has, of any date."""
+    every decision the school already has, of any date. A correction passes the decision's own
+    id (`decision_id`, the decision itself left out of `prior`), so it keeps its place among
+    the decisions of its day."""
     out = Cleaned()
     v = out.values
     for key in FIELDS:
@@ -74,9 +81,12 @@ def clean_decision(
         )
     v["framework_code"] = code
     number = v.get("number") or ""
+    track = rules.TRACK_OF[v["kind"]]
     for p in prior:
         d = rules.as_decision(p)
-        if d.number and d.number == number and d.signed_on == v["signed_on"]:
+        # One signed decision may recognise both the accreditation (Cấp độ) and the national
+        # standard (Mức độ): the same number and date once per track.
+        if d.number and d.number == number and d.signed_on == v["signed_on"] and d.track == track:
             out.add(
                 "number",
                 f"Quyết định số {number} ngày {v['signed_on']:%d/%m/%Y} đã có trong sổ của trường.",
@@ -84,6 +94,7 @@ def clean_decision(
             break
     # The whole register with the new decision inserted at its date: a back-dated decision
     # must not make a later one impossible (recognition.rules.check_sequence).
-    for problem in rules.check_sequence(prior, v, today=today):
+    new = {**v, "id": decision_id} if decision_id is not None else v
+    for problem in rules.check_sequence(prior, new, today=today):
         out.add(problem.field, problem.message)
     return out

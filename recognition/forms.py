@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import version_field
 from recognition import frameworks_ref
 from recognition.files import max_bytes
 from recognition.models import DecisionKind
@@ -79,3 +80,25 @@ class DecisionForm(forms.Form):
                 widget = self.fields[name].widget
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
                 widget.attrs["aria-invalid"] = "true"
+
+
+class CorrectionForm(DecisionForm):
+    """Đính chính: the recorded decision's fields, a reason (kept in the history) and the version
+    the page was read at. The scan is not corrected here (a new scan is a new upload)."""
+
+    reason = forms.CharField(
+        label=_("Lý do đính chính"),
+        max_length=100,
+        help_text=_("Bắt buộc; lưu trong lịch sử của quyết định (tối đa 100 ký tự)."),
+        error_messages={
+            "required": _("Hãy ghi lý do đính chính (lý do được lưu trong lịch sử)."),
+            "max_length": _(
+                "Lý do đính chính tối đa %(limit_value)d ký tự (đang có %(show_value)d)."
+            ),
+        },
+    )
+    version = version_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["scan"]

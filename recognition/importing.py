@@ -217,9 +217,14 @@ def validate_rows(
             if len(_text(v.get(key))) > limit:
                 err(key, f"dài quá {limit} ký tự.")
         if number and signed_on and code:
-            key3 = (code, number, signed_on)
+            # One signed decision may recognise both the accreditation (Cấp độ) and the national
+            # standard (Mức độ): two rows, one per track, with the same number and date.
+            key3 = (code, number, signed_on, rules.TRACK_OF.get(kind or ""))
             if key3 in seen:
-                err("number", f"trùng với dòng {seen[key3]} (cùng trường, số và ngày ký).")
+                err(
+                    "number",
+                    f"trùng với dòng {seen[key3]} (cùng trường, số, ngày ký và loại công nhận).",
+                )
             else:
                 seen[key3] = raw.number
         row.data = {

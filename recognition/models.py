@@ -89,9 +89,12 @@ class RecognitionDecision(models.Model):
         ]
         constraints = [
             # One decision may name several schools, so the number repeats across schools,
-            # never for the same school on the same day.
+            # never for the same school on the same day, except once per track: under
+            # TT17/18/19-2018 one signed decision recognises both the accreditation (Cấp độ)
+            # and the national standard (Mức độ), two rows of the register.
             models.UniqueConstraint(
-                fields=["school", "number", "signed_on"], name="recog_unique_school_number_date"
+                fields=["school", "number", "signed_on", "track"],
+                name="recog_unique_school_number_date_track",
             )
         ]
 

@@ -4,6 +4,7 @@ inside a transaction, then refreshes the School.standard_level cache from recogn
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -11,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import has_perm
-from core import audit
+from core import audit, concurrency
+from core.text import nfc
 from recognition import rules
-from recognition.checks import clean_decision
+from recognition.checks import FIELDS, clean_decision
 from recognition.files import ScanRejected, check_scan, clean_name
 from recognition.models import RecognitionDecision
 from schools.models import School
@@ -115,5 +117,89 @@ def recognition_record(*, user, school: School, data: dict[str, Any]) -> Recogni
             if decision.scan:
                 decision.scan.delete(save=False)
             raise
+        refresh_standard_level(school, today=today)
+    return decision
+
+
+# ---------------------------------------------------------------------------------------------
+# Correction (đính chính)
+
+# The longest reason the history keeps (simple-history's history_change_reason column).
+REASON_MAX = 100
+
+# Checks the apps above the register add to a correction: each takes the decision as stored
+# and the corrected values (checks.FIELDS, cleaned) and returns {field: [messages]} ("" = the
+# whole form). The register never imports those apps (the layer order, docs/architecture.md):
+# the external evaluation plugs in from EvaluationConfig.ready() so that a decision it led to is
+# never corrected above the level its final report supports, whichever page or API call asks.
+CorrectionCheck = Callable[[RecognitionDecision, dict[str, Any]], dict[str, list[str]]]
+correction_checks: list[CorrectionCheck] = []
+
+
+def register_correction_check(check: CorrectionCheck) -> None:
+    if check not in correction_checks:
+        correction_checks.append(check)
+
+
+def recognition_correct(
+    *,
+    user,
+    decision: RecognitionDecision,
+    data: dict[str, Any],
+    reason: str,
+    version: int | None,
+) -> RecognitionDecision:
+    """Correct a recorded decision (number, date, signer, level, framework, note, kind) with a
+    reason kept in its history. `data` may name only the fields that change (the others keep
+    their stored values); the corrected decision is checked like a new one against the rest of
+    the school's register, and by the apps' correction_checks. `version` is the decision's
+    version as read (None: a command; stale → concurrency.EditConflict, nothing written).
+    Raises NotAllowed or DecisionRejected."""
+    today = timezone.localdate()
+    reason = " ".join(nfc(reason or "").split())
+    with transaction.atomic():
+        school = (
+            School.objects.select_for_update(of=("self",))
+            .select_related("unit")
+            .get(pk=decision.school_id)
+        )
+        decision = RecognitionDecision.objects.select_related("school").get(pk=decision.pk)
+        if not has_perm(user, "recognition.correct", decision):
+            raise NotAllowed("Bạn không được đính chính quyết định của trường này.")
+        concurrency.version_claim(decision, version)  # stale: EditConflict, nothing written
+        errors: dict[str, list[str]] = {}
+        if not reason:
+            errors["reason"] = ["Hãy ghi lý do đính chính (lý do được lưu trong lịch sử)."]
+        elif len(reason) > REASON_MAX:
+            errors["reason"] = [
+                f"Lý do đính chính dài {len(reason)} ký tự; hãy ghi gọn trong {REASON_MAX} ký tự"
+                " (nội dung dài hơn ghi vào ô ghi chú)."
+            ]
+        merged = {key: getattr(decision, key) for key in FIELDS}
+        merged.update({key: data[key] for key in FIELDS if key in data})
+        prior = [d for d in _prior(school) if d.pk != decision.pk]
+        cleaned = clean_decision(
+            school=school, data=merged, prior=prior, today=today, decision_id=decision.pk
+        )
+        for key, messages in cleaned.errors.items():
+            errors.setdefault(key, []).extend(messages)
+        if cleaned.values.get("kind") in rules.TRACK_OF:
+            for check in correction_checks:
+                for key, messages in check(decision, cleaned.values).items():
+                    errors.setdefault(key, []).extend(messages)
+        if not cleaned.errors:
+            changed = [k for k, v in cleaned.values.items() if getattr(decision, k) != v]
+            if not changed and not errors:
+                errors[""] = [
+                    "Nội dung đính chính giống hệt quyết định đang lưu: không có gì để đính chính."
+                ]
+        if errors:
+            raise DecisionRejected(errors)
+        for key, value in cleaned.values.items():
+            setattr(decision, key, value)
+        decision._change_reason = reason  # audit: the history row of the correction keeps it
+        decision.save()
+        # The cached level; the dashboards' kept counts (recognition.tally) follow the history
+        # row just written, as for a decision recorded.
         refresh_standard_level(school, today=today)
     return decision

@@ -18,4 +18,9 @@ urlpatterns = [
     path("recognitions/<int:pk>/file/", views.decision_file, name="file"),
     path("schools/<str:code>/recognitions/", views.school_register, name="school"),
     path("schools/<str:code>/recognitions/new/", views.decision_create, name="record"),
+    path(
+        "schools/<str:code>/recognitions/<int:pk>/correct/",
+        views.decision_correct,
+        name="correct",
+    ),
 ]

@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import get_school_or_404, get_unit_or_404, has_perm, scope_for
-from core import audit
+from core import audit, concurrency
 from core.models import AuditEvent
 from core.text import format_date_short, format_int
 from recognition import rules, selectors, services
-from recognition.forms import DecisionForm
+from recognition.checks import FIELDS
+from recognition.forms import CorrectionForm, DecisionForm
 from recognition.models import DecisionKind, RecognitionDecision
 from schools.selectors import filter_communes, filter_provinces
 
@@ -97,6 +98,7 @@ def school_register(request: HttpRequest, code: str) -> HttpResponse:
         "status": status,
         "today": today,
         "can_record": has_perm(request.user, "recognition.record", school),
+        "can_correct": has_perm(request.user, "recognition.correct", school),
         "cache_differs": school.standard_level != status.standard_level,
         "history_rows": audit.history_rows(
             None, related=[(RecognitionDecision, {"school_id": school.pk})]
@@ -140,6 +142,62 @@ def decision_create(request: HttpRequest, code: str) -> HttpResponse:
         "file_lost": request.method == "POST" and bool(request.FILES),
     }
     return render(request, "programme/decision_form.html", context, status=status)
+
+
+def _decision_or_404(school, pk: int) -> RecognitionDecision:
+    decision = RecognitionDecision.objects.filter(school=school, pk=pk).first()
+    if decision is None:
+        raise Http404("Không tìm thấy quyết định trong sổ của trường.")
+    return decision
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_correct(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Đính chính: the recorded decision's fields with a reason kept in its history; the page
+    shows the decision's history of corrections. Stale: 409 with the typed values kept."""
+    school = get_school_or_404(request.user, code=code)
+    decision = _decision_or_404(school, pk)
+    if not has_perm(request.user, "recognition.correct", decision):
+        raise PermissionDenied
+    initial = {key: getattr(decision, key) for key in FIELDS}
+    form = CorrectionForm(request.POST or None, initial={**initial, "version": decision.version})
+    status, conflict = 200, None
+    if request.method == "POST":
+        if form.is_valid():
+            data = {**form.cleaned_data}
+            reason, version = data.pop("reason"), data.pop("version")
+            try:
+                decision = services.recognition_correct(
+                    user=request.user, decision=decision, data=data, reason=reason, version=version
+                )
+            except services.NotAllowed as exc:
+                raise PermissionDenied from exc
+            except concurrency.EditConflict as exc:
+                decision.refresh_from_db()
+                conflict = concurrency.conflict_for(form, decision, message=str(exc))
+                status = 409
+            except services.DecisionRejected as exc:
+                for field, msgs in exc.errors.items():
+                    for msg in msgs:
+                        form.add_error(field if field in form.fields else None, msg)
+            else:
+                messages.success(
+                    request,
+                    _("Đã đính chính quyết định số %(number)s của %(school)s.")
+                    % {"number": decision.number, "school": school.name},
+                )
+                return redirect("programme:school", code=school.code)
+        status = status if status != 200 else 400
+        form.mark_invalid()
+    context = {
+        "school": school,
+        "decision": decision,
+        "form": form,
+        "conflict": conflict,
+        "history_rows": audit.history_rows(decision),
+    }
+    return render(request, "programme/decision_correct.html", context, status=status)
 
 
 @login_required

@@ -73,6 +73,7 @@ def world(province, commune, school, principal, province_officer, make_user):
             "uid": commune.uid,
             "school_year": assessment.school_year,
             "ident": assessment.framework.indicators.order_by("position").first().ident,
+            "entry": 1,  # the school's first decision in its register
         },
         "plan": str(plan.public_id),
         "framework": assessment.framework.code,
@@ -136,4 +137,8 @@ def test_the_api_survives_schemathesis(role, world, in_process, settings):
     assert failures == [], "\n\n".join(failures)
     # Every operation of the schema was called (the writes too).
     assert len(calls) >= 24 and min(calls.values()) >= 1, calls
-    assert {"POST /api/v1/schools/", "PATCH /api/v1/schools/{code}/"} <= set(calls)
+    assert {
+        "POST /api/v1/schools/",
+        "PATCH /api/v1/schools/{code}/",
+        "PATCH /api/v1/schools/{code}/recognitions/{entry}/",
+    } <= set(calls)

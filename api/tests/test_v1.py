@@ -42,9 +42,10 @@ def test_the_schema_is_openapi_3_and_every_field_is_described_in_vietnamese(clie
     ]
     assert missing == []
     # Public codes in paths, never database ids (a plan by its UUID code, an evaluation by its
-    # number within its school).
+    # number within its school, a decision by its entry in its school's register, in recording
+    # order).
     params = {p for path in schema["paths"] for p in re.findall(r"{(\w+)}", path)}
-    assert params == {"code", "uid", "school_year", "ident", "number", "evidence_code"}
+    assert params == {"code", "uid", "school_year", "ident", "number", "evidence_code", "entry"}
 
 
 def test_the_docs_page_runs_from_static_files_under_the_csp(client):

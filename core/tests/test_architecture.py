@@ -58,7 +58,8 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("schools/apps.py", "ready"): "labels its JSON keys in core.audit once models are ready",
     ("dashboard/apps.py", "ready"): "registers the document kinds once models are ready",
     ("programme/apps.py", "ready"): "registers the document kinds once models are ready",
-    ("evaluation/apps.py", "ready"): "registers the document kinds once models are ready",
+    ("evaluation/apps.py", "ready"): "registers the document kinds and the register's correction"
+    " check once models are ready",
     ("notifications/apps.py", "ready"): "connects its receivers once models are ready",
     ("accounts/apps.py", "ready"): "connects the first-login check to the login signal",
 }

@@ -511,6 +511,8 @@ NOT_EDIT_FORMS = {
     "school_update's version check, 409 when stale (api/tests/test_v1.py)",
     "api:v1_school_assessments": "read-only",
     "api:v1_school_recognitions": "POST records a new decision (the register is append-only)",
+    "api:v1_school_recognition": "PATCH with If-Match (428 without, 409 stale): proven in"
+    " api/tests/test_recognition_corrections.py",
     "api:v1_school_year_data": "read-only",
     "api:v1_schools": "POST creates a school",
     "api:v1_schools_export": "read-only",
@@ -639,6 +641,9 @@ NOT_EDIT_FORMS = {
     "programme:plan_targets_import_template": "read-only",
     "programme:plans": "read-only",
     "programme:record": "records a new decision (the register is append-only)",
+    "programme:correct": "a correction needs a reason typed each time, which a page read back"
+    " cannot carry: the stale refusal, typed values kept and the other's change shown, and no"
+    " 5xx on an emptied field are proven in recognition/tests/test_views_correct.py",
     "programme:register": "read-only",
     "programme:school": "read-only",
     "schools:create": "creates a school",

@@ -23,6 +23,7 @@ from frameworks.services import framework_load_dir
 from improvement.models import ImprovementAction, ImprovementReview, ProgressNote
 from notifications.models import Notification
 from programme.models import ProgrammePlan
+from recognition.models import RecognitionDecision
 from schools.importing import HELP_SHEET
 from schools.models import School, SchoolSite
 
@@ -88,6 +89,19 @@ def _lai_chau_token(school):
     Membership.objects.create(user=user, school=school, role="principal")
     token, _secret = api_services.token_create(user=user, owner=user, name="Của Lai Châu")
     return token
+
+
+def _lai_chau_decision(school) -> int:
+    """Huổi Luông's first decision: its entry (1) in the school's register."""
+    RecognitionDecision.objects.create(
+        school=school,
+        kind="standard_new",
+        signed_on=dt.date(2022, 5, 1),
+        level=1,
+        number="5/QĐ-SGDĐT",
+        signing_body="Sở GD&ĐT Lai Châu",
+    )
+    return 1
 
 
 def _lai_chau_system_account(commune):
@@ -237,6 +251,9 @@ TRIES = [
     Try("api:v1_school_year_data", "post", (404, 405), args="school"),
     Try("api:v1_school_recognitions", "get", 404, args="school"),
     Try("api:v1_school_recognitions", "post", 404, args="school", data={"number": "1"}),
+    Try("api:v1_school_recognition", "get", 404, args="school_entry"),
+    Try("api:v1_school_recognition", "patch", 404, args="school_entry"),
+    Try("api:v1_school_recognition", "post", (404, 405), args="school_entry"),
     Try("api:v1_school_assessments", "get", 404, args="school"),
     Try("api:v1_school_assessments", "post", (404, 405), args="school"),
     Try("api:v1_assessment", "get", 404, args="school_year"),
@@ -319,6 +336,7 @@ def _snapshot() -> tuple:
             .values("pk", "is_active", "first_name", "password")
         ),
         list(Notification.objects.order_by("pk").values("pk", "read_at")),
+        list(RecognitionDecision.objects.order_by("pk").values()),
     )
 
 
@@ -371,6 +389,7 @@ def test_outsider_gets_nothing_of_another_province(
         "school_year": lambda: [school.code, "2024-2025"],
         "evidence_code": lambda: [school.code, "2024-2025", "H1-1.1-01"],
         "evaluation_number": lambda: [school.code, 1],
+        "school_entry": lambda: [school.code, _lai_chau_decision(school)],
         "framework": lambda: ["TT17-2018"],
         "indicator": lambda: ["TT17-2018", "1.1-M1a"],
         "plan": lambda: [_lai_chau_plan(commune).pk],

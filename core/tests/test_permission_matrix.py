@@ -146,6 +146,7 @@ ROUTES: dict[str, Route] = {
     "programme:file": R("recognition.view", "decision"),
     "programme:school": R("recognition.view", "school"),
     "programme:record": R("recognition.record", "school", post=True),
+    "programme:correct": R("recognition.correct", "school_decision", post=True),
     "programme:plans": R(None, refused=404),
     "programme:plan_create": R("plan.add", post=True, refused=404),
     "programme:plan": R(None, "plan"),
@@ -287,6 +288,7 @@ ROUTES: dict[str, Route] = {
     "api:v1_school_recognitions": R(
         "recognition.view", "school", post=True, post_action="recognition.record", anonymous="401"
     ),
+    "api:v1_school_recognition": R("recognition.view", "school_entry", anonymous="401"),
     "api:v1_school_assessments": R("school.view", "school", anonymous="401"),
     "api:v1_assessment": R("assessment.view", "assessment_year", anonymous="401"),
     "api:v1_assessment_evidence": R("evidence.view", "assessment_year", anonymous="401"),
@@ -567,6 +569,17 @@ def _target(side: Side, obj: str, world, role: str):
         "province": ({"uid": s.unit.parent.uid}, "", None),
         "framework": ({"code": "TT17-2018"}, "", None),
         "decision": ({"pk": s.decision.pk}, "", s.decision),
+        "school_decision": ({"code": s.school.code, "pk": s.decision.pk}, "", s.decision),
+        "school_entry": (
+            {
+                "code": s.school.code,
+                "entry": RecognitionDecision.objects.filter(
+                    school=s.school, id__lte=s.decision.id
+                ).count(),
+            },
+            "",
+            s.decision,
+        ),
         "plan": ({"pk": s.plan.pk}, "", s.plan),
         "plan_id": ({"plan_id": s.plan.pk}, "", s.plan),
         "plan_school": ({"pk": s.plan.pk, "code": s.school.code}, "", s.school),

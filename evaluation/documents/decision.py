@@ -39,7 +39,7 @@ def build_docx(req: DocumentRequest, items: list[EEData]) -> nd30.NDDocument:
                 f"Báo cáo đánh giá ngoài {data.school.name} chưa phải bản chính thức: chưa lập"
                 " được dự thảo quyết định công nhận."
             )
-        accreditation, standard = data.grades(data.team.school_level)
+        accreditation, standard = decided_grades(data)
         if not standard and not (with_accreditation and accreditation):
             raise DocumentError(
                 f"{data.school.name}: đoàn đánh giá "
@@ -131,5 +131,26 @@ def build_docx(req: DocumentRequest, items: list[EEData]) -> nd30.NDDocument:
     return doc
 
 
+def decided_grades(data: EEData) -> tuple[int | None, int | None]:
+    """(Cấp độ, Mức độ) the decision names for one school: the levels recorded in the register
+    once the decision is signed, else the team's proposal in the final report, else what the
+    framework maps the team's school level to (an evaluation finalised before the proposal
+    named a Cấp độ)."""
+    accreditation, standard = data.grades(data.team.school_level)
+    evaluation = data.evaluation
+    if evaluation.decision_id is not None:
+        return (
+            evaluation.accreditation_decision.level
+            if evaluation.accreditation_decision_id is not None
+            else None,
+            evaluation.decision.level,
+        )
+    if evaluation.proposal_level:
+        standard = evaluation.proposal_level
+        if "proposal_accreditation_level" in (evaluation.final_snapshot or {}):
+            accreditation = evaluation.proposal_accreditation_level
+    return accreditation, standard
+
+
 def first_grade(data: EEData) -> int | None:
-    return data.grades(data.team.school_level)[0]
+    return decided_grades(data)[0]

@@ -107,8 +107,9 @@ BAD_CASES = {
         "Loại quyết định",
         "không phải loại quyết định",
     ),
+    # The same number and date twice in one track (one decision may name both tracks).
     "duplicate_in_file": (
-        lambda s, o: row(s.code, "100/QĐ-UBND", "12/03/2016", "Kiểm định", 1),
+        lambda s, o: row(s.code, "100/QĐ-UBND", "12/03/2016", "Công nhận mới", 1),
         "Số quyết định",
         "trùng với dòng 2",
     ),
@@ -150,6 +151,24 @@ def test_each_bad_row_rejects_whole_file(client, commune_officer, school, siblin
     assert any(e.startswith(f"Dòng 3, cột «{column}»") and text in e for e in errors), errors
     assert "token" not in response.context
     assert not RecognitionDecision.objects.exists()
+
+
+def test_one_decision_may_recognise_both_tracks_under_one_number(client, province_officer, school):
+    client.force_login(province_officer)
+    rows = [
+        row(school.code, "100/QĐ-SGDĐT", "12/03/2019", "Công nhận mới", 1),
+        row(school.code, "100/QĐ-SGDĐT", "12/03/2019", "Kiểm định", 2),
+    ]
+    response = upload(client, xlsx(rows))
+    assert response.status_code == 200, response.context.get("errors_shown")
+    confirmed = client.post(
+        reverse("programme:import_confirm"), {"token": response.context["token"]}
+    )
+    assert confirmed.status_code == 302
+    assert sorted(RecognitionDecision.objects.values_list("track", flat=True)) == [
+        rules.TRACK_ACCREDITATION,
+        rules.TRACK_STANDARD,
+    ]
 
 
 def test_duplicate_of_register_rejected(client, province_officer, school, add_decision):

@@ -13,7 +13,11 @@ from core import audit
 from dashboard import selectors as dash
 from recognition import rules, tally
 from recognition.models import RecognitionDecision
-from recognition.services import recognition_record, refresh_standard_levels
+from recognition.services import (
+    recognition_correct,
+    recognition_record,
+    refresh_standard_levels,
+)
 from schools.models import School
 
 KINDS = ["MN", "TH", "THCS", "THPT"]
@@ -98,6 +102,20 @@ class World:
             },
         )
 
+    def rectified(self) -> None:
+        """A decision corrected through the service (đính chính, with a reason): its level and
+        date change, the cached level follows. A new school's own decision, so the register's
+        rules hold whatever the random rows around it."""
+        self.recorded()
+        d = RecognitionDecision.objects.order_by("-id").first()
+        recognition_correct(
+            user=self.superuser,
+            decision=d,
+            data={"level": 2, "signed_on": d.signed_on - dt.timedelta(days=400)},
+            reason="Nhập nhầm mức và ngày ký",
+            version=d.version,
+        )
+
     def imported(self) -> None:
         """As the register import writes: bulk insert, then history rows and cached levels."""
         schools = [self.school() for _ in range(3)]
@@ -141,7 +159,7 @@ class World:
     def step(self) -> str:
         op = self.rng.choice(
             ["decision", "decision", "recorded", "imported", "moved", "rekinded", "corrected"]
-            + ["deleted", "new_school"]
+            + ["deleted", "new_school", "rectified"]
         )
         getattr(self, op)()
         return op
@@ -179,6 +197,17 @@ def test_kept_counts_equal_the_live_count_after_any_sequence_of_writes(
         assert not tally.is_fresh(today) or ops == ["deleted"], ops
         tally.tally_refresh(on=today)
         _assert_tallies_answer(views, today)
+
+
+def test_a_correction_through_the_service_keeps_the_counts_right(
+    world, today, superuser, province_officer, province
+):
+    w = world(7)
+    tally.tally_refresh(on=today)
+    w.rectified()
+    assert not tally.is_fresh(today)
+    assert tally.tally_refresh(on=today) == 1  # the commune of the corrected school
+    _assert_tallies_answer([(superuser, None), (province_officer, province)], today)
 
 
 def test_a_single_decision_recounts_only_its_commune(world, today, commune, superuser):

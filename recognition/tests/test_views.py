@@ -31,6 +31,7 @@ def _school_urls(school, decision):
         reverse("programme:school", args=[school.code]),
         reverse("programme:record", args=[school.code]),
         reverse("programme:file", args=[decision.pk]),
+        reverse("programme:correct", args=[school.code, decision.pk]),
     ]
 
 
@@ -39,6 +40,8 @@ def test_outsider_gets_404_on_school_pages_and_file(client, outsider, school, re
     for url in _school_urls(school, register[school.code]):
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("programme:record", args=[school.code]), {}).status_code == 404
+    correct = reverse("programme:correct", args=[school.code, register[school.code].pk])
+    assert client.post(correct, {"number": "1", "reason": "x"}).status_code == 404
 
 
 def test_outsider_gets_404_when_filtering_on_units_outside_scope(

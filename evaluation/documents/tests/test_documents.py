@@ -3,6 +3,7 @@ check, says what it must; the command line refuses an unknown id or one out of s
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 
@@ -20,6 +21,7 @@ from evaluation.documents import data as ee_data
 from evaluation.documents.report import divergence
 from evaluation.documents.tests.conftest import make_evaluation
 from evaluation.models import TeamMember
+from recognition.models import RecognitionDecision
 
 KINDS = ("ee-registration", "ee-team-decision", "ee-report", "recognition-decision")
 
@@ -91,6 +93,27 @@ def test_recognition_decision_signer_follows_the_setting(evaluation, settings):
     text = _text(_build("recognition-decision", evaluation.pk))
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LAI CHÂU" in text
     assert "Cấp độ 2" not in text and "Mức độ 1" in text
+
+
+def test_recognition_decision_prints_the_proposed_then_the_recorded_levels(evaluation):
+    # The team proposes Cấp độ 1 and Mức độ 1 (its level maps to Cấp độ 2, Mức độ 1).
+    evaluation.proposal_level, evaluation.proposal_accreditation_level = 1, 1
+    evaluation.final_snapshot = {"proposal_level": 1, "proposal_accreditation_level": 1}
+    evaluation.save()
+    text = _text(_build("recognition-decision", evaluation.pk))
+    assert "Cấp độ 1" in text and "Cấp độ 2" not in text and "Mức độ 1" in text
+    assert "đạt kiểm định chất lượng giáo dục và đạt chuẩn quốc gia" in text
+    # Once signed, the register's rows: the Mức độ and the Cấp độ under one number.
+    common = {"number": "9/QĐ-SGDĐT", "signed_on": dt.date(2025, 6, 2), "signing_body": "Sở"}
+    evaluation.decision = RecognitionDecision.objects.create(
+        school=evaluation.school, kind="standard_new", level=1, **common
+    )
+    evaluation.accreditation_decision = RecognitionDecision.objects.create(
+        school=evaluation.school, kind="accreditation", level=2, **common
+    )
+    evaluation.save()
+    text = _text(_build("recognition-decision", evaluation.pk))
+    assert "Cấp độ 2" in text and "Mức độ 1" in text
 
 
 def test_recognition_decision_lists_several_schools_and_refuses_a_draft_report(
