@@ -413,7 +413,9 @@ class _Resolver:
     def user(self, user_id: Any) -> str:
         if user_id is None:
             return "—"
-        key = (get_user_model(), user_id)
+        # Its own key: a user named by a foreign key of the row (created_by) is cached by
+        # related() as str(user), the login name, and the actor column shows the person's name.
+        key = ("actor", user_id)
         if key not in self.cache:
             user = get_user_model()._default_manager.filter(pk=user_id).first()
             self.cache[key] = (

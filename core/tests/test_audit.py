@@ -286,3 +286,25 @@ def test_year_data_saves_record_the_user_and_the_figures_before_and_after(princi
     assert {r.history_user_id for r in records} == {principal.pk}
     change = audit.history_rows(row)[0].changes[0]
     assert (change.old, change.new) == (f"{label}: 10", f"{label}: 12")
+
+
+def test_history_names_the_person_who_acted_even_when_the_row_names_them_too(
+    province_officer, school
+):
+    # created_by (a foreign key shown as the login name) and the actor column name one person:
+    # the actor column says who it is.
+    province_officer.first_name = "Nguyễn Thị Hoa"
+    province_officer.save()
+    decision = RecognitionDecision(
+        school=school,
+        number="12/QĐ-SGDĐT",
+        signed_on=dt.date(2024, 5, 6),
+        signing_body="Sở Giáo dục và Đào tạo",
+        kind="standard_new",
+        level=1,
+        created_by=province_officer,
+    )
+    decision._history_user = province_officer
+    decision.save()
+    (row,) = audit.history_rows(decision)
+    assert row.user == "Nguyễn Thị Hoa"
