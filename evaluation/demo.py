@@ -84,8 +84,10 @@ def _team(evaluation: Evaluation, officer, people) -> None:
         services.evaluation_start(
             user=officer,
             evaluation=evaluation,
-            team_decision_number=f"{evaluation.pk}/QĐ-SGDĐT",
-            team_decision_date=timezone.localdate(),
+            # Formed before the visits (the chain's are 20 and 10 days ago); a number of its
+            # own, not the recognition decision's.
+            team_decision_number=f"{140 + evaluation.pk}/QĐ-SGDĐT",
+            team_decision_date=timezone.localdate() - dt.timedelta(days=25),
             version=evaluation.version,
         )
 
@@ -241,7 +243,7 @@ def load(stdout=None) -> list[str]:
                 user=officer,
                 evaluation=evaluation,
                 data={
-                    "number": f"{evaluation.pk}/QĐ-SGDĐT",
+                    "number": f"{260 + evaluation.pk}/QĐ-SGDĐT",
                     "signed_on": today,
                     "signing_body": "Sở Giáo dục và Đào tạo Lai Châu",
                     "signer_title": "Giám đốc",
