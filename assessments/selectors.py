@@ -32,6 +32,8 @@ def assessment_list(*, user) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(scope_for(user).school_filter("school__"))
         .select_related("school", "school__unit", "framework")
+        # The circular as JSON (70 KB): decoded once per process, see frameworks.models.
+        .defer("framework__data")
         .order_by("-school_year", "school__sort_key")
     )
 

@@ -18,7 +18,7 @@ from accounts.permissions import StandardOf, has_perm
 from core import audit, concurrency
 from frameworks.models import Criterion, Indicator
 
-from . import diff, history, progress_table, selectors, services
+from . import diff, history, overview_table, progress_table, selectors, services
 from .forms import (
     CouncilMemberForm,
     GroupForm,
@@ -151,6 +151,7 @@ def assessment_detail(request, pk: int):
         block.review_written = block.standard.pk in written
         for sheet in block.sheets:
             sheet.live = live.criteria[sheet.criterion.code]
+        block.rows_html = overview_table.criteria_rows(assessment, block.sheets)
     level4_rows = selectors.level4_results(assessment=assessment)
     context = {
         "assessment": assessment,
@@ -161,8 +162,8 @@ def assessment_detail(request, pk: int):
         "level4": level4_rows,
         # The list names each snapshot; its content (the whole report as JSON) is not read.
         "snapshots": assessment.snapshots.only("pk", "kind", "created_at", "sha256"),
-        "events": history.readable(
-            selectors.assessment_history(assessment=assessment)[:20], assessment
+        "events_html": overview_table.change_log(
+            history.readable(selectors.assessment_history(assessment=assessment)[:20], assessment)
         ),
         "reason_form": ReasonForm(),
         "is_2018": assessment.framework.family == "2018",

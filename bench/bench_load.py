@@ -2,7 +2,11 @@
 DEBUG=0, PostgreSQL) driven by 50 concurrent clients for a bounded time, only ever on
 127.0.0.1, and stopped by itself.
 
-Two runs against the same server, each after a short warm-up:
+Before any measured run, a discarded warm-up drives the mixed pages with all the clients for
+WARMUP_ALL seconds, after gunicorn has logged every worker booted: each worker imports Django and
+the apps (no .pyc where PYTHONDONTWRITEBYTECODE is set) and its lazy imports at its first
+requests, a start-up cost that is not the steady state being measured. Then two runs against the
+same server, each after a short warm-up:
 - **mixed**: every client signs in as one of the demo roles (a session made for that user) and
   loops over real pages of that role — the school list, the dashboard, the self-assessment
   page, a criterion sheet, the JSON school list;
@@ -35,8 +39,10 @@ from bench.common import BENCH_DIR, ROOT, emit, ensure_pg_database, postgres_ava
 CLIENTS = int(os.environ.get("BENCH_LOAD_CLIENTS", "50"))
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "20"))
 WARMUP = 3.0
+WARMUP_ALL = float(os.environ.get("BENCH_LOAD_WARMUP", "10"))
 PG_URL = "postgres://postgres@127.0.0.1:5432/truongchuan_bench_load"
 SETUP = BENCH_DIR / "load_setup.json"
+GUNICORN_LOG = BENCH_DIR / "load_gunicorn.log"
 
 
 def run() -> None:
@@ -61,6 +67,8 @@ def run() -> None:
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_ready(base, server)
+        _wait_workers_booted(server)
+        _drive(base, setup["clients"], setup["pages"], seconds=WARMUP_ALL)  # discarded
         mixed = _drive(base, setup["clients"], setup["pages"])
         floor = _drive(base, setup["clients"], {role: ["/api/me/"] for role in setup["pages"]})
     finally:
@@ -103,8 +111,10 @@ def _start_gunicorn(port: int) -> subprocess.Popen:
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESS_LOG": "/dev/null",
         "LOG_LEVEL": "ERROR",
+        # gunicorn's own log at info: "Booting worker with pid …" tells when all have started.
+        "GUNICORN_LOG_LEVEL": "info",
     }
-    log = open(BENCH_DIR / "load_gunicorn.log", "w")  # noqa: SIM115 (kept open by the child)
+    log = open(GUNICORN_LOG, "w")  # noqa: SIM115 (kept open by the child)
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
         cwd=ROOT,
@@ -130,6 +140,23 @@ def _wait_ready(base: str, server: subprocess.Popen) -> None:
     raise RuntimeError("gunicorn không trả lời sau 60 giây")
 
 
+def _wait_workers_booted(server: subprocess.Popen) -> None:
+    """Until gunicorn has logged as many booted workers as it has worker processes (the
+    configured number, read from the server's children), at most 60 s."""
+    expected = _configured_workers()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and server.poll() is None:
+        if GUNICORN_LOG.read_text(errors="replace").count("Booting worker with pid") >= expected:
+            return
+        time.sleep(0.2)  # polling a starting server, not timing anything
+
+
+def _configured_workers() -> int:
+    import multiprocessing
+
+    return int(os.environ.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count() * 2 + 1)))
+
+
 # --- the clients -----------------------------------------------------------------------------
 
 
@@ -149,14 +176,16 @@ class Result:
         }
 
 
-def _drive(base: str, clients: list[dict], pages: dict[str, list[str]]) -> Result:
+def _drive(
+    base: str, clients: list[dict], pages: dict[str, list[str]], seconds: float = SECONDS
+) -> Result:
     """CLIENTS threads, each a signed-in role looping over its pages; samples taken after the
     warm-up until the deadline. The host is always 127.0.0.1 (asserted)."""
     import requests
 
     assert urlsplit(base).hostname == "127.0.0.1"
     start = time.monotonic()
-    measure_from, stop_at = start + WARMUP, start + WARMUP + SECONDS
+    measure_from, stop_at = start + WARMUP, start + WARMUP + seconds
     samples: list[tuple[str, float, int]] = []
     lock = threading.Lock()
 
@@ -184,7 +213,7 @@ def _drive(base: str, clients: list[dict], pages: dict[str, list[str]]) -> Resul
         t.start()
     for t in threads:
         t.join()
-    return Result(samples, SECONDS)
+    return Result(samples, seconds)
 
 
 # --- setup (inside the child process) ---------------------------------------------------------

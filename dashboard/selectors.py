@@ -38,7 +38,7 @@ from programme.models import PlanStatus, ProgrammePlan
 from programme.selectors import plan_list, plan_report
 from recognition import rules, selectors, tally
 from recognition.models import RecognitionDecision
-from recognition.selectors import latest_standard, with_status
+from recognition.selectors import with_status
 from schools.models import School, SchoolKind, SchoolLocation
 from units.models import AdminUnit
 
@@ -398,21 +398,60 @@ def _child_units(*, user, unit: AdminUnit | None) -> list[AdminUnit]:
 
 
 def _school_rows(schools: QuerySet[School], on: dt.date) -> list[AreaRow]:
-    until = Subquery(latest_standard(on).values("valid_until")[:1])
+    """The schools' own lines, each with its status on `on` (as recognition.with_status counts
+    it) and its decision's end date. One query: the schools joined to their decisions, as
+    plain values (a school has a few decisions), instead of three correlated subqueries per
+    school and a model instance per row."""
+    kinds = {value: str(label) for value, label in SchoolKind.choices}
+    found: dict[int, dict] = {}
+    latest: dict[int, tuple] = {}  # school -> (signed_on, id, kind, level, valid_until)
+    values = schools.order_by("sort_key", "code", "pk").values_list(
+        "pk",
+        "code",
+        "name",
+        "kind",
+        "standard_level",
+        "recognitions__id",
+        "recognitions__track",
+        "recognitions__signed_on",
+        "recognitions__kind",
+        "recognitions__level",
+        "recognitions__valid_until",
+    )
+    for pk, code, name, kind, own_level, d_id, track, signed_on, d_kind, level, until in values:
+        school = found.setdefault(
+            pk,
+            {"code": code, "name": name, "kind": kind, "level": own_level, "registered": False},
+        )
+        if d_id is None:
+            continue
+        school["registered"] = True
+        if track == rules.TRACK_STANDARD and signed_on <= on:
+            decision = (signed_on, d_id, d_kind, level, until)
+            if pk not in latest or decision[:2] > latest[pk][:2]:
+                latest[pk] = decision
     rows = []
-    qs = with_status(schools, on).annotate(until=until).order_by("sort_key", "code")
-    for s in qs.only("code", "name", "kind", "sort_key", "standard_level"):
+    for pk, school in found.items():
+        decision = latest.get(pk)
+        if not school["registered"]:
+            status = school["level"]
+        elif decision is None:
+            status = 0
+        else:
+            _signed, _id, d_kind, level, until = decision
+            lapsed = d_kind in rules.REVOCATIONS or (until is not None and until < on)
+            status = 0 if lapsed else (level or 0)
         counts = Counts()
-        counts.add(s.status, 1)
+        counts.add(status, 1)
         rows.append(
             AreaRow(
-                label=s.name,
-                code=s.code,
-                kind_label=s.get_kind_display(),
+                label=school["name"],
+                code=school["code"],
+                kind_label=kinds.get(school["kind"], school["kind"]),
                 counts=counts,
-                status=s.status,
-                valid_until=s.until if s.in_register and s.status else None,
-                declared_only=not s.in_register and bool(s.status),
+                status=status,
+                valid_until=decision[4] if school["registered"] and status else None,
+                declared_only=not school["registered"] and bool(status),
             )
         )
     return rows

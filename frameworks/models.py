@@ -5,6 +5,7 @@ stored as rows so other apps can point at them (criterion sheets keep one row pe
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext_lazy as _
 
 from core.text import fold
@@ -23,6 +24,30 @@ class TextConfidence(models.TextChoices):
     LOW = "low", _("thấp")
 
 
+_DATA: dict[tuple[str, str], dict] = {}
+
+
+class _DataAttribute(DeferredAttribute):
+    """`Framework.data` read with `data` deferred: the decoded JSON is taken from a process-level
+    cache keyed by (code, data_hash) — the hash of the data itself, so a changed framework has
+    a new key and is never served stale — and read from the database only the first time."""
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        values = instance.__dict__
+        name = self.field.attname
+        if name not in values:
+            key = (values.get("code"), values.get("data_hash"))
+            if None not in key and key in _DATA:
+                values[name] = _DATA[key]
+            else:
+                value = super().__get__(instance, cls)
+                if None not in key:
+                    _DATA[key] = value
+        return values[name]
+
+
 class Framework(models.Model):
     code = models.CharField(_("mã"), max_length=40, unique=True)
     title = models.TextField(_("tên"))
@@ -37,6 +62,7 @@ class Framework(models.Model):
     # False while only part of the school-wide Mức 4 list has been found (TT18): the level that
     # counts it is shown as not determinable.
     level4_complete = models.BooleanField(_("đủ danh sách yêu cầu Mức 4"), default=True)
+    # Read with `defer("data")` where only a few keys are needed (cached, see _DataAttribute).
     data = models.JSONField(_("dữ liệu"))
     data_hash = models.CharField(max_length=64)
     loaded_at = models.DateTimeField(auto_now=True)
@@ -62,6 +88,9 @@ class Framework(models.Model):
             return found
         return _compile_cached(self.code, self.data_hash, self.data)
 
+
+# A plain JSONField (no migration), with the cached read for a deferred `data`.
+Framework.data = _DataAttribute(Framework._meta.get_field("data"))
 
 _COMPILED: dict[tuple[str, str], engine.Framework] = {}
 

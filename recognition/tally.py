@@ -18,6 +18,7 @@ dashboards count live: never a stale number, only a slower page.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 
 from django.db import connection, transaction
@@ -41,19 +42,22 @@ def tally_days(on: dt.date, years: int = TREND_YEARS) -> list[dt.date]:
     return [dt.date(y, 12, 31) for y in range(on.year - years + 1, on.year)] + [on]
 
 
-def _marks() -> dict[str, int]:
-    """The data's marks in one statement (a page checks them before trusting the tallies)."""
+def _marks_sql() -> str:
     school, decision = School._meta.db_table, RecognitionDecision._meta.db_table
     school_history = School.history.model._meta.db_table
     decision_history = RecognitionDecision.history.model._meta.db_table
-    sql = (
-        f"SELECT (SELECT MAX(history_id) FROM {school_history}),"
+    return (
+        f"(SELECT MAX(history_id) FROM {school_history}),"
         f" (SELECT MAX(history_id) FROM {decision_history}),"
         f" (SELECT MAX(id) FROM {school}), (SELECT COUNT(*) FROM {school}),"
         f" (SELECT MAX(id) FROM {decision}), (SELECT COUNT(*) FROM {decision})"
     )
+
+
+def _marks() -> dict[str, int]:
+    """The data's marks in one statement (a page checks them before trusting the tallies)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(f"SELECT {_marks_sql()}")
         row = cursor.fetchone()
     return dict(zip(MARKS, (v or 0 for v in row), strict=True))
 
@@ -74,9 +78,20 @@ def _state() -> TallyState:
 
 
 def is_fresh(on: dt.date) -> bool:
-    """Whether the tallies answer for `on` exactly as the live count would."""
-    state = TallyState.objects.order_by("pk").first()
-    return state is not None and state.day == on and state.marks == _marks()
+    """Whether the tallies answer for `on` exactly as the live count would: the kept state and
+    the data's marks read in one statement (every dashboard view asks)."""
+    table = TallyState._meta.db_table
+    first = f"FROM {table} ORDER BY id LIMIT 1"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT day {first}), (SELECT marks {first}), {_marks_sql()}")
+        day, marks, *now = cursor.fetchone()
+    if day is None or marks is None:
+        return False
+    if isinstance(day, str):  # SQLite hands the date over as text
+        day = dt.date.fromisoformat(day)
+    if isinstance(marks, (str, bytes)):  # jsonb and SQLite's JSON as text
+        marks = json.loads(marks)
+    return day == on and marks == dict(zip(MARKS, (v or 0 for v in now), strict=True))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -361,3 +361,40 @@ def test_plan_progress_of_the_unit_comes_from_the_register(
     assert (progress.targeted, progress.achieved) == (2, 1)
     assert (progress.year_targeted, progress.year_achieved, progress.rate) == (2, 1, "50,00%")
     assert reverse("programme:plan", args=[plan.pk]) in response.content.decode()
+
+
+def test_a_communes_school_lines_agree_with_the_live_status(
+    school, kindergarten, add_decision, today, commune, commune_officer
+):
+    from recognition.selectors import latest_standard, with_status
+
+    def new(code, level=0):
+        return School.objects.create(
+            code=code, name=f"Trường {code}", kind="TH", unit=commune, standard_level=level
+        )
+
+    declared, lapsed, revoked, same_day, future, other_track, renewed = (
+        new(f"LC-T{i}", level=2 if i == 0 else 0) for i in range(7)
+    )
+    add_decision(school, STANDARD_NEW, years_ago(today, 1), level=1)
+    add_decision(lapsed, STANDARD_NEW, years_ago(today, 7), level=2)
+    add_decision(revoked, STANDARD_NEW, years_ago(today, 2), level=2)
+    add_decision(revoked, rules.REVOCATION, today - dt.timedelta(days=3))
+    add_decision(same_day, STANDARD_NEW, years_ago(today, 1), level=1)
+    add_decision(same_day, rules.REVOCATION, years_ago(today, 1))
+    add_decision(future, STANDARD_NEW, today + dt.timedelta(days=2), level=1)
+    add_decision(other_track, rules.ACCREDITATION, years_ago(today, 1), level=3)
+    add_decision(renewed, STANDARD_NEW, years_ago(today, 6), level=1)
+    add_decision(renewed, STANDARD_UPGRADE, years_ago(today, 1), level=2)
+    rows = {a.code: a for a in _board(commune_officer, commune, today).areas if a.is_school}
+    live = with_status(School.objects.filter(unit=commune), today).annotate(
+        until=latest_standard(today).values("valid_until")[:1]
+    )
+    assert len(rows) == 9 and declared.code in rows
+    for s in live:
+        row = rows[s.code]
+        assert row.status == s.status, s.code
+        assert row.valid_until == (s.until if s.in_register and s.status else None), s.code
+        assert row.declared_only == (not s.in_register and bool(s.status)), s.code
+        assert row.kind_label == s.get_kind_display()
+    assert [rows[c].status for c in (declared.code, renewed.code, revoked.code)] == [2, 2, 0]
