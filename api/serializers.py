@@ -365,38 +365,10 @@ class DecisionWriteSerializer(F.Serializer):
     note = F.CharField(help_text=_("Ghi chú."), **_WRITE_TEXT)
 
 
-class DecisionCorrectionSerializer(F.Serializer):
-    """Đính chính: only the fields sent change; the reason is required and kept in the
-    decision's history."""
+class DecisionCorrectionSerializer(DecisionWriteSerializer):
+    """Đính chính: the recorded fields, each optional (only the fields sent change), and the
+    reason, required and kept in the decision's history."""
 
-    kind = F.ChoiceField(
-        choices=DecisionKind.choices,
-        required=False,
-        help_text=_("Loại quyết định."),
-        error_messages={"invalid_choice": _("Loại quyết định «{input}» không hợp lệ.")},
-    )
-    number = F.CharField(max_length=60, required=False, help_text=_("Số quyết định."))
-    signed_on = F.DateField(
-        required=False,
-        help_text=_("Ngày ký (YYYY-MM-DD)."),
-        error_messages={"invalid": _("Ngày ký không hợp lệ; dùng dạng YYYY-MM-DD.")},
-    )
-    signing_body = F.CharField(max_length=200, required=False, help_text=_("Cơ quan ban hành."))
-    signer_title = F.CharField(max_length=120, help_text=_("Chức vụ người ký."), **_WRITE_TEXT)
-    signer_name = F.CharField(max_length=120, help_text=_("Người ký."), **_WRITE_TEXT)
-    level = F.IntegerField(
-        min_value=1,
-        max_value=4,
-        required=False,
-        allow_null=True,
-        help_text=_("Mức (chuẩn quốc gia 1–2, kiểm định 1–4; thu hồi: để trống)."),
-    )
-    framework_code = F.CharField(
-        max_length=40,
-        help_text=_("Mã bộ tiêu chuẩn; để trống để hệ thống chọn theo cấp học và ngày ký."),
-        **_WRITE_TEXT,
-    )
-    note = F.CharField(help_text=_("Ghi chú."), **_WRITE_TEXT)
     reason = F.CharField(
         max_length=100,
         help_text=_("Lý do đính chính (bắt buộc, tối đa 100 ký tự); lưu trong lịch sử."),
@@ -407,6 +379,12 @@ class DecisionCorrectionSerializer(F.Serializer):
             "max_length": _("Lý do đính chính tối đa {max_length} ký tự."),
         },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "reason":
+                field.required = False
 
 
 # --------------------------------------------------------------------------------------------
