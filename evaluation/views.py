@@ -30,6 +30,17 @@ from evaluation.models import (
 from frameworks.models import Criterion, Indicator
 
 
+def _row_conflict(form, fresh, model, **kwargs):
+    """The edit conflict of a row written create-or-replace: the other person's values, and
+    version 0 in the form when the row is gone (its next save creates it again)."""
+    conflict = concurrency.conflict_for(form, fresh or model(), **kwargs)
+    if fresh is None:
+        data = form.data.copy()
+        data["version"] = "0"
+        form.data = data
+    return conflict
+
+
 def _need(user, action: str, obj) -> None:
     if not has_perm(user, action, obj):
         raise PermissionDenied
@@ -481,11 +492,7 @@ def consolidate(request: HttpRequest, pk: int, indicator_id: int) -> HttpRespons
                 stored = {
                     "met": "" if fresh is None or fresh.met is None else ("1" if fresh.met else "0")
                 }
-                conflict = concurrency.conflict_for(form, fresh or TeamJudgment(), stored=stored)
-                if fresh is None:
-                    data = form.data.copy()
-                    data["version"] = "0"
-                    form.data = data
+                conflict = _row_conflict(form, fresh, TeamJudgment, stored=stored)
             except services.EvaluationError as exc:
                 if isinstance(exc, services.NotAllowed):
                     raise PermissionDenied from exc
@@ -600,11 +607,7 @@ def review(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 fresh = CriterionReview.objects.filter(
                     evaluation=evaluation, criterion=crit
                 ).first()
-                conflict = concurrency.conflict_for(form, fresh or CriterionReview())
-                if fresh is None:
-                    data = form.data.copy()
-                    data["version"] = "0"
-                    form.data = data
+                conflict = _row_conflict(form, fresh, CriterionReview)
             except services.EvaluationError as exc:
                 if isinstance(exc, services.NotAllowed):
                     raise PermissionDenied from exc
