@@ -60,23 +60,56 @@ def me(request):
     )
 
 
+# What a school's JSON shows, as `values()` names: the list reads only these (no model
+# instances for 50 schools and their units, issue 13 §8), the detail reads them off the school.
+_SCHOOL_FIELDS = (
+    "code",
+    "name",
+    "kind",
+    "ownership",
+    "special_type",
+    "managing_body",
+    "unit__uid",
+    "unit__code",
+    "unit__name",
+    "unit__parent_id",
+    "unit__parent__uid",
+    "unit__parent__name",
+    "founded_year",
+    "standard_level",
+    "is_illustrative",
+)
+
+
+def _follow(obj, path: str):
+    for part in path.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj
+
+
 def school_json(school: School) -> dict:
+    return _school_json({f: _follow(school, f) for f in _SCHOOL_FIELDS})
+
+
+def _school_json(row: dict) -> dict:
     return {
-        "code": school.code,
-        "name": school.name,
-        "kind": school.kind,
-        "ownership": school.ownership,
-        "special_type": school.special_type,
-        "managing_body": school.managing_body,
-        "unit": {"uid": school.unit.uid, "code": school.unit.code, "name": school.unit.name},
+        "code": row["code"],
+        "name": row["name"],
+        "kind": row["kind"],
+        "ownership": row["ownership"],
+        "special_type": row["special_type"],
+        "managing_body": row["managing_body"],
+        "unit": {"uid": row["unit__uid"], "code": row["unit__code"], "name": row["unit__name"]},
         "province": (
-            {"uid": school.unit.parent.uid, "name": school.unit.parent.name}
-            if school.unit.parent_id
+            {"uid": row["unit__parent__uid"], "name": row["unit__parent__name"]}
+            if row["unit__parent_id"]
             else None
         ),
-        "founded_year": school.founded_year,
-        "standard_level": school.standard_level,
-        "is_illustrative": school.is_illustrative,
+        "founded_year": row["founded_year"],
+        "standard_level": row["standard_level"],
+        "is_illustrative": row["is_illustrative"],
     }
 
 
@@ -85,14 +118,15 @@ def school_json(school: School) -> dict:
 def school_list(request):
     filters = SchoolFilters.from_params(request.GET)
     page = Paginator(
-        school_selectors.school_list(user=request.user, filters=filters), PAGE_SIZE
+        school_selectors.school_list(user=request.user, filters=filters).values(*_SCHOOL_FIELDS),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     return JsonResponse(
         {
             "count": page.paginator.count,
             "page": page.number,
             "pages": page.paginator.num_pages,
-            "results": [school_json(s) for s in page.object_list],
+            "results": [_school_json(row) for row in page.object_list],
         }
     )
 

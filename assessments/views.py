@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import StandardOf, has_perm
 from core import audit, concurrency
+from core.page_cache import kept_page
 from frameworks.models import Criterion, Indicator
 
 from . import diff, history, overview_table, progress_table, selectors, services
@@ -142,6 +143,7 @@ def assessment_start(request):
 
 
 @login_required
+@kept_page
 def assessment_detail(request, pk: int):
     assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
     live = selectors.live_levels(assessment)
@@ -416,6 +418,7 @@ def _sheet_context(request, assessment, sheet, form=None, live=None) -> dict:
 
 
 @login_required
+@kept_page
 def sheet_detail(request, pk: int, code: str):
     assessment = selectors.assessment_get_or_404(user=request.user, pk=pk)
     sheet = selectors.sheet_get_or_404(assessment=assessment, code=code)

@@ -2,6 +2,10 @@
 DEBUG=0, PostgreSQL) driven by 50 concurrent clients for a bounded time, only ever on
 127.0.0.1, and stopped by itself.
 
+The pages are served as in production, kept per session while nothing is written
+(core.page_cache); a third run starts a server with kept pages off (PAGE_CACHE_SECONDS=0), the
+cost of every page right after a write: load_rendered_*.
+
 Before any measured run, a discarded warm-up drives the mixed pages with all the clients for
 WARMUP_ALL seconds, after gunicorn has logged every worker booted: each worker imports Django and
 the apps (no .pyc where PYTHONDONTWRITEBYTECODE is set) and its lazy imports at its first
@@ -15,6 +19,7 @@ Printed:
     load_mixed_rps, load_mixed_p50, load_mixed_p95   requests/s and latencies (ms)
     load_floor_rps, load_floor_p50, load_floor_p95
     load_mixed_ratio                                 mixed rps / floor rps (goal ≥ 0.2)
+    load_rendered_rps, _p50, _p95, _ratio            the mix with kept pages off
     load_errors                                      responses other than 200 (must be 0)
 Goal on 2 cores: ratio ≥ 0.2 and mixed p95 ≤ 500 ms.
 
@@ -32,6 +37,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from bench.common import BENCH_DIR, ROOT, emit, ensure_pg_database, postgres_available, run_worker
@@ -62,29 +69,43 @@ def run() -> None:
     if not SETUP.exists():
         return
     setup = json.loads(SETUP.read_text())
+    with _server() as base:
+        mixed = _drive(base, setup["clients"], setup["pages"])
+        floor = _drive(base, setup["clients"], {role: ["/api/me/"] for role in setup["pages"]})
+    # The same mix with kept pages off: every request renders (as right after a write).
+    with _server(PAGE_CACHE_SECONDS="0") as base:
+        rendered = _drive(base, setup["clients"], setup["pages"])
+    for name, result in (("mixed", mixed), ("floor", floor), ("rendered", rendered)):
+        emit(f"load_{name}_rps", result.rps, "req/s")
+        emit(f"load_{name}_p50", result.p50, "ms")
+        emit(f"load_{name}_p95", result.p95, "ms")
+    emit("load_mixed_ratio", mixed.rps / floor.rps if floor.rps else 0, "x")
+    emit("load_rendered_ratio", rendered.rps / floor.rps if floor.rps else 0, "x")
+    emit("load_errors", mixed.errors + floor.errors + rendered.errors, "responses")
+    for name, result in (("mixed", mixed), ("rendered", rendered)):
+        for path, ms in sorted(result.by_page.items(), key=lambda i: -i[1]):
+            print(f"# {name} p95 {ms:7.1f} ms  {path}", flush=True)
+
+
+@contextmanager
+def _server(**env: str) -> Iterator[str]:
+    """gunicorn started, every worker booted and warmed up by the mixed pages (discarded);
+    stopped on the way out."""
+    setup = json.loads(SETUP.read_text())
     port = _free_port()
-    server = _start_gunicorn(port)
+    server = _start_gunicorn(port, env)
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_ready(base, server)
         _wait_workers_booted(server)
         _drive(base, setup["clients"], setup["pages"], seconds=WARMUP_ALL)  # discarded
-        mixed = _drive(base, setup["clients"], setup["pages"])
-        floor = _drive(base, setup["clients"], {role: ["/api/me/"] for role in setup["pages"]})
+        yield base
     finally:
         server.terminate()
         try:
             server.wait(timeout=40)
         except subprocess.TimeoutExpired:
             server.kill()
-    for name, result in (("mixed", mixed), ("floor", floor)):
-        emit(f"load_{name}_rps", result.rps, "req/s")
-        emit(f"load_{name}_p50", result.p50, "ms")
-        emit(f"load_{name}_p95", result.p95, "ms")
-    emit("load_mixed_ratio", mixed.rps / floor.rps if floor.rps else 0, "x")
-    emit("load_errors", mixed.errors + floor.errors, "responses")
-    for path, ms in sorted(mixed.by_page.items(), key=lambda i: -i[1]):
-        print(f"# p95 {ms:7.1f} ms  {path}", flush=True)
 
 
 # --- the server ------------------------------------------------------------------------------
@@ -96,7 +117,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_gunicorn(port: int) -> subprocess.Popen:
+def _start_gunicorn(port: int, extra: dict[str, str]) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": PG_URL,
@@ -113,6 +134,7 @@ def _start_gunicorn(port: int) -> subprocess.Popen:
         "LOG_LEVEL": "ERROR",
         # gunicorn's own log at info: "Booting worker with pid …" tells when all have started.
         "GUNICORN_LOG_LEVEL": "info",
+        **extra,
     }
     log = open(GUNICORN_LOG, "w")  # noqa: SIM115 (kept open by the child)
     return subprocess.Popen(

@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
-from core import text
+from core import page_cache, text
 from core.models import AuditEvent
 
 # --- 1. what is audited ------------------------------------------------------------------------
@@ -120,6 +120,8 @@ NOT_AUDITED: dict[str, str] = {
     "frameworks.Indicator": "như Framework: dữ liệu tham chiếu nạp bằng lệnh",
     "assessments.Snapshot": "bất biến (save() từ chối sửa, sha256 kiểm tra); chính nó là bản lưu",
     "assessments.ChangeLog": "là nhật ký của đợt tự đánh giá (chỉ thêm, không sửa)",
+    "core.DataVersion": "một bộ đếm kỹ thuật (trang lưu sẵn còn đúng hay không), không phải dữ "
+    "liệu nghiệp vụ",
     "documents.GeneratedDocument": "việc tạo tệp chạy nền: trạng thái, tiến độ, tệp kết quả; "
     "không phải dữ liệu nghiệp vụ",
     "core.AuditEvent": "chính là nhật ký sự kiện (chỉ thêm, không sửa)",
@@ -571,6 +573,8 @@ def bulk_history(
     quote = connection.ops.quote_name
     table = quote(history._meta.db_table)
     column_list = ", ".join(quote(n) for n in names)
+    # COPY passes no execute wrapper: the kept pages are told here.
+    page_cache.note_write(connection.alias)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY streams the rows in one round trip; executemany sends one INSERT per row

@@ -47,15 +47,18 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from core.models import DataVersion
+
 FORMAT = "truongchuan-backup/1"
 MANIFEST = "manifest.json"
 DB_DIR = "db"
 FILES_DIR = "files"
 CHUNK = 1024 * 1024
 BATCH = 500
-# Created by `migrate` itself (post_migrate): present in an "empty" database, replaced by the
-# archive's rows so their ids match every reference to them.
-CREATED_BY_MIGRATE = (Permission, ContentType)
+# Created by `migrate` itself (post_migrate, or a migration's data: the kept pages' counter):
+# present in an "empty" database, replaced by the archive's rows so their ids match every
+# reference to them.
+CREATED_BY_MIGRATE = (Permission, ContentType, DataVersion)
 
 
 class BackupError(Exception):

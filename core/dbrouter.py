@@ -26,6 +26,11 @@ def replica_reads() -> Iterator[None]:
         _use_replica.reset(token)
 
 
+def replica_in_use() -> bool:
+    """Whether this request's reads go to a replica now."""
+    return _use_replica.get() and REPLICA in settings.DATABASES
+
+
 def reads_from_replica(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(*args, **kwargs):

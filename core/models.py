@@ -101,3 +101,14 @@ class ProcessHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} {self.process_id}"
+
+
+class DataVersion(models.Model):
+    """One row whose counter moves after every committed write (core.page_cache): a kept page
+    is served again only while the counter is what it was when the page was rendered, in every
+    app server and worker that shares this database."""
+
+    counter = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.counter)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.dbrouter import reads_from_replica
+from core.page_cache import kept_page
 from dashboard import selectors as dash
 from units.models import AdminUnit
 
@@ -45,6 +46,7 @@ def _export(request: HttpRequest, unit: AdminUnit | None) -> FileResponse:
 @login_required
 @require_GET
 @reads_from_replica
+@kept_page
 def dashboard_home(request: HttpRequest) -> HttpResponse:
     return _page(request, dash.home_unit(user=request.user))
 
@@ -52,6 +54,7 @@ def dashboard_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @reads_from_replica
+@kept_page
 def dashboard_unit(request: HttpRequest, uid: str) -> HttpResponse:
     return _page(request, dash.dashboard_unit(user=request.user, uid=uid))
 

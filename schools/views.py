@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import get_school_or_404, has_perm
 from core import audit, concurrency
+from core.page_cache import kept_page
 from schools import list_table, selectors, services
 from schools.forms import SchoolForm, SiteFormSet
 from schools.models import School, SchoolKind, SchoolLocation, SchoolSite, StandardLevel
@@ -20,6 +21,7 @@ PAGE_SIZE = 50
 
 @login_required
 @require_GET
+@kept_page
 def school_list(request):
     filters = SchoolFilters.from_params(request.GET)
     schools = selectors.school_list(user=request.user, filters=filters)

@@ -331,6 +331,20 @@ SCHEDULED_TASKS: list[tuple[str, dict[str, str]]] = [
 ]
 TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "30"))
 
+# Kept pages (core.page_cache): the busiest read-only pages are served again to the same
+# session while the database has not changed, for at most this many seconds (0: never kept).
+# Each process keeps them in its own memory; the shared counter in the database says when
+# they are stale.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "120"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "2000"))},
+    },
+}
+
 # A load balancer probes /healthz/ over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 
