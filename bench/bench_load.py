@@ -134,6 +134,8 @@ def _start_gunicorn(port: int, extra: dict[str, str]) -> subprocess.Popen:
         "LOG_LEVEL": "ERROR",
         # gunicorn's own log at info: "Booting worker with pid …" tells when all have started.
         "GUNICORN_LOG_LEVEL": "info",
+        # No worker recycled mid-run: a restart (imports, cold caches) is not the steady state.
+        "GUNICORN_MAX_REQUESTS": "0",
         **extra,
     }
     log = open(GUNICORN_LOG, "w")  # noqa: SIM115 (kept open by the child)

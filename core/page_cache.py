@@ -11,8 +11,8 @@ Why it is safe to serve a kept page:
   save (and a test's page inside its never-committed transaction) is rendered afresh.
   Writes that cannot change a page are not counted: sessions, login attempts, heartbeats.
 - **The page is this session's.** The key holds the path and query, the session (its key and
-  content), the CSRF cookie (the page's forms carry its token), the language, the Accept header
-  and today's date; pages are kept for at most ``PAGE_CACHE_SECONDS`` (times such as "5 phút
+  content), the language, the Accept header and today's date. The page's CSRF tokens are taken
+  out when it is kept and each serving puts in a token for the browser's own CSRF cookie; pages are kept for at most ``PAGE_CACHE_SECONDS`` (times such as "5 phút
   trước" move on their own).
 - **Nothing one-off is kept.** Only GET, 200, non-htmx, signed-in requests without flash
   messages; never a response that sets a cookie; never inside a request-wide transaction; never
@@ -35,6 +35,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, _does_token_match, get_token
 from django.utils import timezone, translation
 
 from core.dbrouter import replica_in_use
@@ -187,10 +188,6 @@ def _key(request: HttpRequest) -> str | None:
         or replica_in_use()
     ):
         return None
-    csrf_secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-    if not csrf_secret or request.META.get("CSRF_COOKIE") != csrf_secret:
-        # The page will carry a token for a secret the browser does not hold yet.
-        return None
     version = data_version()
     if version is None:
         return None
@@ -202,7 +199,6 @@ def _key(request: HttpRequest) -> str | None:
         request.get_full_path(),
         session.session_key or "",
         repr(sorted(session.items())),
-        csrf_secret,
         request.headers.get("Accept", ""),
     ]
     return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
@@ -219,9 +215,37 @@ def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _store(key: str, response: HttpResponse) -> None:
+def _store(key: str, request: HttpRequest, response: HttpResponse) -> None:
     headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
-    caches["pages"].set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+    content = _without_csrf_token(request, response.content)
+    caches["pages"].set(key, (content, headers), settings.PAGE_CACHE_SECONDS)
+
+
+# A masked CSRF token as the page carries it (forms, htmx headers): 64 letters and digits.
+_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH)
+_TOKEN_SLOT = b"\x00csrf-token\x00"
+
+
+def _without_csrf_token(request: HttpRequest, content: bytes) -> bytes:
+    """The page with each of its CSRF tokens replaced by a slot: the browser (or tab) it is
+    served to next gets a token for its own CSRF cookie."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        return content
+
+    def slot(match: re.Match) -> bytes:
+        token = match.group().decode()
+        # Django's own test of a token against a secret, as its middleware does.
+        return _TOKEN_SLOT if _does_token_match(token, secret) else match.group()
+
+    return _TOKEN.sub(slot, content)
+
+
+def _with_csrf_token(request: HttpRequest, content: bytes) -> bytes:
+    if _TOKEN_SLOT not in content:
+        return content
+    # get_token() also has the CSRF middleware send the cookie, as a render would.
+    return content.replace(_TOKEN_SLOT, get_token(request).encode())
 
 
 def kept_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -235,16 +259,16 @@ def kept_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         kept = caches["pages"].get(key)
         if kept is not None:
             content, headers = kept
-            response = HttpResponse(content)
+            response = HttpResponse(_with_csrf_token(request, content))
             for name, value in headers:
                 response[name] = value
             return response
         response = view(request, *args, **kwargs)
         if _keepable(request, response):
             if getattr(response, "is_rendered", True):
-                _store(key, response)
+                _store(key, request, response)
             else:
-                response.add_post_render_callback(lambda r: _store(key, r))
+                response.add_post_render_callback(lambda r: _store(key, request, r))
         return response
 
     return wrapper

@@ -3,14 +3,20 @@ session that saw them, never when they carry something one-off."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import HttpResponse
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, _does_token_match
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils.crypto import get_random_string
 
 from assessments.tests.conftest import assessment, loaded  # noqa: F401
 from core import page_cache
@@ -122,7 +128,6 @@ def test_each_session_has_its_own_page(client, principal, province_officer, sibl
 
 def test_it_keeps_no_page_for_htmx_nor_with_a_message(client, principal, rf):
     client.force_login(principal)
-    client.get("/schools/")
     client.get("/schools/", headers={"HX-Request": "true"})
     assert not caches["pages"]._cache
     # A page showing a flash message is shown once: the message is not kept with it.
@@ -171,3 +176,22 @@ def test_an_update_that_matches_no_row_keeps_the_pages(client, principal):
     with CaptureQueriesContext(connection) as queries:
         client.get("/schools/")
     assert len(queries) <= 4
+
+
+def test_a_kept_page_carries_a_token_for_the_browser_it_is_served_to(principal):
+    first = Client(enforce_csrf_checks=True)
+    first.force_login(principal)
+    _kept(first)
+    # A second tab or browser of the same session, with a CSRF cookie of its own.
+    second = Client(enforce_csrf_checks=True)
+    second.cookies[settings.SESSION_COOKIE_NAME] = first.cookies[settings.SESSION_COOKIE_NAME].value
+    secret = get_random_string(32, allowed_chars=CSRF_ALLOWED_CHARS)
+    second.cookies[settings.CSRF_COOKIE_NAME] = secret
+    with CaptureQueriesContext(connection) as queries:
+        page = second.get("/schools/").content.decode()
+    assert len(queries) <= 4  # served from the kept copy
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="(\w+)"', page))
+    tokens |= set(re.findall(r'"X-CSRFToken": ?"(\w+)"', page))
+    assert tokens
+    assert all(_does_token_match(t, secret) for t in tokens)
+    assert "csrf-token" not in page
