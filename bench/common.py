@@ -70,7 +70,7 @@ def targets(sqlite_file: Path, pg_url: str) -> list[tuple[str, str]]:
 def run_worker(module: str, args: list[str], url: str, **env: str) -> None:
     """Run ``python -m bench.<module> --worker *args`` in a child process on the database at
     ``url``, with production-like settings: no DEBUG query log (it would grow by every query
-    timed), plain HTTP for the test client. ``env`` adds or overrides variables."""
+    timed), plain HTTP for the test client, no kept pages. ``env`` adds or overrides variables."""
     child_env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -79,6 +79,9 @@ def run_worker(module: str, args: list[str], url: str, **env: str) -> None:
         "SECURE_SSL_REDIRECT": "0",
         "SECRET_KEY": "bench-only-" + "x" * 50,
         "ALLOWED_HOSTS": "testserver",
+        # Each timed visit renders the page: a kept copy (core.page_cache) would time the
+        # cache. The load benchmark measures both (bench_load).
+        "PAGE_CACHE_SECONDS": "0",
         **env,
     }
     result = subprocess.run(

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import caches
 from playwright.sync_api import expect
 
 from accounts.models import Role
@@ -237,3 +238,22 @@ def test_the_cycle_history_arrives_when_the_reader_scrolls_to_it(
     expect(history).to_contain_text("Lịch sử thay đổi")
     expect(history.locator("tbody tr").first).to_be_visible()
     assert _htmx_errors(page) == []
+
+
+def test_a_kept_page_still_saves_and_shows_the_change_at_once(
+    page, live_server, login, member_setup
+):
+    assessment, member = member_setup
+    login(member.username)
+    caches["pages"].clear()
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/tieu-chi/1.1/")
+    page.reload()  # served from the kept copy (core.page_cache), its CSRF token put back
+    assert caches["pages"]._cache
+    level = page.get_by_test_id("criterion-level")
+    expect(level).to_have_text("Chưa đạt Mức 1")
+    for ident in ("1.1-M1a", "1.1-M1b", "1.1-M1c"):
+        _radio(page, ident, "1").check()
+    expect(level).to_have_text("Mức 1")
+    page.reload()
+    expect(level).to_have_text("Mức 1")
+    expect(_radio(page, "1.1-M1c", "1")).to_be_checked()
