@@ -128,6 +128,9 @@ def flush_pending(**kwargs) -> None:
 
 def _watch(execute, sql, params, many, context):
     connection = context["connection"]
+    if connection.alias not in settings.DATABASES:
+        # PostgreSQL's maintenance connection (creating or dropping a database): no page.
+        return execute(sql, params, many, context)
     if getattr(connection, "page_bump_pending", False) and not connection.in_atomic_block:
         _bump_for(connection.alias)()
     result = execute(sql, params, many, context)
